@@ -1,0 +1,10 @@
+// Registration of the leosem subcommands; each adds itself to the app and runs from its callback.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace leosem::cli {
+
+void add_info_command(CLI::App& app);
+void add_scenario_command(CLI::App& app);
+
+}  // namespace leosem::cli
