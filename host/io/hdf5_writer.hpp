@@ -5,15 +5,12 @@
 #include <hdf5.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace leosem {
+#include "io/hdf5_util.hpp"
 
-struct Hdf5Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace leosem {
 
 class Hdf5Writer {
  public:

@@ -1,0 +1,98 @@
+// Helpers over the HDF5 C API shared by the writers and readers: handles closed at scope exit,
+// status checks that throw, and whole-dataset / attribute reads.
+#pragma once
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace leosem {
+
+struct Hdf5Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline void h5_check(herr_t status, const std::string& what) {
+  if (status < 0) throw Hdf5Error("HDF5: " + what + " failed");
+}
+
+inline hid_t h5_checked(hid_t id, const std::string& what) {
+  if (id < 0) throw Hdf5Error("HDF5: " + what + " failed");
+  return id;
+}
+
+// An HDF5 handle closed with the right function at scope exit.
+class H5Handle {
+ public:
+  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~H5Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+// Silences HDF5's own error printing: failures surface as Hdf5Error messages instead.
+inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+inline std::vector<hsize_t> h5_dims(hid_t file, const std::string& path) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(rank > 0 ? rank : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+template <typename T>
+hid_t h5_native_type();
+template <> inline hid_t h5_native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <> inline hid_t h5_native_type<int32_t>() { return H5T_NATIVE_INT32; }
+template <> inline hid_t h5_native_type<int8_t>() { return H5T_NATIVE_INT8; }
+template <> inline hid_t h5_native_type<uint8_t>() { return H5T_NATIVE_UINT8; }
+template <> inline hid_t h5_native_type<uint32_t>() { return H5T_NATIVE_UINT32; }
+template <> inline hid_t h5_native_type<int64_t>() { return H5T_NATIVE_INT64; }
+
+template <typename T>
+std::vector<T> h5_read_all(hid_t file, const std::string& path) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  std::vector<T> data(count > 0 ? static_cast<size_t>(count) : 0);
+  if (!data.empty())
+    h5_check(H5Dread(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "reading " + path);
+  return data;
+}
+
+inline std::string h5_read_string_attribute(hid_t file, const std::string& object, const std::string& name) {
+  H5Handle attr(h5_checked(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                           "opening attribute " + object + "@" + name),
+                H5Aclose);
+  H5Handle type(h5_checked(H5Aget_type(attr.get()), "attribute type"), H5Tclose);
+  const size_t size = H5Tget_size(type.get());
+  std::string value(size, '\0');
+  H5Handle memory_type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(memory_type.get(), size), "string size");
+  h5_check(H5Aread(attr.get(), memory_type.get(), value.data()), "reading attribute " + name);
+  while (!value.empty() && value.back() == '\0') value.pop_back();
+  return value;
+}
+
+template <typename T>
+T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::string& name) {
+  H5Handle attr(h5_checked(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                           "opening attribute " + object + "@" + name),
+                H5Aclose);
+  T value{};
+  h5_check(H5Aread(attr.get(), h5_native_type<T>(), &value), "reading attribute " + name);
+  return value;
+}
+
+}  // namespace leosem

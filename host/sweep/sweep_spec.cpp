@@ -1,0 +1,234 @@
+#include "sweep/sweep_spec.hpp"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "scenario/toml_reader.hpp"
+
+namespace leosem {
+namespace {
+
+std::string read_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read " + what + " '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Sets `value` at the dotted path inside `root`, creating tables on the way.
+void set_dotted(toml::table& root, const std::string& dotted, double value, bool integer) {
+  toml::table* table = &root;
+  size_t start = 0;
+  for (size_t dot = dotted.find('.'); dot != std::string::npos; dot = dotted.find('.', start)) {
+    const std::string part = dotted.substr(start, dot - start);
+    if (!table->contains(part)) table->insert(part, toml::table{});
+    table = (*table)[part].as_table();
+    if (!table) throw ConfigError("sweep axis '" + dotted + "': '" + part + "' is not a table in the scenario");
+    start = dot + 1;
+  }
+  const std::string key = dotted.substr(start);
+  if (integer) table->insert_or_assign(key, static_cast<int64_t>(std::llround(value)));
+  else table->insert_or_assign(key, value);
+}
+
+}  // namespace
+
+size_t SweepSpec::point_count() const {
+  size_t count = 1;
+  for (const SweepAxis& axis : axes) count *= axis.values.size();
+  return count;
+}
+
+std::vector<double> SweepSpec::point_values(size_t point) const {
+  std::vector<double> values(axes.size());
+  for (size_t a = axes.size(); a-- > 0;) {
+    values[a] = axes[a].values[point % axes[a].values.size()];
+    point /= axes[a].values.size();
+  }
+  return values;
+}
+
+std::string SweepSpec::resolved_text() const {
+  return "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text;
+}
+
+std::string SweepSpec::config_sha256() const { return sha256_hex(resolved_text()); }
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
+                      const std::vector<std::string>& known_algorithms) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream out;
+    out << "invalid sweep: " << origin << ":" << e.source().begin.line << ":" << e.source().begin.column
+        << ": TOML syntax error: " << e.description();
+    throw ConfigError(out.str());
+  }
+  SweepSpec spec;
+  spec.origin = origin;
+  spec.sweep_text = text;
+  const std::set<std::string> known{"name", "scenario", "instances", "algorithms", "seed", "axis"};
+  for (const auto& [key, node] : root) {
+    (void)node;
+    if (!known.count(std::string(key.str())))
+      reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
+                                                  "instances, algorithms, seed, [[axis]])");
+  }
+
+  if (const toml::node* name = root.get("name")) {
+    if (!name->is_string()) reject("name", "(not a string)", "must be a string");
+    spec.name = *name->value<std::string>();
+  }
+  const toml::node* scenario = root.get("scenario");
+  if (!scenario || !scenario->is_string()) reject("scenario", "(missing)", "must name the base scenario file");
+  spec.scenario_origin = (std::filesystem::path(base_dir) / *scenario->value<std::string>()).string();
+  spec.scenario_text = read_file(spec.scenario_origin, "base scenario");
+
+  const toml::node* instances = root.get("instances");
+  if (!instances || !instances->value_exact<int64_t>()) reject("instances", "(missing)", "must be an integer");
+  const int64_t count = *instances->value_exact<int64_t>();
+  if (count < 1 || count > 1000000000) reject("instances", static_cast<double>(count), "must be in [1, 1e9]");
+  spec.instances = static_cast<uint32_t>(count);
+
+  if (const toml::node* seed = root.get("seed")) {
+    auto v = seed->value_exact<int64_t>();
+    if (!v || *v < 0) reject("seed", "(invalid)", "must be an integer >= 0");
+    spec.seed = static_cast<uint64_t>(*v);
+  } else {
+    reject("seed", "(missing)", "a sweep must state its seed");
+  }
+
+  const toml::array* algorithms = root.get("algorithms") ? root.get("algorithms")->as_array() : nullptr;
+  if (!algorithms || algorithms->empty()) reject("algorithms", "(missing)", "must be a non-empty array of names");
+  for (const toml::node& item : *algorithms) {
+    auto name = item.value_exact<std::string>();
+    if (!name) reject("algorithms", "(not a string)", "every element must be an algorithm name");
+    bool found = false;
+    std::string list;
+    for (const std::string& k : known_algorithms) {
+      found |= k == *name;
+      list += (list.empty() ? "" : ", ") + k;
+    }
+    if (!found) reject("algorithms", "\"" + *name + "\"", "unknown algorithm (known: " + list + ")");
+    for (const std::string& seen : spec.algorithms)
+      if (seen == *name) reject("algorithms", "\"" + *name + "\"", "listed twice");
+    spec.algorithms.push_back(*name);
+  }
+
+  const toml::node* axes_node = root.get("axis");
+  const toml::array* axes = axes_node ? axes_node->as_array() : nullptr;
+  if (axes_node && !axes) reject("axis", "(not an array of tables)", "write axes as [[axis]] tables");
+  if (axes) {
+    for (size_t a = 0; a < axes->size(); ++a) {
+      const toml::table* table = (*axes)[a].as_table();
+      const std::string where = "axis[" + std::to_string(a) + "]";
+      if (!table) reject(where, "(not a table)", "write axes as [[axis]] tables");
+      SweepAxis axis;
+      for (const auto& [key, node] : *table) {
+        (void)node;
+        const std::string k(key.str());
+        if (k != "field" && k != "values" && k != "range")
+          reject(where + "." + k, "(present)", "unknown key in an axis (known: field, values, range)");
+      }
+      auto field = table->get("field") ? table->get("field")->value_exact<std::string>() : std::nullopt;
+      if (!field) reject(where + ".field", "(missing)", "must name a scenario field, e.g. \"users.count\"");
+      axis.field = *field;
+      const toml::node* values = table->get("values");
+      const toml::node* range = table->get("range");
+      if ((values != nullptr) == (range != nullptr))
+        reject(where, axis.field, "give exactly one of 'values' (a list) or 'range' ({start, stop, step})");
+      bool all_integer = true;
+      if (values) {
+        const toml::array* list = values->as_array();
+        if (!list) reject(where + ".values", "(not an array)", "must be an array of numbers");
+        for (const toml::node& v : *list) {
+          if (auto i = v.value_exact<int64_t>()) axis.values.push_back(static_cast<double>(*i));
+          else if (auto d = v.value_exact<double>()) {
+            axis.values.push_back(*d);
+            all_integer = false;
+          } else reject(where + ".values", "(non-number)", "every value must be a number");
+        }
+      } else {
+        const toml::table* r = range->as_table();
+        if (!r) reject(where + ".range", "(not a table)", "must be {start = .., stop = .., step = ..}");
+        double bounds[3];
+        const char* names[3] = {"start", "stop", "step"};
+        for (int i = 0; i < 3; ++i) {
+          const toml::node* b = r->get(names[i]);
+          if (b && b->value_exact<int64_t>()) bounds[i] = static_cast<double>(*b->value_exact<int64_t>());
+          else if (b && b->value_exact<double>()) {
+            bounds[i] = *b->value_exact<double>();
+            all_integer = false;
+          } else reject(where + ".range." + names[i], "(missing)", "must be a number");
+        }
+        if (!(bounds[2] > 0)) reject(where + ".range.step", bounds[2], "must be > 0");
+        const double steps = std::floor((bounds[1] - bounds[0]) / bounds[2] + 1e-9);
+        if (steps > 100000) reject(where + ".range", steps, "more than 100000 values");
+        for (double i = 0; i <= steps; ++i) axis.values.push_back(bounds[0] + i * bounds[2]);
+      }
+      if (axis.values.empty()) reject(where + ".values", axis.field, "the axis is empty");
+      axis.integer = all_integer;
+      for (const SweepAxis& seen : spec.axes)
+        if (seen.field == axis.field) reject(where + ".field", axis.field, "the field has two axes");
+      spec.axes.push_back(axis);
+    }
+  }
+  if (spec.point_count() > 1000000) reject("axis", static_cast<double>(spec.point_count()), "more than 1e6 points");
+
+  // Every point must be a valid scenario (unknown axis fields and bad values fail here).
+  for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
+  return spec;
+}
+
+SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms) {
+  const std::string text = read_file(path, "sweep file");
+  return parse_sweep(text, path, std::filesystem::path(path).parent_path().string(), known_algorithms);
+}
+
+ScenarioConfig point_scenario(const SweepSpec& spec, size_t point) {
+  toml::table root;
+  try {
+    root = toml::parse(spec.scenario_text, spec.scenario_origin);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("invalid base scenario " + spec.scenario_origin + ": " + std::string(e.description()));
+  }
+  const std::vector<double> values = spec.point_values(point);
+  std::string label;
+  for (size_t a = 0; a < spec.axes.size(); ++a) {
+    set_dotted(root, spec.axes[a].field, values[a], spec.axes[a].integer);
+    label += (label.empty() ? "" : ", ") + spec.axes[a].field + " = " + format_number(values[a]);
+  }
+  std::ostringstream text;
+  text << root;
+  try {
+    ScenarioConfig config = parse_scenario(text.str(), spec.scenario_origin);
+    config.seed = spec.seed;
+    return config;
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string(e.what()) + (label.empty() ? "" : " (sweep " + spec.origin + ", point " +
+                                                                         std::to_string(point) + ": " + label + ")"));
+  }
+}
+
+}  // namespace leosem

@@ -1,0 +1,48 @@
+// Sweep files (TOML): a base scenario, axes over any scenario field, instances per point,
+// algorithms and the seed (reference: docs/sweeps.md). Each sweep point is the base scenario
+// with the axis values set, parsed and validated exactly as a scenario file is.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario/config.hpp"
+
+namespace leosem {
+
+struct SweepAxis {
+  std::string field;          // dotted scenario field, e.g. "users.deadline_mean_slots"
+  std::vector<double> values;
+  bool integer = false;       // values are written as TOML integers (for integer fields)
+};
+
+struct SweepSpec {
+  std::string name;
+  std::string origin;               // the sweep file's path, for messages
+  std::string sweep_text;           // the sweep file as given
+  std::string scenario_origin;      // the base scenario's path
+  std::string scenario_text;        // the base scenario as given
+  std::vector<SweepAxis> axes;      // points are their Cartesian product, last axis fastest
+  uint32_t instances = 0;           // per point
+  std::vector<std::string> algorithms;
+  uint64_t seed = 1;
+
+  size_t point_count() const;
+  // Axis values of point p, one per axis.
+  std::vector<double> point_values(size_t point) const;
+  // The resolved text and its SHA-256 (hex): what identifies a sweep's results (no paths).
+  std::string resolved_text() const;
+  std::string config_sha256() const;
+};
+
+// `known_algorithms`: the names the caller can run; others are rejected naming the field.
+SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms);
+SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
+                      const std::vector<std::string>& known_algorithms);
+
+// The scenario of point p (validated; errors name the axis field and the point).
+ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);
+
+std::string sha256_hex(const std::string& data);
+
+}  // namespace leosem
