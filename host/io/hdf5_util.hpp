@@ -77,10 +77,10 @@ inline std::string h5_read_string_attribute(hid_t file, const std::string& objec
                 H5Aclose);
   H5Handle type(h5_checked(H5Aget_type(attr.get()), "attribute type"), H5Tclose);
   const size_t size = H5Tget_size(type.get());
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0)
+    throw Hdf5Error("HDF5: attribute " + object + "@" + name + " is not a fixed-length string");
   std::string value(size, '\0');
-  H5Handle memory_type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(memory_type.get(), size), "string size");
-  h5_check(H5Aread(attr.get(), memory_type.get(), value.data()), "reading attribute " + name);
+  h5_check(H5Aread(attr.get(), type.get(), value.data()), "reading attribute " + name);
   while (!value.empty() && value.back() == '\0') value.pop_back();
   return value;
 }
@@ -93,6 +93,32 @@ T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::str
   T value{};
   h5_check(H5Aread(attr.get(), h5_native_type<T>(), &value), "reading attribute " + name);
   return value;
+}
+
+// Writes/reads a rectangle [row0, row0+rows) x [col0, col0+cols) of a 2-D dataset.
+template <typename T>
+void write_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols,
+                const T* data) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
+  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
+  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
+  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
+  h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
+}
+
+template <typename T>
+std::vector<T> read_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
+  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
+  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
+  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
+  std::vector<T> data(rows * cols);
+  if (!data.empty())
+    h5_check(H5Dread(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data.data()),
+             "reading " + path);
+  return data;
 }
 
 }  // namespace leosem

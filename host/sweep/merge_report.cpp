@@ -1,0 +1,178 @@
+#include "sweep/merge_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "io/hdf5_util.hpp"
+#include "sweep/sweep_file.hpp"
+
+namespace leosem {
+namespace {
+
+struct OpenFile {
+  std::string path;
+  std::unique_ptr<H5Handle> handle;
+  SweepHeader header;
+};
+
+OpenFile open_sweep_file(const std::string& path) {
+  h5_quiet();
+  OpenFile f;
+  f.path = path;
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw Hdf5Error("cannot open '" + path + "' as HDF5");
+  f.handle = std::make_unique<H5Handle>(id, H5Fclose);
+  try {
+    f.header = read_sweep_header(id);
+  } catch (const Hdf5Error& e) {
+    throw Hdf5Error("'" + path + "': " + e.what());
+  }
+  return f;
+}
+
+template <typename T>
+void copy_columns(hid_t from, hid_t to, const std::string& path, hsize_t points, hsize_t columns, hsize_t col0) {
+  const std::vector<T> data = read_rect<T>(from, path, 0, 0, points, columns);
+  write_rect<T>(to, path, 0, col0, points, columns, data.data());
+}
+
+}  // namespace
+
+void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths) {
+  if (shard_paths.empty()) throw std::runtime_error("merge: no shard files given");
+  if (std::filesystem::exists(out_path)) throw std::runtime_error("'" + out_path + "' exists already");
+  std::vector<OpenFile> shards;
+  for (const std::string& path : shard_paths) shards.push_back(open_sweep_file(path));
+
+  const SweepHeader& first = shards.front().header;
+  for (const OpenFile& s : shards) {
+    if (!s.header.complete) throw std::runtime_error("merge: '" + s.path + "' is not complete (resume it first)");
+    if (s.header.config_sha256 != first.config_sha256)
+      throw std::runtime_error("merge: '" + s.path + "' has configuration hash " + s.header.config_sha256 +
+                               ", '" + shards.front().path + "' has " + first.config_sha256 +
+                               ": they are not shards of the same sweep");
+    if (s.header.git_commit != first.git_commit)
+      throw std::runtime_error("merge: '" + s.path + "' was made by leosem " + s.header.git_commit + ", '" +
+                               shards.front().path + "' by " + first.git_commit);
+  }
+  // Order by first instance; require an exact, non-overlapping cover of 0..instances-1.
+  std::sort(shards.begin(), shards.end(), [](const OpenFile& a, const OpenFile& b) {
+    const uint32_t fa = a.header.instance_index.empty() ? 0 : a.header.instance_index.front();
+    const uint32_t fb = b.header.instance_index.empty() ? 0 : b.header.instance_index.front();
+    return fa < fb;
+  });
+  uint32_t next = 0;
+  for (const OpenFile& s : shards) {
+    for (uint32_t index : s.header.instance_index) {
+      if (index < next)
+        throw std::runtime_error("merge: instance " + std::to_string(index) + " appears twice (again in '" + s.path + "')");
+      if (index > next)
+        throw std::runtime_error("merge: instances " + std::to_string(next) + ".." + std::to_string(index - 1) +
+                                 " are missing (no shard holds them)");
+      ++next;
+    }
+  }
+  if (next != static_cast<uint32_t>(first.instances_per_point))
+    throw std::runtime_error("merge: instances " + std::to_string(next) + ".." +
+                             std::to_string(first.instances_per_point - 1) + " are missing (no shard holds them)");
+
+  SweepHeader merged = first;
+  merged.shard_index = 0;
+  merged.shard_count = 1;
+  std::vector<std::string> devices;
+  for (const OpenFile& s : shards)
+    if (std::find(devices.begin(), devices.end(), s.header.device) == devices.end()) devices.push_back(s.header.device);
+  merged.device.clear();
+  for (const std::string& d : devices) merged.device += (merged.device.empty() ? "" : "; ") + d;
+  merged.instance_index.resize(next);
+  for (uint32_t i = 0; i < next; ++i) merged.instance_index[i] = i;
+
+  const std::string partial = out_path + ".partial";
+  std::filesystem::remove(partial);
+  const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw Hdf5Error("cannot create '" + partial + "'");
+  try {
+    H5Handle out(id, H5Fclose);
+    create_sweep_layout(id, merged);
+    const hsize_t points = static_cast<hsize_t>(merged.points);
+    for (const OpenFile& s : shards) {
+      const hsize_t columns = s.header.instance_index.size(), col0 = s.header.instance_index.empty() ? 0 : s.header.instance_index.front();
+      if (columns == 0) continue;
+      const hid_t from = s.handle->get();
+      for (const std::string& algorithm : merged.algorithms) {
+        copy_columns<double>(from, id, "/results/" + algorithm + "/power_w", points, columns, col0);
+        copy_columns<int8_t>(from, id, "/results/" + algorithm + "/status", points, columns, col0);
+        copy_columns<int32_t>(from, id, "/results/" + algorithm + "/iterations", points, columns, col0);
+      }
+      copy_columns<uint8_t>(from, id, "/done", points, columns, col0);
+    }
+    write_summary(id, merged.algorithms, points, next);
+    mark_complete(id);
+    h5_check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush");
+  } catch (...) {
+    std::filesystem::remove(partial);
+    throw;
+  }
+  std::filesystem::rename(partial, out_path);
+}
+
+std::string sweep_report(const std::string& path, bool csv) {
+  const OpenFile f = open_sweep_file(path);
+  const SweepHeader& h = f.header;
+  if (!h.complete) throw std::runtime_error("'" + path + "' is not complete: its summary is not written yet");
+  const hid_t id = f.handle->get();
+  const size_t axes = h.axis_fields.size();
+  std::ostringstream out;
+  char buffer[256];
+  if (csv) {
+    out << "algorithm";
+    for (const std::string& field : h.axis_fields) out << "," << field;
+    out << ",instances,feasible,feasible_fraction,mean_power_dbm,ci95_low_dbm,ci95_high_dbm\n";
+  } else {
+    out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << h.instances_per_point
+        << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12) << "\n";
+    std::snprintf(buffer, sizeof buffer, "%-14s", "algorithm");
+    out << buffer;
+    for (const std::string& field : h.axis_fields) {
+      std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
+      out << buffer;
+    }
+    std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s\n", "instances", "feasible", "power dBm", "95% CI dBm");
+    out << buffer;
+  }
+  for (const std::string& algorithm : h.algorithms) {
+    const std::string group = "/summary/" + algorithm;
+    const auto count = h5_read_all<int32_t>(id, group + "/instances");
+    const auto fraction = h5_read_all<double>(id, group + "/feasible_fraction");
+    const auto feasible = h5_read_all<int32_t>(id, group + "/feasible");
+    const auto mean = h5_read_all<double>(id, group + "/mean_power_dbm");
+    const auto low = h5_read_all<double>(id, group + "/ci95_low_dbm");
+    const auto high = h5_read_all<double>(id, group + "/ci95_high_dbm");
+    for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
+      if (csv) {
+        out << algorithm;
+        for (size_t a = 0; a < axes; ++a) out << "," << h.axis_values[p * axes + a];
+        std::snprintf(buffer, sizeof buffer, ",%d,%d,%.6f,%.6f,%.6f,%.6f\n", count[p], feasible[p], fraction[p], mean[p],
+                      low[p], high[p]);
+        out << buffer;
+      } else {
+        std::snprintf(buffer, sizeof buffer, "%-14s", algorithm.c_str());
+        out << buffer;
+        for (size_t a = 0; a < axes; ++a) {
+          std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + a]);
+          out << buffer;
+        }
+        std::snprintf(buffer, sizeof buffer, " %9d %8.1f%% %10.2f %10.2f .. %6.2f\n", count[p], 100.0 * fraction[p],
+                      mean[p], low[p], high[p]);
+        out << buffer;
+      }
+    }
+  }
+  return out.str();
+}
+
+}  // namespace leosem

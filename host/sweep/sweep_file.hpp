@@ -1,0 +1,97 @@
+// The HDF5 file of a sweep run (schema: docs/sweep-output.md). A run writes FILE.partial with
+// fixed-size datasets allocated up front, so later writes touch raw data only and a killed run
+// leaves a readable file; /done marks finished (point, instance) pairs for --resume. finalize()
+// adds the summary, marks the file complete and renames it to FILE.
+#pragma once
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sweep/sweep_spec.hpp"
+
+namespace leosem {
+
+struct Shard {
+  uint32_t index = 0;  // I of --shard I/N (0-based)
+  uint32_t count = 1;  // N
+  // This shard's slice of instance indices: [first, first + size).
+  uint32_t first(uint32_t instances) const;
+  uint32_t size(uint32_t instances) const;
+};
+
+// Per-instance outcome of one algorithm, as stored.
+struct StoredResult {
+  double power_w;      // NaN when infeasible
+  int8_t status;       // SolveStatus (0 optimal, 1 feasible, 2 infeasible); -1 = not computed
+  int32_t iterations;
+};
+
+struct RunIdentity {
+  std::string backend;  // "cpu"
+  std::string device;   // e.g. the CPU model and thread count
+};
+
+// The root attributes and the point table of a sweep file: what identifies its results.
+struct SweepHeader {
+  std::string format = "leosem-sweep-1";
+  std::string leosem_version, git_commit, backend, device, sweep_name, config_text, config_sha256;
+  std::vector<std::string> algorithms, axis_fields;
+  int64_t seed = 0, instances_per_point = 0, points = 0, shard_index = 0, shard_count = 1, complete = 0;
+  std::vector<double> axis_values;       // [points][axes]
+  std::vector<uint32_t> instance_index;  // the global instance indices this file holds
+};
+
+SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIdentity& who);
+// Creates the whole layout of a sweep file (attributes, points, instances, filled result
+// datasets) in an empty, open HDF5 file.
+void create_sweep_layout(hid_t file, const SweepHeader& header);
+SweepHeader read_sweep_header(hid_t file);
+void mark_complete(hid_t file);
+
+class SweepFile {
+ public:
+  // Creates `path`.partial for a new run of `spec` (shard) or, with resume, reopens it.
+  static SweepFile create(const std::string& path, const SweepSpec& spec, const Shard& shard, const RunIdentity& who);
+  static SweepFile resume(const std::string& path, const SweepSpec& spec, const Shard& shard);
+  ~SweepFile();
+  SweepFile(SweepFile&& other) noexcept;
+  SweepFile(const SweepFile&) = delete;
+  SweepFile& operator=(const SweepFile&) = delete;
+
+  size_t points() const { return points_; }
+  uint32_t shard_instances() const { return shard_instances_; }
+  size_t algorithms() const { return algorithms_.size(); }
+
+  // done[p * shard_instances + j]
+  std::vector<uint8_t> read_done() const;
+  // Writes results of local instances [j0, j0 + n) of point p: results[a][j] for algorithm a,
+  // flushes, then marks them done and flushes again (so done never precedes the data).
+  void write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results);
+  // Computes the summary from the stored results, marks complete, closes and renames.
+  void finalize();
+
+ private:
+  SweepFile() = default;
+  std::string path_, partial_path_;
+  hid_t file_ = -1;
+  size_t points_ = 0;
+  uint32_t shard_instances_ = 0;
+  std::vector<std::string> algorithms_;
+};
+
+// Summary statistics of one (point, algorithm), over the instances in a file.
+struct PointSummary {
+  uint32_t instances = 0;
+  uint32_t feasible = 0;
+  double mean_power_w = 0.0;  // over feasible instances (NaN if none)
+  double ci95_half_w = 0.0;   // 1.96 · s / sqrt(n) (NaN if fewer than 2)
+};
+
+PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status);
+
+// Writes the /summary group of an open file from its /results (used by finalize and merge).
+void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_t points, uint32_t instances);
+
+}  // namespace leosem
