@@ -268,8 +268,8 @@ TEST(SweepRun, ResumeRefusesAnotherConfiguration) {
 }
 
 TEST(SweepRun, SummaryStatistics) {
-  const PointSummary s = summarize({1.0, 3.0, std::nan(""), 5.0, 0.0}, {0, 1, 2, 1, -1});
-  EXPECT_EQ(s.instances, 4u);
+  const PointSummary s = summarize({1.0, 3.0, std::nan(""), 5.0, 0.0, std::nan("")}, {0, 1, 2, 1, -1, 3});
+  EXPECT_EQ(s.instances, 5u);
   EXPECT_EQ(s.feasible, 3u);
   EXPECT_DOUBLE_EQ(s.mean_power_w, 3.0);
   EXPECT_NEAR(s.ci95_half_w, 1.96 * 2.0 / std::sqrt(3.0), 1e-12);  // sample sd 2

@@ -69,8 +69,13 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const auto start = Clock::now();
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const int threads = omp_get_max_threads();
-  if (std::filesystem::exists(out_path))
+  if (std::filesystem::exists(out_path)) {
+    if (options.resume) {  // e.g. a requeued Slurm task whose run had finished
+      log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
+      return {};
+    }
     throw std::runtime_error("'" + out_path + "' exists already: remove it or choose another --out");
+  }
   const std::string partial = out_path + ".partial";
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume)
@@ -88,8 +93,8 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
 
   RunStats stats;
   stats.skipped = already;
-  log << "leosem run: " << points << " points x " << instances << " instances (shard " << options.shard.index + 1
-      << "/" << options.shard.count << ", instances " << first << ".." << first + instances - 1 << ") x "
+  log << "leosem run: " << points << " points x " << instances << " instances (shard " << options.shard.index << "/"
+      << options.shard.count << ", instances " << first << ".." << first + instances - 1 << ") x "
       << spec.algorithms.size() << " algorithms, " << threads << " threads"
       << (already ? ", resuming with " + std::to_string(already) + " done" : "") << std::endl;
   Progress progress(points * instances, already, options.progress_bar, options.log_interval_s, log);

@@ -267,7 +267,7 @@ PointSummary summarize(const std::vector<double>& power_w, const std::vector<int
   for (size_t i = 0; i < power_w.size(); ++i) {
     if (status[i] < 0) continue;  // not computed
     ++s.instances;
-    if (status[i] == 2) continue;  // infeasible
+    if (status[i] != 0 && status[i] != 1) continue;  // infeasible or unsolved: not served
     ++s.feasible;
     sum += power_w[i];
   }

@@ -24,7 +24,7 @@ struct Shard {
 // Per-instance outcome of one algorithm, as stored.
 struct StoredResult {
   double power_w;      // NaN when infeasible
-  int8_t status;       // SolveStatus (0 optimal, 1 feasible, 2 infeasible); -1 = not computed
+  int8_t status;       // SolveStatus (0 optimal, 1 feasible, 2 infeasible, 3 unsolved); -1 = not computed
   int32_t iterations;
 };
 

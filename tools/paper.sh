@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The main job: runs the paper's three sweeps (sweeps/paper/, MODEL.md §8) and draws them.
+#   bash tools/paper.sh [INSTANCES] [OUTDIR]
+# INSTANCES per point (default: as in the sweep files); OUTDIR (default results/) receives
+# <sweep>.h5 summaries, <sweep>.png figures and <sweep>-summary.csv.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+instances="${1:-}"
+outdir="$(realpath -m "${2:-$root/results}")"
+bash "$root/tools/setup.sh"
+bash "$root/tools/build.sh" > "$root/build.log" 2>&1 || { cat "$root/build.log"; exit 1; }
+mkdir -p "$outdir"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+files=()
+for sweep in "$root"/sweeps/paper/*.toml; do
+  name="$(basename "$sweep" .toml)"
+  spec="$sweep"
+  if [ -n "$instances" ]; then  # same sweep, another instance count
+    sed -E "s/^instances = .*/instances = $instances/; s#^scenario = \"\.\./#scenario = \"$root/sweeps/#" \
+      "$sweep" > "$work/$name.toml"
+    spec="$work/$name.toml"
+  fi
+  rm -f "$work/$name.h5"
+  "$root/build/leosem" run "$spec" --out "$work/$name.h5"
+  "$root/build/leosem" report "$work/$name.h5"
+  cp "$work/$name.h5" "$outdir/$name.h5"
+  files+=("$outdir/$name.h5")
+done
+/usr/bin/python3 "$root/tools/plot_paper.py" "$outdir" "${files[@]}"
