@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   leosem::cli::add_info_command(app);
   leosem::cli::add_scenario_command(app);
   leosem::cli::add_jpeg_table_command(app);
+  leosem::cli::add_fit_quality_command(app);
+  leosem::cli::add_quality_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
