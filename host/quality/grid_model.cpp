@@ -68,6 +68,7 @@ GridQualityData make_grid_quality(std::vector<double> rho, std::vector<double> s
                                " = " + csv_number(at(i - 1, j)) + " by more than the tolerance " +
                                csv_number(tolerance));
 
+  std::vector<double> measured = ssim;
   // Lower monotone envelope: running minimum from the high end, along SNR then along ρ (the
   // second pass keeps the first's order, since a minimum of non-decreasing rows is non-decreasing).
   for (size_t i = 0; i < rows; ++i)
@@ -79,6 +80,7 @@ GridQualityData make_grid_quality(std::vector<double> rho, std::vector<double> s
   data.rho = std::move(rho);
   data.snr_db = std::move(snr_db);
   data.ssim = std::move(ssim);
+  data.ssim_measured = std::move(measured);
   data.origin = origin;
   return data;
 }

@@ -136,6 +136,7 @@ struct GridQualityData {
   std::vector<double> rho;     // ascending, > 0
   std::vector<double> snr_db;  // ascending
   std::vector<double> ssim;    // [i_rho * snr_db.size() + i_snr], in (0, 1), non-decreasing in both axes
+  std::vector<double> ssim_measured;  // the same before the monotone envelope (what the fit uses)
   std::string origin;          // the file it came from, for messages
 
   GridQualityView view() const {

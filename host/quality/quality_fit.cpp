@@ -37,7 +37,7 @@ struct Residuals {
   mutable int evaluations = 0;
 
   int inputs() const { return kParameters; }
-  int values() const { return static_cast<int>(grid.ssim.size()); }
+  int values() const { return static_cast<int>(grid.ssim_measured.size()); }
 
   int operator()(const Eigen::VectorXd& x, Eigen::VectorXd& residual) const {
     ++evaluations;
@@ -46,7 +46,7 @@ struct Residuals {
     for (size_t i = 0; i < grid.rho.size(); ++i)
       for (size_t j = 0; j < cols; ++j)
         residual[static_cast<Eigen::Index>(i * cols + j)] =
-            logistic_ssim(m, grid.rho[i], grid.snr_db[j]) - grid.ssim[i * cols + j];
+            logistic_ssim(m, grid.rho[i], grid.snr_db[j]) - grid.ssim_measured[i * cols + j];
     return 0;
   }
 
@@ -77,7 +77,7 @@ struct Residuals {
 // interpolation between grid points), or NaN for a flat row.
 double crossing_db(const GridQualityData& grid, size_t row, double level) {
   const size_t cols = grid.snr_db.size();
-  const double* v = grid.ssim.data() + row * cols;
+  const double* v = grid.ssim_measured.data() + row * cols;
   const double lo = *std::min_element(v, v + cols), hi = *std::max_element(v, v + cols);
   if (!(hi > lo)) return NAN;
   const double target = lo + level * (hi - lo);
@@ -91,8 +91,9 @@ double crossing_db(const GridQualityData& grid, size_t row, double level) {
 
 Eigen::VectorXd initial_guess(const GridQualityData& grid) {
   const size_t cols = grid.snr_db.size(), last = grid.rho.size() - 1;
-  auto row_min = [&](size_t i) { return *std::min_element(&grid.ssim[i * cols], &grid.ssim[i * cols] + cols); };
-  auto row_max = [&](size_t i) { return *std::max_element(&grid.ssim[i * cols], &grid.ssim[i * cols] + cols); };
+  const double* v = grid.ssim_measured.data();
+  auto row_min = [&](size_t i) { return *std::min_element(v + i * cols, v + (i + 1) * cols); };
+  auto row_max = [&](size_t i) { return *std::max_element(v + i * cols, v + (i + 1) * cols); };
   Eigen::VectorXd x(kParameters);
   x[0] = row_min(0);
   x[1] = row_min(last) - row_min(0);

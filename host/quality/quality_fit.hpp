@@ -2,6 +2,8 @@
 // (Levenberg-Marquardt, Eigen's unsupported NonLinearOptimization module, analytic Jacobian).
 // The fitted parameters: floor_base, floor_slope, ceiling_base, ceiling_slope, centre_db,
 // width_db; rho_min and rho_max are the grid's own ρ range (so u spans [0, 1] over the grid).
+// It fits the values as measured (GridQualityData::ssim_measured), not their monotone envelope,
+// which would bias it low where noise dominates (the flat top of each row).
 #pragma once
 #include <string>
 
