@@ -6,5 +6,8 @@ namespace leosem::cli {
 
 void add_info_command(CLI::App& app);
 void add_scenario_command(CLI::App& app);
+void add_jpeg_table_command(CLI::App& app);
+void add_fit_quality_command(CLI::App& app);
+void add_quality_command(CLI::App& app);
 
 }  // namespace leosem::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   leosem::cli::add_info_command(app);
   leosem::cli::add_scenario_command(app);
+  leosem::cli::add_jpeg_table_command(app);
+  leosem::cli::add_fit_quality_command(app);
+  leosem::cli::add_quality_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,7 +41,16 @@ LEOSEM_HD int jpeg_lowest_quality_index(const JpegTableView& table, double ssim_
   return -1;
 }
 
-// Loads and checks a table CSV (implemented in quality/jpeg_table.cpp, issue 3).
+// Loads a table CSV and checks it (check_jpeg_table); errors (QualityDataError) name file, line
+// or quality, and the reason.
 JpegTable load_jpeg_table_csv(const std::string& path);
+
+// The checks: columns of equal length, qualities strictly ascending in 1..100, mean_ssim in
+// (0, 1] and non-decreasing, bits > 0 and non-decreasing in both bases, scan <= file, tiles >= 1.
+void check_jpeg_table(const JpegTable& table, const std::string& origin);
+
+// The CSV text of a table: its provenance lines, the header, one row per quality.
+std::string format_jpeg_table_csv(const JpegTable& table);
+const std::vector<std::string>& jpeg_table_header();
 
 }  // namespace leosem

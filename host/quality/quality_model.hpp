@@ -5,49 +5,10 @@
 #include <cmath>
 
 #include "core/hostdev.hpp"
+#include "quality/grid_model.hpp"
+#include "quality/quality_types.hpp"
 
 namespace leosem {
-
-enum class QualityKind : int { Logistic = 0, Grid = 1 };
-
-// f = a(ρ) + (b(ρ) − a(ρ)) / (1 + exp(−(γ_dB − c)/w)), u = ln(ρ/ρ_min)/ln(ρ_max/ρ_min),
-// a(ρ) = a0 + a1·u, b(ρ) = b0 + b1·u (MODEL §5.1; defaults below).
-struct LogisticQuality {
-  double floor_base = 0.35;     // a0
-  double floor_slope = 0.15;    // a1
-  double ceiling_base = 0.70;   // b0
-  double ceiling_slope = 0.27;  // b1
-  double centre_db = -2.0;      // c
-  double width_db = 2.5;        // w
-  double rho_min = 1.0 / 40;    // ρ at u = 0
-  double rho_max = 1.0 / 4;     // ρ at u = 1
-};
-
-// A measured grid of E[SSIM] over (ρ, γ_dB), owned on the host by GridQualityData
-// (quality/grid_model.hpp); this is a non-owning view of its arrays.
-struct GridQualityView {
-  const double* rho = nullptr;     // ascending, rho_count entries
-  const double* snr_db = nullptr;  // ascending, snr_count entries
-  const double* ssim = nullptr;    // [i_rho * snr_count + i_snr]
-  int rho_count = 0;
-  int snr_count = 0;
-};
-
-struct QualityModel {
-  QualityKind kind = QualityKind::Logistic;
-  LogisticQuality logistic;
-  GridQualityView grid;
-};
-
-struct QualityGradient {
-  double d_rho;     // ∂f/∂ρ
-  double d_snr_db;  // ∂f/∂γ_dB
-};
-
-struct RequiredSnr {
-  bool reachable;  // false when no SNR in the model's domain reaches ξ at this ρ
-  double snr_db;   // least γ_dB with f(ρ, γ_dB) ≥ ξ, when reachable
-};
 
 // ---- logistic family ----
 
@@ -84,27 +45,29 @@ LEOSEM_HD RequiredSnr logistic_required_snr_db(const LogisticQuality& m, double 
   return {true, m.centre_db - m.width_db * log((b - a) / (ssim_target - a) - 1.0)};
 }
 
-}  // namespace leosem
-
-namespace leosem {
-
 // ---- dispatch over kinds: the only entry points solvers and kernels use ----
-// The grid branch is implemented in quality/grid_model.hpp (issue 3); until then it reports
-// NaN / unreachable so that nothing silently uses an unimplemented model.
 
 LEOSEM_HD double quality_ssim(const QualityModel& m, double rho, double snr_db) {
   if (m.kind == QualityKind::Logistic) return logistic_ssim(m.logistic, rho, snr_db);
-  return NAN;
+  return grid_ssim(m.grid, rho, snr_db);
 }
 
 LEOSEM_HD QualityGradient quality_gradient(const QualityModel& m, double rho, double snr_db) {
   if (m.kind == QualityKind::Logistic) return logistic_gradient(m.logistic, rho, snr_db);
-  return {NAN, NAN};
+  return grid_gradient(m.grid, rho, snr_db);
 }
 
 LEOSEM_HD RequiredSnr quality_required_snr_db(const QualityModel& m, double ssim_target, double rho) {
   if (m.kind == QualityKind::Logistic) return logistic_required_snr_db(m.logistic, ssim_target, rho);
-  return {false, NAN};
+  return grid_required_snr_db(m.grid, ssim_target, rho);
+}
+
+// The logistic family is defined for ρ in [rho_min, rho_max] (u in [0, 1]) and every SNR; a grid
+// for the box it was measured on (outside it the value is clamped, see quality/grid_model.hpp).
+LEOSEM_HD QualityDomain quality_domain(const QualityModel& m) {
+  if (m.kind == QualityKind::Logistic)
+    return {m.logistic.rho_min, m.logistic.rho_max, -INFINITY, INFINITY};
+  return grid_domain(m.grid);
 }
 
 }  // namespace leosem

@@ -1,6 +1,7 @@
 #include "scenario/config.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "model/channel.hpp"
+#include "quality/quality_config_toml.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
@@ -250,6 +252,10 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   for (size_t l = 0; l < ratios.size(); ++l) p.compression_ratios[l] = ratios[l];
   jscc.reject_unknown_keys();
 
+  // Relative paths in [quality] resolve against the configuration file's folder.
+  const std::string base_dir = origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
+  config.quality = read_quality_config(root, sections, base_dir);
+
   for (const auto& [key, node] : root) {
     (void)node;
     const std::string name(key.str());
@@ -257,6 +263,7 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   }
 
   validate_scenario(p);
+  check_ratios_in_quality_domain(config.quality, p.compression_ratios, p.options);
   return config;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/scenario_params.hpp"
+#include "quality/quality_config.hpp"
 
 namespace leosem {
 
@@ -16,6 +17,7 @@ struct ConfigError : std::runtime_error {
 
 struct ScenarioConfig {
   ScenarioParams params;
+  QualityConfig quality;  // [quality]: JSCC quality model, JPEG table (quality/quality_config.hpp)
   uint64_t seed = 1;
   std::string source_text;  // the TOML as given
   std::string origin;       // file name, for messages

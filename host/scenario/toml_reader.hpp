@@ -73,6 +73,16 @@ class SectionReader {
     reject(field(key), "\"" + *v + "\"", "must be one of " + list);
   }
 
+  // Any string (a file path, say); an empty string is rejected.
+  std::string string(const std::string& key, const std::string& fallback) {
+    const toml::node* node = take(key);
+    if (!node) return fallback;
+    auto v = node->value_exact<std::string>();
+    if (!v) reject(field(key), describe(*node), "must be a string");
+    if (v->empty()) reject(field(key), "\"\"", "must not be empty");
+    return *v;
+  }
+
   std::vector<double> number_list(const std::string& key, const std::vector<double>& fallback) {
     const toml::node* node = take(key);
     if (!node) return fallback;
