@@ -1,6 +1,8 @@
 // Shared helpers for the solver tests: small random scenarios and a hand-made JPEG table.
 #pragma once
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "model/instance.hpp"
 #include "quality/jpeg_table.hpp"
@@ -41,6 +43,39 @@ inline JpegTable hand_jpeg_table() {
   t.mean_bits_scan = {600, 1400, 2200, 3800, 7800};
   t.tiles = {100, 100, 100, 100, 100};
   return t;
+}
+
+}  // namespace leosem::testing
+
+namespace leosem::testing {
+
+// A hand-made instance: K UEs, N SCs, T slots, L options (the first L default ratios),
+// all gains 0 until set, deadlines T, images 1, SSIM 0.6, D as given per (k, l).
+inline Instance hand_instance(int K, int N, int T, int L, const std::vector<int>& required) {
+  Instance inst;
+  inst.params = default_scenario_params();
+  inst.params.users = K;
+  inst.params.subchannels = N;
+  inst.params.slots = T;
+  inst.params.options = L;
+  inst.params.bandwidth_hz = 4e6 * N;
+  inst.users = K;
+  inst.subchannels = N;
+  inst.slots = T;
+  inst.options = L;
+  inst.images.assign(K, 1.0);
+  inst.ssim_requirement.assign(K, 0.6);  // reachable at every default ratio (ceiling 0.70 at 1/40)
+  inst.deadline_slots.assign(K, T);
+  inst.required_resources = required;
+  inst.gain_per_watt.assign(static_cast<size_t>(K) * N * T, 0.0);
+  return inst;
+}
+
+// Γ(ξ; ρ_l) in linear units, from the quality model (not from any solver).
+inline double gamma_lin(const Instance& inst, const QualityModel& q, int k, int l) {
+  const RequiredSnr r = quality_required_snr_db(q, inst.ssim_requirement[k], inst.params.compression_ratios[l]);
+  if (!r.reachable) return NAN;
+  return std::pow(10.0, r.snr_db / 10.0);
 }
 
 }  // namespace leosem::testing
