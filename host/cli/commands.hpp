@@ -6,5 +6,6 @@ namespace leosem::cli {
 
 void add_info_command(CLI::App& app);
 void add_scenario_command(CLI::App& app);
+void add_solve_command(CLI::App& app);
 
 }  // namespace leosem::cli

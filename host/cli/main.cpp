@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   leosem::cli::add_info_command(app);
   leosem::cli::add_scenario_command(app);
+  leosem::cli::add_solve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
