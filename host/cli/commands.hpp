@@ -9,6 +9,7 @@ void add_scenario_command(CLI::App& app);
 void add_jpeg_table_command(CLI::App& app);
 void add_fit_quality_command(CLI::App& app);
 void add_quality_command(CLI::App& app);
+void add_solve_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_report_command(CLI::App& app);

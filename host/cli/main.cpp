@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   leosem::cli::add_jpeg_table_command(app);
   leosem::cli::add_fit_quality_command(app);
   leosem::cli::add_quality_command(app);
+  leosem::cli::add_solve_command(app);
+  leosem::cli::add_run_command(app);
   leosem::cli::add_merge_command(app);
   leosem::cli::add_report_command(app);
   try {

@@ -1,0 +1,252 @@
+#include "solvers/solve.hpp"
+
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+
+#include "solvers/exact_milp.hpp"
+#include "solvers/greedy_jpeg.hpp"
+#include "solvers/greedy_jscc.hpp"
+#include "solvers/jcrra.hpp"
+#include "solvers/min_cost_flow.hpp"
+
+namespace leosem {
+
+const char* to_string(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::GreedyJscc: return "greedy-jscc";
+    case Algorithm::GreedyJpeg: return "greedy-jpeg";
+    case Algorithm::Jcrra: return "jcrra";
+    case Algorithm::Exact: return "exact";
+    case Algorithm::Mcf: return "mcf";
+  }
+  return "unknown";
+}
+
+Algorithm parse_algorithm(const std::string& name) {
+  for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf})
+    if (name == to_string(a)) return a;
+  throw std::invalid_argument("unknown algorithm '" + name +
+                              "' (known: greedy-jscc, greedy-jpeg, jcrra, exact, mcf)");
+}
+
+std::vector<Algorithm> parse_algorithm_list(const std::string& names) {
+  std::vector<Algorithm> list;
+  std::stringstream in(names);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) list.push_back(parse_algorithm(item));
+  if (list.empty()) throw std::invalid_argument("empty algorithm list");
+  return list;
+}
+
+InstanceView make_instance_view(const Instance& inst) {
+  InstanceView v;
+  v.users = inst.users;
+  v.subchannels = inst.subchannels;
+  v.slots = inst.slots;
+  v.options = inst.options;
+  v.gain_per_watt = inst.gain_per_watt.data();
+  v.deadline_slots = inst.deadline_slots.data();
+  v.required_resources = inst.required_resources.data();
+  v.images = inst.images.data();
+  v.ssim_requirement = inst.ssim_requirement.data();
+  v.compression_ratios = inst.params.compression_ratios;
+  v.max_power_w = inst.params.max_power_w;
+  v.symbols_per_resource = inst.params.bandwidth_hz / inst.params.subchannels * inst.params.slot_duration_s;
+  return v;
+}
+
+std::vector<double> required_snr_table(const Instance& inst, const QualityModel& quality) {
+  std::vector<double> snr(static_cast<size_t>(inst.users) * inst.options);
+  fill_required_snr(make_instance_view(inst), quality, snr.data());
+  return snr;
+}
+
+int option_index_for_ratio(const Instance& inst, double rho) {
+  for (int l = 0; l < inst.options; ++l)
+    if (inst.params.compression_ratios[l] >= rho * (1.0 - 1e-9)) return l;
+  return inst.options - 1;
+}
+
+std::string describe_failure(const CoreResult& r, const Instance& inst) {
+  std::ostringstream out;
+  switch (r.reason) {
+    case FailReason::QualityUnreachable:
+      out << "quality unreachable: UE " << r.reason_ue << " needs SSIM " << inst.ssim_requirement[r.reason_ue]
+          << ", above what any allowed option reaches";
+      break;
+    case FailReason::NotEnoughResources:
+      out << "not enough resources: UE " << r.reason_ue << " cannot get its D_k usable (SC, slot) pairs before "
+          << "its deadline T_k = " << inst.deadline_slots[r.reason_ue];
+      break;
+    case FailReason::SlotBudget:
+      out << "per-slot power budget exceeded in slot " << r.reason_slot << " (P_max = " << inst.params.max_power_w
+          << " W)";
+      break;
+    case FailReason::NoResource:
+      out << "UE " << r.reason_ue << " has bits to send but no usable resource before its deadline";
+      break;
+    default: out << "no solution"; break;
+  }
+  return out.str();
+}
+
+namespace {
+
+// Host-side storage behind a SolutionBuffers.
+struct SolutionStorage {
+  std::vector<int> option, resources, assigned_ue;
+  std::vector<double> power_w;
+  SolutionStorage(int K, int N, int T) : option(K, -1), resources(K, 0), assigned_ue(N * T, -1), power_w(N * T, 0.0) {}
+  SolutionBuffers buffers() { return {option.data(), resources.data(), assigned_ue.data(), power_w.data()}; }
+};
+
+Solution to_solution(const CoreResult& r, SolutionStorage& storage, const Instance& inst, Scheme scheme) {
+  Solution sol;
+  sol.scheme = scheme;
+  sol.iterations = r.iterations;
+  if (!r.feasible) {
+    sol.status = SolveStatus::Infeasible;
+    sol.reason = describe_failure(r, inst);
+    return sol;
+  }
+  sol.status = SolveStatus::Feasible;
+  sol.option = std::move(storage.option);
+  sol.resources = std::move(storage.resources);
+  sol.assigned_ue = std::move(storage.assigned_ue);
+  sol.power_w = std::move(storage.power_w);
+  sol.total_power_w = 0.0;
+  for (double p : sol.power_w) sol.total_power_w += p;
+  return sol;
+}
+
+Solution run_greedy_jscc(const Instance& inst, const SolverInputs& in) {
+  const InstanceView v = make_instance_view(inst);
+  const std::vector<double> snr = required_snr_table(inst, in.quality);
+  const int K = inst.users, N = inst.subchannels, T = inst.slots;
+  std::vector<int> order(static_cast<size_t>(K) * N * T);
+  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
+  std::vector<double> key(static_cast<size_t>(K) * N * T), slot_power(T);
+  SolutionStorage storage(K, N, T);
+  const CoreResult r = greedy_jscc_core(v, snr.data(), option_index_for_ratio(inst, in.options.greedy_rho),
+                                        {order.data(), busy.data(), key.data()}, slot_power.data(),
+                                        storage.buffers());
+  return to_solution(r, storage, inst, Scheme::Jscc);
+}
+
+Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
+  if (in.jpeg == nullptr || in.jpeg->quality.empty()) {
+    Solution sol;
+    sol.scheme = Scheme::Jpeg;
+    sol.status = SolveStatus::Unsolved;
+    sol.reason = "no JPEG rate-quality table was given";
+    return sol;
+  }
+  const InstanceView v = make_instance_view(inst);
+  const JpegTableView table = make_view(*in.jpeg, in.jpeg_basis);
+  const int K = inst.users, N = inst.subchannels, T = inst.slots;
+  std::vector<int> order(static_cast<size_t>(K) * N * T), ue_resource(T);
+  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
+  std::vector<double> key(static_cast<size_t>(K) * N * T), slot_power(T), ue_gain(T);
+  SolutionStorage storage(K, N, T);
+  JpegWorkspace ws{{order.data(), busy.data(), key.data()}, ue_gain.data(), ue_resource.data()};
+  const CoreResult r = greedy_jpeg_core(v, table, ws, slot_power.data(), storage.buffers());
+  Solution sol = to_solution(r, storage, inst, Scheme::Jpeg);
+  if (!r.feasible && r.reason == FailReason::QualityUnreachable)
+    sol.reason = "quality unreachable: UE " + std::to_string(r.reason_ue) +
+                 " needs an SSIM above every JPEG quality in the table";
+  return sol;
+}
+
+}  // namespace
+
+// Storage for JCRRA's workspace (host side).
+struct JcrraStorage {
+  std::vector<int> order, slot_sc, slot_order, saved_resource, block_ids;
+  std::vector<unsigned char> busy;
+  std::vector<double> key, x, x_prev, x_ref, s, s_prev, s_ref, dual_c1, dual_c7, slot_power, slot_gain, block,
+      block_scratch;
+  SolutionStorage candidate;
+  JcrraStorage(int K, int N, int T, int L)
+      : order(K * N * T), slot_sc(T), slot_order(T), saved_resource(T), block_ids(N), busy(K * T), key(K * N * T),
+        x(K * N * T), x_prev(K * N * T), x_ref(K * N * T), s(K * L), s_prev(K * L), s_ref(K * L), dual_c1(N * T),
+        dual_c7(K), slot_power(T), slot_gain(T), block(N), block_scratch(N), candidate(K, N, T) {}
+  JcrraWorkspace workspace() {
+    JcrraWorkspace ws;
+    ws.greedy = {order.data(), busy.data(), key.data()};
+    ws.x = x.data();
+    ws.x_prev = x_prev.data();
+    ws.x_ref = x_ref.data();
+    ws.s = s.data();
+    ws.s_prev = s_prev.data();
+    ws.s_ref = s_ref.data();
+    ws.dual_c1 = dual_c1.data();
+    ws.dual_c7 = dual_c7.data();
+    ws.slot_power_w = slot_power.data();
+    ws.slot_gain = slot_gain.data();
+    ws.slot_sc = slot_sc.data();
+    ws.slot_order = slot_order.data();
+    ws.saved_resource = saved_resource.data();
+    ws.block = block.data();
+    ws.block_scratch = block_scratch.data();
+    ws.block_ids = block_ids.data();
+    ws.candidate = candidate.buffers();
+    return ws;
+  }
+};
+
+namespace {
+
+Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
+  const InstanceView v = make_instance_view(inst);
+  const std::vector<double> snr = required_snr_table(inst, in.quality);
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  JcrraStorage storage(K, N, T, L);
+  SolutionStorage out(K, N, T);
+  JcrraOptions opt = in.options.jcrra;
+  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+  const CoreResult r = jcrra_core(v, snr.data(), opt, storage.workspace(), out.buffers());
+  return to_solution(r, out, inst, Scheme::Jscc);
+}
+
+}  // namespace
+
+Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs) {
+  const auto start = std::chrono::steady_clock::now();
+  Solution sol;
+  switch (algorithm) {
+    case Algorithm::GreedyJscc: sol = run_greedy_jscc(inst, inputs); break;
+    case Algorithm::GreedyJpeg: sol = run_greedy_jpeg(inst, inputs); break;
+    case Algorithm::Jcrra: sol = run_jcrra(inst, inputs); break;
+    case Algorithm::Mcf: {
+      // The options Greedy JSCC would use (the configured ρ, or the next larger reachable one).
+      const std::vector<double> snr = required_snr_table(inst, inputs.quality);
+      const int base = option_index_for_ratio(inst, inputs.options.greedy_rho);
+      std::vector<int> options(inst.users, -1);
+      int unreachable = -1;
+      for (int k = 0; k < inst.users; ++k) {
+        options[k] = greedy_option(make_instance_view(inst), snr.data(), k, base);
+        if (options[k] < 0 && unreachable < 0) unreachable = k;
+      }
+      if (unreachable >= 0) {
+        CoreResult r = core_fail(FailReason::QualityUnreachable, unreachable, -1);
+        sol.status = SolveStatus::Infeasible;
+        sol.reason = describe_failure(r, inst);
+      } else {
+        sol = solve_min_cost_flow(inst, inputs.quality, options);
+      }
+      break;
+    }
+    case Algorithm::Exact: {
+      MilpOptions milp;
+      milp.time_limit_s = inputs.options.milp_time_limit_s;
+      sol = solve_exact_milp(inst, inputs.quality, milp);
+      break;
+    }
+  }
+  sol.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return sol;
+}
+
+}  // namespace leosem

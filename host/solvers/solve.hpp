@@ -1,0 +1,50 @@
+// One entry point for every solver (MODEL.md §7): `solve(algorithm, instance, inputs)`.
+// Thread-safe and reentrant: every call allocates its own workspace; the CBC calls inside
+// `exact` are serialised by a mutex (CBC 2.10's driver keeps global state).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "quality/jpeg_table.hpp"
+#include "quality/quality_model.hpp"
+#include "solvers/core_common.hpp"
+#include "solvers/jcrra.hpp"
+#include "solvers/solution.hpp"
+
+namespace leosem {
+
+enum class Algorithm : int {
+  GreedyJscc = 0,  // greedy-jscc: MODEL §7.2
+  GreedyJpeg = 1,  // greedy-jpeg: MODEL §7.3
+  Jcrra = 2,       // jcrra: MODEL §7.1, docs/jcrra.md
+  Exact = 3,       // exact: MILP by CBC (MODEL §7.4), time-limited, gap reported
+  Mcf = 4,         // mcf: min-cost flow, exact for Greedy JSCC's options (budget checked after)
+};
+
+const char* to_string(Algorithm algorithm);
+Algorithm parse_algorithm(const std::string& name);                     // throws std::invalid_argument
+std::vector<Algorithm> parse_algorithm_list(const std::string& names);  // comma separated
+
+struct SolverOptions {
+  double greedy_rho = 1.0 / 12;    // Greedy JSCC's compression ratio (and JCRRA's start)
+  JcrraOptions jcrra;              // base_option is set from greedy_rho by solve()
+  double milp_time_limit_s = 10.0; // exact: CBC's wall-clock limit per instance
+};
+
+struct SolverInputs {
+  QualityModel quality;
+  const JpegTable* jpeg = nullptr;  // greedy-jpeg only; without it greedy-jpeg is Unsolved
+  JpegRateBasis jpeg_basis = JpegRateBasis::File;
+  SolverOptions options;
+};
+
+Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs);
+
+// ---- pieces, also used by the exact solvers and tests ----
+InstanceView make_instance_view(const Instance& inst);
+std::vector<double> required_snr_table(const Instance& inst, const QualityModel& quality);  // [k*L+l], -1 unreachable
+int option_index_for_ratio(const Instance& inst, double rho);  // smallest l with ρ_l >= rho (else L-1)
+std::string describe_failure(const CoreResult& result, const Instance& inst);
+
+}  // namespace leosem

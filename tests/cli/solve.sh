@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `leosem solve`: prints one row per algorithm, writes HDF5 atomically, rejects bad input.
+# Usage: bash solve.sh <leosem-binary> <source-dir>
+set -euo pipefail
+leosem="$1"
+source_dir="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+config="$source_dir/sweeps/scenarios/default.toml"
+if [[ ! -f "$config" ]]; then
+  # A small scenario keeps the exact MILP fast.
+  config="$work/small.toml"
+  cat > "$config" <<'TOML'
+seed = 3
+[time]
+slots = 40
+[radio]
+subchannels = 4
+bandwidth_mhz = 16
+[users]
+count = 3
+deadline_mean_slots = 24
+images_mean = 20000
+TOML
+fi
+
+out="$("$leosem" solve "$config" --instance 2 --algorithms greedy-jscc,jcrra,exact,mcf,greedy-jpeg \
+  --output "$work/solve.h5")"
+echo "$out"
+for name in greedy-jscc jcrra exact mcf greedy-jpeg; do
+  grep -q "^$name " <<<"$out" || { echo "missing row for $name"; exit 1; }
+done
+grep -q "^exact  *optimal" <<<"$out" || { echo "exact not optimal"; exit 1; }
+[[ -f "$work/solve.h5" && ! -e "$work/solve.h5.partial" ]] || { echo "no HDF5 output"; exit 1; }
+if command -v h5dump >/dev/null; then
+  h5dump -a /jcrra/status "$work/solve.h5" | grep -q '"feasible"' || { echo "HDF5 /jcrra/status wrong"; exit 1; }
+  h5dump -d /exact/power_w -H "$work/solve.h5" | grep -q "DATASPACE  SIMPLE" || { echo "no /exact/power_w"; exit 1; }
+fi
+# The exact optimum is never above JCRRA, which is never above Greedy JSCC.
+powers="$(awk '$1=="greedy-jscc"||$1=="jcrra"||$1=="exact" {print $1, $3}' <<<"$out")"
+g=$(awk '$1=="greedy-jscc"{print $2}' <<<"$powers"); j=$(awk '$1=="jcrra"{print $2}' <<<"$powers")
+e=$(awk '$1=="exact"{print $2}' <<<"$powers")
+awk -v g="$g" -v j="$j" -v e="$e" 'BEGIN { exit !(e <= j + 1e-3 && j <= g + 1e-3) }' || { echo "order broken: $g $j $e"; exit 1; }
+
+# Bad input: unknown algorithm, missing file.
+if "$leosem" solve "$config" --algorithms nonsense 2>"$work/err"; then echo "accepted a bad algorithm"; exit 1; fi
+grep -q "unknown algorithm" "$work/err" || { cat "$work/err"; exit 1; }
+if "$leosem" solve "$work/missing.toml" 2>"$work/err"; then echo "accepted a missing file"; exit 1; fi
+echo "solve CLI OK"

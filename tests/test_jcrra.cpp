@@ -1,0 +1,82 @@
+// JCRRA: the projections it relies on, and its guarantees (never worse than Greedy JSCC,
+// feasible whenever Greedy JSCC is, iterations reported).
+#include <gtest/gtest.h>
+
+#include "solver_test_util.hpp"
+#include "solvers/checker.hpp"
+#include "solvers/jcrra.hpp"
+
+namespace leosem {
+namespace {
+
+TEST(Projection, CappedSimplexIsTheEuclideanProjection) {
+  // Compare with a brute-force projection by bisection on θ for random points.
+  uint64_t state = 12345;
+  auto uniform = [&]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  for (int trial = 0; trial < 500; ++trial) {
+    const int n = 1 + trial % 6;
+    double y[6], x[6], scratch[6];
+    for (int i = 0; i < n; ++i) y[i] = x[i] = 3.0 * uniform() - 1.0;
+    project_capped_simplex(x, n, scratch);
+    double lo = 0.0, hi = 10.0;
+    for (int it = 0; it < 200; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      double sum = 0.0;
+      for (int i = 0; i < n; ++i) sum += std::fmin(std::fmax(y[i] - mid, 0.0), 1.0);
+      (sum > 1.0 ? lo : hi) = mid;
+    }
+    double clipped_sum = 0.0;
+    for (int i = 0; i < n; ++i) clipped_sum += std::fmin(std::fmax(y[i], 0.0), 1.0);
+    const double theta = clipped_sum <= 1.0 ? 0.0 : hi;
+    for (int i = 0; i < n; ++i) EXPECT_NEAR(x[i], std::fmin(std::fmax(y[i] - theta, 0.0), 1.0), 1e-9) << trial;
+  }
+}
+
+TEST(Projection, OptionSimplexKeepsUnreachableAtZero) {
+  double s[4] = {0.9, 0.8, -0.3, 0.5};
+  const double snr[4] = {-1.0, 2.0, 3.0, 4.0};  // option 0 unreachable
+  project_option_simplex(s, snr, 4);
+  EXPECT_EQ(s[0], 0.0);
+  EXPECT_NEAR(s[1] + s[2] + s[3], 1.0, 1e-12);
+  for (double v : s) EXPECT_GE(v, 0.0);
+}
+
+TEST(Jcrra, NeverWorseThanGreedyAndReportsIterations) {
+  SolverInputs in;
+  int improved = 0, compared = 0;
+  for (uint32_t i = 0; i < 60; ++i) {
+    const Instance inst = testing::small_instance(i);
+    const Solution greedy = solve(Algorithm::GreedyJscc, inst, in);
+    const Solution jcrra = solve(Algorithm::Jcrra, inst, in);
+    if (greedy.status != SolveStatus::Feasible) continue;
+    ASSERT_EQ(jcrra.status, SolveStatus::Feasible) << i << ": " << jcrra.reason;
+    EXPECT_TRUE(check_solution(inst, in.quality, nullptr, jcrra).ok());
+    EXPECT_LE(jcrra.total_power_w, greedy.total_power_w * (1.0 + 1e-12)) << i;
+    EXPECT_GE(jcrra.iterations, 1);
+    EXPECT_LE(jcrra.iterations, in.options.jcrra.max_sca_iterations);
+    ++compared;
+    if (jcrra.total_power_w < 0.999 * greedy.total_power_w) ++improved;
+  }
+  EXPECT_GE(compared, 30);
+  EXPECT_GE(improved, compared / 2);  // JCRRA must actually optimise, not just copy the greedy
+}
+
+TEST(Jcrra, FindsSolutionsWhereGreedyRunsOutOfResources) {
+  // One UE, one SC, 3 slots: at ρ = 1/20 it needs 4 resources (infeasible), at 1/40 only 2.
+  Instance inst = testing::hand_instance(1, 1, 3, 2, {2, 4});
+  for (int t = 0; t < 3; ++t) inst.gain_per_watt[inst.knt(0, 0, t)] = 2.0 + t;
+  SolverInputs in;
+  in.options.greedy_rho = 1.0 / 20;
+  EXPECT_EQ(solve(Algorithm::GreedyJscc, inst, in).status, SolveStatus::Infeasible);
+  const Solution sol = solve(Algorithm::Jcrra, inst, in);
+  ASSERT_EQ(sol.status, SolveStatus::Feasible) << sol.reason;
+  EXPECT_EQ(sol.option[0], 0);
+  EXPECT_EQ(sol.resources[0], 2);
+  EXPECT_TRUE(check_solution(inst, in.quality, nullptr, sol).ok());
+}
+
+}  // namespace
+}  // namespace leosem
