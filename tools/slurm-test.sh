@@ -5,7 +5,7 @@
 # Needs root (it starts munged and the Slurm daemons). Usage: bash tools/slurm-test.sh [BUILD_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="${1:-$root/build}"
+build="$(realpath "${1:-$root/build}")"
 leosem="$build/leosem"
 [ -x "$leosem" ] || { echo "slurm-test: no $leosem (build first)" >&2; exit 1; }
 for tool in slurmctld slurmd munged sbatch h5diff; do
@@ -104,6 +104,11 @@ TOML
 LEOSEM="$leosem" bash "$root/sweeps/slurm/submit.sh" "$work/sweep.toml" "$work/out" 3 --cpus-per-task=1
 for _ in $(seq 180); do
   [ -z "$(squeue -h -o '%i' 2> /dev/null)" ] && break
+  if squeue -h -o '%r' | grep -q DependencyNeverSatisfied; then
+    echo "slurm-test: an array task failed, so the merge job can never run" >&2
+    tail -n 20 "$work"/out/*.log >&2 || true
+    exit 1
+  fi
   sleep 1
 done
 [ -z "$(squeue -h -o '%i')" ] || { echo "slurm-test: jobs still queued after 180 s" >&2; squeue >&2; exit 1; }

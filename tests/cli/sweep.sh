@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# End to end through the CLI: a small sweep run, read back (h5dump) and summarised; shards
+# merged equal to the single run; a run killed mid-way and resumed equal to an uninterrupted
+# one; mismatched shards refused; bad sweep files rejected leaving no file that looks complete.
+set -euo pipefail
+leosem="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+same() {  # the datasets of two sweep files, bit for bit
+  for group in /results /summary /done /points /instances; do
+    h5diff "$1" "$2" "$group" "$group" > /dev/null || fail "$1 and $2 differ in $group"
+  done
+}
+
+cat > "$work/base.toml" <<'TOML'
+[users]
+count = 3
+deadline_mean_slots = 20
+[radio]
+subchannels = 3
+[time]
+slots = 40
+TOML
+write_sweep() {  # name instances
+  cat > "$work/$1.toml" <<TOML
+name = "$1"
+scenario = "base.toml"
+instances = $2
+algorithms = ["jcrra", "greedy-jscc", "greedy-jpeg"]
+seed = 4
+[[axis]]
+field = "users.ssim_mean"
+values = [0.7, 0.8]
+TOML
+}
+write_sweep small 24
+
+"$leosem" run "$work/small.toml" --out "$work/single.h5" --threads 2 2> "$work/log.txt"
+[ -f "$work/single.h5" ] && [ ! -e "$work/single.h5.partial" ] || fail "single run output"
+grep -q "leosem run: 100.0% 48/48 instances" "$work/log.txt" || fail "no progress log: $(cat "$work/log.txt")"
+header="$(h5dump -H "$work/single.h5")"
+grep -q 'DATASET "power_w"' <<< "$header" || fail "no power_w"
+grep -q 'DATASPACE  SIMPLE { ( 2, 24 )' <<< "$header" || fail "results are not 2 points x 24 instances"
+report="$("$leosem" report "$work/single.h5")"
+[ "$(grep -c -E '^(jcrra|greedy-jscc|greedy-jpeg) ' <<< "$report")" -eq 6 ] || fail "report rows: $report"
+csv="$("$leosem" report "$work/single.h5" --csv)"
+head -1 <<< "$csv" | grep -q '^algorithm,users.ssim_mean,instances,feasible' || fail "csv header: $csv"
+[ "$(wc -l <<< "$csv")" -eq 7 ] || fail "csv rows: $csv"
+
+# Three shards merged equal the single run.
+for i in 0 1 2; do
+  "$leosem" run "$work/small.toml" --out "$work/shard$i.h5" --shard "$i/3" --threads 1 2> /dev/null
+done
+"$leosem" merge "$work/merged.h5" "$work/shard2.h5" "$work/shard0.h5" "$work/shard1.h5" > /dev/null
+same "$work/single.h5" "$work/merged.h5"
+
+# Killed mid-way (the testing aid exits abruptly after one block), then resumed.
+if "$leosem" run "$work/small.toml" --out "$work/killed.h5" --block 5 --abort-after-blocks 2 2> /dev/null; then
+  fail "the aborted run exited 0"
+fi
+[ -f "$work/killed.h5.partial" ] && [ ! -e "$work/killed.h5" ] || fail "an interrupted run must leave only .partial"
+if "$leosem" run "$work/small.toml" --out "$work/killed.h5" --block 5 2> "$work/err.txt"; then
+  fail "a leftover .partial was overwritten without --resume"
+fi
+grep -q -- "--resume" "$work/err.txt" || fail "no hint to --resume: $(cat "$work/err.txt")"
+"$leosem" run "$work/small.toml" --out "$work/killed.h5" --block 5 --resume 2> "$work/log.txt"
+grep -q "resuming with 10 done" "$work/log.txt" || fail "resume did not skip the done blocks: $(cat "$work/log.txt")"
+same "$work/single.h5" "$work/killed.h5"
+
+# A real SIGKILL during a longer run, then resumed.
+write_sweep long 400
+"$leosem" run "$work/long.toml" --out "$work/long-whole.h5" --threads 1 2> /dev/null
+"$leosem" run "$work/long.toml" --out "$work/long.h5" --threads 1 --block 8 2> /dev/null &
+pid=$!
+for _ in $(seq 100); do [ -e "$work/long.h5.partial" ] && break; sleep 0.05; done
+sleep 0.3
+kill -KILL "$pid" 2> /dev/null || true
+wait "$pid" 2> /dev/null || true
+if [ -e "$work/long.h5.partial" ]; then  # (the run may have finished before the kill on a fast machine)
+  "$leosem" run "$work/long.toml" --out "$work/long.h5" --threads 1 --block 8 --resume 2> /dev/null
+fi
+same "$work/long-whole.h5" "$work/long.h5"
+
+# Shards of another configuration are refused, and no merged file appears.
+write_sweep other 25
+"$leosem" run "$work/other.toml" --out "$work/other1.h5" --shard 1/3 2> /dev/null
+if "$leosem" merge "$work/bad-merge.h5" "$work/shard0.h5" "$work/other1.h5" "$work/shard2.h5" 2> "$work/err.txt"; then
+  fail "merged shards of two configurations"
+fi
+grep -q "configuration hash" "$work/err.txt" || fail "unclear refusal: $(cat "$work/err.txt")"
+[ ! -e "$work/bad-merge.h5" ] && [ ! -e "$work/bad-merge.h5.partial" ] || fail "refused merge left a file"
+if "$leosem" merge "$work/bad-merge.h5" "$work/shard0.h5" "$work/shard2.h5" 2> "$work/err.txt"; then
+  fail "merged with a shard missing"
+fi
+grep -q "missing" "$work/err.txt" || fail "unclear refusal: $(cat "$work/err.txt")"
+
+# Bad sweep files: rejected with the field named, non-zero exit, no output file.
+reject() {  # description, expected text, sweep body
+  printf '%s\n' "$3" > "$work/bad.toml"
+  if "$leosem" run "$work/bad.toml" --out "$work/bad.h5" 2> "$work/err.txt"; then fail "$1 accepted"; fi
+  grep -q -- "$2" "$work/err.txt" || fail "$1: message lacks '$2': $(cat "$work/err.txt")"
+  [ ! -e "$work/bad.h5" ] && [ ! -e "$work/bad.h5.partial" ] || fail "$1 left an output file"
+}
+head='scenario = "base.toml"
+seed = 1'
+reject "unknown axis field" "users.colour" "$head
+instances = 2
+algorithms = [\"jcrra\"]
+[[axis]]
+field = \"users.colour\"
+values = [1]"
+reject "empty axis" "axis is empty" "$head
+instances = 2
+algorithms = [\"jcrra\"]
+[[axis]]
+field = \"users.count\"
+values = []"
+reject "zero instances" "'instances' = 0" "$head
+instances = 0
+algorithms = [\"jcrra\"]"
+reject "unknown algorithm" "unknown algorithm" "$head
+instances = 2
+algorithms = [\"simulated-annealing\"]"
+if "$leosem" run "$work/small.toml" --out "$work/bad.h5" --shard 3/3 2> "$work/err.txt"; then fail "shard 3/3 accepted"; fi
+grep -q -- "--shard" "$work/err.txt" || fail "bad shard message: $(cat "$work/err.txt")"
+echo "sweep CLI: all checks passed"
