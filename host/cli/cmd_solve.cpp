@@ -1,8 +1,6 @@
 // `leosem solve CONFIG [--instance I] [--algorithms LIST] [--output FILE.h5]`: generates one
 // instance of the scenario and solves it with each algorithm; prints one row per algorithm and
 // optionally writes the full solutions to HDF5 (layout: docs/solve-output.md).
-#include <hdf5.h>
-
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -11,86 +9,12 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
-#include "core/build_info.hpp"
+#include "io/solution_export.hpp"
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 
 namespace leosem::cli {
 namespace {
-
-// Small RAII wrappers around HDF5 identifiers.
-struct H5Id {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  H5Id(hid_t i, herr_t (*c)(hid_t), const char* what) : id(i), close(c) {
-    if (id < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
-  }
-  ~H5Id() { close(id); }
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-};
-
-void write_string_attr(hid_t where, const char* name, const std::string& value) {
-  H5Id type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  H5Tset_size(type.id, value.empty() ? 1 : value.size());
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
-  H5Id attr(H5Acreate2(where, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  if (H5Awrite(attr.id, type.id, value.empty() ? "" : value.c_str()) < 0) throw std::runtime_error("HDF5 write");
-}
-
-template <typename T>
-void write_scalar_attr(hid_t where, const char* name, hid_t type, T value) {
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
-  H5Id attr(H5Acreate2(where, name, type, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  if (H5Awrite(attr.id, type, &value) < 0) throw std::runtime_error("HDF5 write");
-}
-
-template <typename T>
-void write_dataset(hid_t where, const char* name, hid_t type, const std::vector<T>& data, int rank,
-                   const hsize_t* dims) {
-  H5Id space(H5Screate_simple(rank, dims, nullptr), H5Sclose, "dataspace");
-  H5Id set(H5Dcreate2(where, name, type, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose, name);
-  if (!data.empty() && H5Dwrite(set.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
-    throw std::runtime_error("HDF5 write");
-}
-
-void write_hdf5(const std::string& path, const ScenarioConfig& config, uint32_t instance_index, const Instance& inst,
-                const std::vector<Algorithm>& algorithms, const std::vector<Solution>& solutions) {
-  const std::string temp = path + ".partial";
-  {
-    H5Id file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temp.c_str());
-    write_string_attr(file.id, "leosem_version", kVersion);
-    write_string_attr(file.id, "git_commit", kGitCommit);
-    write_string_attr(file.id, "config_text", config.source_text);
-    write_scalar_attr(file.id, "seed", H5T_NATIVE_UINT64, config.seed);
-    write_scalar_attr(file.id, "instance", H5T_NATIVE_UINT32, instance_index);
-    write_scalar_attr(file.id, "users", H5T_NATIVE_INT, inst.users);
-    write_scalar_attr(file.id, "subchannels", H5T_NATIVE_INT, inst.subchannels);
-    write_scalar_attr(file.id, "slots", H5T_NATIVE_INT, inst.slots);
-    const hsize_t k_dim[1] = {static_cast<hsize_t>(inst.users)};
-    const hsize_t nt_dims[2] = {static_cast<hsize_t>(inst.subchannels), static_cast<hsize_t>(inst.slots)};
-    for (size_t a = 0; a < algorithms.size(); ++a) {
-      const Solution& s = solutions[a];
-      H5Id group(H5Gcreate2(file.id, to_string(algorithms[a]), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                 "group");
-      write_string_attr(group.id, "status", to_string(s.status));
-      write_string_attr(group.id, "reason", s.reason);
-      write_string_attr(group.id, "scheme", s.scheme == Scheme::Jpeg ? "jpeg" : "jscc");
-      write_scalar_attr(group.id, "total_power_w", H5T_NATIVE_DOUBLE, s.total_power_w);
-      write_scalar_attr(group.id, "iterations", H5T_NATIVE_INT, s.iterations);
-      write_scalar_attr(group.id, "wall_time_s", H5T_NATIVE_DOUBLE, s.wall_time_s);
-      write_scalar_attr(group.id, "optimality_gap", H5T_NATIVE_DOUBLE, s.optimality_gap);
-      write_scalar_attr(group.id, "lower_bound_w", H5T_NATIVE_DOUBLE, s.lower_bound_w);
-      if (s.status == SolveStatus::Optimal || s.status == SolveStatus::Feasible) {
-        write_dataset(group.id, "option", H5T_NATIVE_INT, s.option, 1, k_dim);
-        write_dataset(group.id, "resources", H5T_NATIVE_INT, s.resources, 1, k_dim);
-        write_dataset(group.id, "assigned_ue", H5T_NATIVE_INT, s.assigned_ue, 2, nt_dims);
-        write_dataset(group.id, "power_w", H5T_NATIVE_DOUBLE, s.power_w, 2, nt_dims);
-      }
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + temp + " to " + path);
-}
 
 std::string options_text(const Solution& s, const Instance& inst) {
   if (s.option.empty()) return "-";
@@ -158,7 +82,9 @@ void add_solve_command(CLI::App& app) {
       std::cout << "\n" << std::defaultfloat;
     }
     if (!output_path.empty()) {
-      write_hdf5(output_path, config, instance_index, inst, algorithms, solutions);
+      std::vector<std::string> names;
+      for (Algorithm a : algorithms) names.push_back(to_string(a));
+      export_solutions_hdf5(output_path, config, instance_index, inst, names, solutions);
       std::cout << "wrote " << output_path << "\n";
     }
   });

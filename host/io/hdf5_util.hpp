@@ -42,6 +42,35 @@ class H5Handle {
 // Silences HDF5's own error printing: failures surface as Hdf5Error messages instead.
 inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+// Writes (or overwrites) a fixed-length UTF-8 string attribute on an open object.
+inline void h5_write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                           "creating attribute " + name),
+                H5Aclose);
+  const std::string stored = value.empty() ? std::string(1, '\0') : value;
+  h5_check(H5Awrite(attr.get(), type.get(), stored.data()), "writing attribute " + name);
+}
+
+template <typename T>
+hid_t h5_native_type();
+
+// Writes (or overwrites) a scalar numeric attribute on an open object.
+template <typename T>
+void h5_write_scalar_attribute(hid_t object, const std::string& name, T value) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT),
+                           "creating attribute " + name),
+                H5Aclose);
+  h5_check(H5Awrite(attr.get(), h5_native_type<T>(), &value), "writing attribute " + name);
+}
+
 inline std::vector<hsize_t> h5_dims(hid_t file, const std::string& path) {
   H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
   H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
@@ -51,14 +80,13 @@ inline std::vector<hsize_t> h5_dims(hid_t file, const std::string& path) {
   return dims;
 }
 
-template <typename T>
-hid_t h5_native_type();
 template <> inline hid_t h5_native_type<double>() { return H5T_NATIVE_DOUBLE; }
 template <> inline hid_t h5_native_type<int32_t>() { return H5T_NATIVE_INT32; }
 template <> inline hid_t h5_native_type<int8_t>() { return H5T_NATIVE_INT8; }
 template <> inline hid_t h5_native_type<uint8_t>() { return H5T_NATIVE_UINT8; }
 template <> inline hid_t h5_native_type<uint32_t>() { return H5T_NATIVE_UINT32; }
 template <> inline hid_t h5_native_type<int64_t>() { return H5T_NATIVE_INT64; }
+template <> inline hid_t h5_native_type<uint64_t>() { return H5T_NATIVE_UINT64; }
 
 template <typename T>
 std::vector<T> h5_read_all(hid_t file, const std::string& path) {
@@ -69,6 +97,23 @@ std::vector<T> h5_read_all(hid_t file, const std::string& path) {
   if (!data.empty())
     h5_check(H5Dread(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "reading " + path);
   return data;
+}
+
+// Creates a dataset of the given shape in an open file (or group) and writes all of it.
+template <typename T>
+void h5_write_dataset(hid_t where, const std::string& path, const std::vector<T>& data,
+                      const std::vector<hsize_t>& dims) {
+  hsize_t expected = 1;
+  for (hsize_t d : dims) expected *= d;
+  if (expected != data.size()) throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
+  H5Handle space(h5_checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"),
+                 H5Sclose);
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                     H5P_DEFAULT),
+                          "creating dataset " + path),
+               H5Dclose);
+  if (!data.empty())
+    h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
 }
 
 inline std::string h5_read_string_attribute(hid_t file, const std::string& object, const std::string& name) {

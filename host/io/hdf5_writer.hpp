@@ -1,11 +1,12 @@
-// A small RAII layer over the HDF5 C API for writing result files. Files are written under a
-// temporary name and renamed into place by commit(), so a failed or killed run never leaves a
-// file that looks complete.
+// Writing a whole HDF5 result file in one go (instance and solution exports). The file is
+// written under a temporary name and renamed into place by commit(), so a failed or killed run
+// never leaves a file that looks complete.
 #pragma once
 #include <hdf5.h>
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "io/hdf5_util.hpp"
@@ -20,19 +21,26 @@ class Hdf5Writer {
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
   void create_group(const std::string& path);
-  void write(const std::string& path, const std::vector<double>& data, const std::vector<hsize_t>& dims);
-  void write(const std::string& path, const std::vector<int32_t>& data, const std::vector<hsize_t>& dims);
-  void write(const std::string& path, const std::vector<uint8_t>& data, const std::vector<hsize_t>& dims);
+
+  template <typename T>
+  void write(const std::string& path, const std::vector<T>& data, const std::vector<hsize_t>& dims) {
+    h5_write_dataset(file_, path, data, dims);
+  }
+
   // Attributes on an object (group or dataset; "/" for the root).
   void attribute(const std::string& object, const std::string& name, const std::string& value);
-  void attribute(const std::string& object, const std::string& name, double value);
-  void attribute(const std::string& object, const std::string& name, int64_t value);
+  void attribute(const std::string& object, const std::string& name, const char* value) {
+    attribute(object, name, std::string(value));
+  }
+  template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
+  void attribute(const std::string& object, const std::string& name, T value) {
+    H5Handle target(h5_checked(H5Oopen(file_, object.c_str(), H5P_DEFAULT), "opening " + object), H5Oclose);
+    h5_write_scalar_attribute(target.get(), name, value);
+  }
 
   void commit();  // flush, close and rename to the final path
 
  private:
-  void write_raw(const std::string& path, hid_t type, const void* data, const std::vector<hsize_t>& dims,
-                 size_t count);
   std::string path_;
   std::string partial_path_;
   hid_t file_ = -1;

@@ -18,29 +18,6 @@ std::string join_lines(const std::vector<std::string>& items) {
   return out;
 }
 
-void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
-  H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
-  const std::string stored = value.empty() ? std::string(1, '\0') : value;
-  h5_check(H5Awrite(attr.get(), type.get(), stored.data()), "writing attribute " + name);
-}
-
-void write_int_attribute(hid_t object, const std::string& name, int64_t value) {
-  H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  const htri_t exists = H5Aexists(object, name.c_str());
-  H5Handle attr(exists > 0 ? h5_checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute " + name)
-                           : h5_checked(H5Acreate2(object, name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT,
-                                                   H5P_DEFAULT),
-                                        "creating attribute " + name),
-                H5Aclose);
-  h5_check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "writing attribute " + name);
-}
-
 template <typename T>
 void create_filled(hid_t file, const std::string& path, const std::vector<hsize_t>& dims, T fill) {
   H5Handle space(h5_checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"),
@@ -54,18 +31,6 @@ void create_filled(hid_t file, const std::string& path, const std::vector<hsize_
                                      H5P_DEFAULT),
                           "creating " + path),
                H5Dclose);
-}
-
-template <typename T>
-void write_all(hid_t file, const std::string& path, const std::vector<T>& data, const std::vector<hsize_t>& dims) {
-  H5Handle space(h5_checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"),
-                 H5Sclose);
-  H5Handle set(h5_checked(H5Dcreate2(file, path.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                     H5P_DEFAULT),
-                          "creating " + path),
-               H5Dclose);
-  if (!data.empty())
-    h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -113,30 +78,30 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 }
 
 void create_sweep_layout(hid_t root, const SweepHeader& h) {
-  write_string_attribute(root, "format", h.format);
-  write_string_attribute(root, "leosem_version", h.leosem_version);
-  write_string_attribute(root, "git_commit", h.git_commit);
-  write_string_attribute(root, "backend", h.backend);
-  write_string_attribute(root, "device", h.device);
-  write_string_attribute(root, "sweep_name", h.sweep_name);
-  write_string_attribute(root, "config_text", h.config_text);
-  write_string_attribute(root, "config_sha256", h.config_sha256);
-  write_string_attribute(root, "algorithms", join_lines(h.algorithms));
-  write_string_attribute(root, "axis_fields", join_lines(h.axis_fields));
-  write_int_attribute(root, "seed", h.seed);
-  write_int_attribute(root, "instances_per_point", h.instances_per_point);
-  write_int_attribute(root, "points", h.points);
-  write_int_attribute(root, "shard_index", h.shard_index);
-  write_int_attribute(root, "shard_count", h.shard_count);
-  write_int_attribute(root, "complete", 0);
+  h5_write_string_attribute(root, "format", h.format);
+  h5_write_string_attribute(root, "leosem_version", h.leosem_version);
+  h5_write_string_attribute(root, "git_commit", h.git_commit);
+  h5_write_string_attribute(root, "backend", h.backend);
+  h5_write_string_attribute(root, "device", h.device);
+  h5_write_string_attribute(root, "sweep_name", h.sweep_name);
+  h5_write_string_attribute(root, "config_text", h.config_text);
+  h5_write_string_attribute(root, "config_sha256", h.config_sha256);
+  h5_write_string_attribute(root, "algorithms", join_lines(h.algorithms));
+  h5_write_string_attribute(root, "axis_fields", join_lines(h.axis_fields));
+  h5_write_scalar_attribute<int64_t>(root, "seed", h.seed);
+  h5_write_scalar_attribute<int64_t>(root, "instances_per_point", h.instances_per_point);
+  h5_write_scalar_attribute<int64_t>(root, "points", h.points);
+  h5_write_scalar_attribute<int64_t>(root, "shard_index", h.shard_index);
+  h5_write_scalar_attribute<int64_t>(root, "shard_count", h.shard_count);
+  h5_write_scalar_attribute<int64_t>(root, "complete", 0);
 
   const hsize_t points = static_cast<hsize_t>(h.points), instances = h.instance_index.size();
   H5Handle points_group(h5_checked(H5Gcreate2(root, "/points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"),
                         H5Gclose);
-  write_all(root, "/points/axis_values", h.axis_values, {points, h.axis_fields.size()});
+  h5_write_dataset(root, "/points/axis_values", h.axis_values, {points, h.axis_fields.size()});
   H5Handle instances_group(h5_checked(H5Gcreate2(root, "/instances", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"),
                            H5Gclose);
-  write_all(root, "/instances/index", h.instance_index, {instances});
+  h5_write_dataset(root, "/instances/index", h.instance_index, {instances});
 
   const std::vector<hsize_t> dims{points, instances};
   H5Handle results(h5_checked(H5Gcreate2(root, "/results", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
@@ -249,7 +214,7 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
-void mark_complete(hid_t file) { write_int_attribute(file, "complete", 1); }
+void mark_complete(hid_t file) { h5_write_scalar_attribute<int64_t>(file, "complete", 1); }
 
 void SweepFile::finalize() {
   write_summary(file_, algorithms_, points_, shard_instances_);
@@ -301,13 +266,13 @@ void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_
     }
     const std::string group = "/summary/" + algorithm;
     H5Handle g(h5_checked(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-    write_all(file, group + "/instances", count, {points});
-    write_all(file, group + "/feasible", feasible, {points});
-    write_all(file, group + "/feasible_fraction", fraction, {points});
-    write_all(file, group + "/mean_power_w", mean_w, {points});
-    write_all(file, group + "/mean_power_dbm", mean_dbm, {points});
-    write_all(file, group + "/ci95_low_dbm", low_dbm, {points});
-    write_all(file, group + "/ci95_high_dbm", high_dbm, {points});
+    h5_write_dataset(file, group + "/instances", count, {points});
+    h5_write_dataset(file, group + "/feasible", feasible, {points});
+    h5_write_dataset(file, group + "/feasible_fraction", fraction, {points});
+    h5_write_dataset(file, group + "/mean_power_w", mean_w, {points});
+    h5_write_dataset(file, group + "/mean_power_dbm", mean_dbm, {points});
+    h5_write_dataset(file, group + "/ci95_low_dbm", low_dbm, {points});
+    h5_write_dataset(file, group + "/ci95_high_dbm", high_dbm, {points});
   }
 }
 
