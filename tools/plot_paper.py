@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Draws leosem sweep results as the paper does: Monte-Carlo mean transmit power (dBm) of each
 algorithm against the swept parameter, with 95 % confidence bands, one figure per sweep file.
-Also writes each file's summary as CSV beside the figure.
+Also writes beside the figure each file's summary as CSV (<name>-summary.csv: each algorithm's
+mean over the instances it serves, as MODEL §8 defines the reported power) and a paired
+comparison (<name>-paired.csv: over the instances every algorithm serves, each algorithm's mean
+power, and the mean and extremes of the per-instance power ratio against the first algorithm).
 
     python3 tools/plot_paper.py OUTDIR SWEEP.h5 [SWEEP.h5 ...]
 
@@ -78,7 +81,39 @@ def plot(path, outdir):
                              "mean_power_dbm", "ci95_low_dbm", "ci95_high_dbm"])
             for row in rows:
                 writer.writerow([row[0], f"{row[1]:g}"] + row[2:4] + [f"{v:.4f}" for v in row[4:]])
+        write_paired(f, name, outdir, algorithms, fields[0], x)
         print(f"{png}")
+
+
+def write_paired(f, name, outdir, algorithms, field, x):
+    """Per point: instances all algorithms serve, their mean power in dBm on that common set, and
+    per-instance 10·log10(P_alg / P_first) (mean, min, max) against the first algorithm."""
+    import math
+    status = {a: f["/results/" + a + "/status"][...] for a in algorithms}
+    power = {a: f["/results/" + a + "/power_w"][...] for a in algorithms}
+    header = ["point", field, "common_instances"]
+    for a in algorithms:
+        header.append(f"{a}_mean_dbm")
+    for a in algorithms[1:]:
+        header += [f"{a}_vs_{algorithms[0]}_mean_db", f"{a}_vs_{algorithms[0]}_min_db",
+                   f"{a}_vs_{algorithms[0]}_max_db"]
+    with open(os.path.join(outdir, name + "-paired.csv"), "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for p in range(len(x)):
+            common = [i for i in range(status[algorithms[0]].shape[1])
+                      if all(status[a][p, i] in (0, 1) for a in algorithms)]
+            row = [p, f"{x[p]:g}", len(common)]
+            for a in algorithms:
+                mean_w = sum(power[a][p, i] for i in common) / len(common) if common else float("nan")
+                row.append(f"{10 * math.log10(mean_w) + 30:.4f}" if common else "nan")
+            for a in algorithms[1:]:
+                ratios = [10 * math.log10(power[a][p, i] / power[algorithms[0]][p, i]) for i in common]
+                if ratios:
+                    row += [f"{sum(ratios) / len(ratios):.4f}", f"{min(ratios):.4f}", f"{max(ratios):.4f}"]
+                else:
+                    row += ["nan", "nan", "nan"]
+            writer.writerow(row)
 
 
 def main(argv):
