@@ -120,6 +120,17 @@ TEST(SweepSpec, PointsAreTheProductOfAxes) {
   EXPECT_EQ(spec.config_sha256().size(), 64u);
 }
 
+TEST(SweepSpec, TheHashCoversTheDataFilesRead) {
+  TempDir dir;
+  fs::copy_file(std::string(LEOSEM_SOURCE_DIR) + "/results/data/jpeg_table_aerial64.csv", dir.file("table.csv"));
+  write_text(dir.file("base.toml"), std::string(kBase) + "[quality]\njpeg_table = \"table.csv\"\n");
+  write_text(dir.file("sweep.toml"), sweep_text());
+  const std::string before = load_sweep_file(dir.file("sweep.toml"), kAlgorithms).config_sha256();
+  EXPECT_EQ(before, load_sweep_file(dir.file("sweep.toml"), kAlgorithms).config_sha256());
+  std::ofstream(dir.file("table.csv"), std::ios::app) << "# an edited copy\n";
+  EXPECT_NE(before, load_sweep_file(dir.file("sweep.toml"), kAlgorithms).config_sha256());
+}
+
 TEST(SweepSpec, BadSweepFilesAreRejectedNamingTheField) {
   TempDir dir;
   write_text(dir.file("base.toml"), kBase);

@@ -55,7 +55,8 @@ std::vector<double> SweepSpec::point_values(size_t point) const {
 }
 
 std::string SweepSpec::resolved_text() const {
-  return "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text;
+  return "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text +
+         "\n# leosem data files (SHA-256)\n" + data_digests;
 }
 
 std::string SweepSpec::config_sha256() const { return sha256_hex(resolved_text()); }
@@ -198,6 +199,11 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
 
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
+  // Axes are numeric, so every point reads the same data files as point 0.
+  const QualityConfig& quality = point_scenario(spec, 0).quality;
+  spec.data_digests = "# jpeg_table " + sha256_hex(read_file(quality.jpeg_table_path, "JPEG table")) + "\n";
+  if (!quality.grid_path.empty())
+    spec.data_digests += "# grid_file " + sha256_hex(read_file(quality.grid_path, "quality grid")) + "\n";
   return spec;
 }
 

@@ -26,11 +26,15 @@ struct SweepSpec {
   uint32_t instances = 0;           // per point
   std::vector<std::string> algorithms;
   uint64_t seed = 1;
+  // SHA-256 of the data files the scenario reads (JPEG table, quality grid): part of the
+  // resolved text, so shards made with different data never merge.
+  std::string data_digests;
 
   size_t point_count() const;
   // Axis values of point p, one per axis.
   std::vector<double> point_values(size_t point) const;
-  // The resolved text and its SHA-256 (hex): what identifies a sweep's results (no paths).
+  // The resolved text and its SHA-256 (hex): what identifies a sweep's results (file contents,
+  // not paths, so shards run from different directories agree).
   std::string resolved_text() const;
   std::string config_sha256() const;
 };
