@@ -47,6 +47,27 @@ struct JcrraWorkspace {
 
 // ---- projections ----
 
+// The threshold θ of the Euclidean projection onto the probability simplex (Held et al.):
+// the projection is max(y_i − θ, 0). Sorts a copy of y[0..count) into `scratch` (descending).
+LEOSEM_HD double simplex_threshold(const double* y, int count, double* scratch) {
+  for (int i = 0; i < count; ++i) {
+    const double value = y[i];
+    int j = i - 1;
+    while (j >= 0 && scratch[j] < value) {
+      scratch[j + 1] = scratch[j];
+      --j;
+    }
+    scratch[j + 1] = value;
+  }
+  double partial = 0.0, theta = 0.0;
+  for (int i = 0; i < count; ++i) {
+    partial += scratch[i];
+    const double candidate = (partial - 1.0) / (i + 1);
+    if (scratch[i] - candidate > 0.0) theta = candidate;
+  }
+  return theta;
+}
+
 // Euclidean projection of y[0..count) onto {0 <= x <= 1, Σ x <= 1} (C2 and the box for one
 // (UE, slot) block). If clipping to [0, 1] already meets the sum, that is the answer; else the
 // sum is active and the answer is the projection onto the probability simplex (whose entries
@@ -58,22 +79,7 @@ LEOSEM_HD void project_capped_simplex(double* y, int count, double* scratch) {
     for (int i = 0; i < count; ++i) y[i] = fmin(fmax(y[i], 0.0), 1.0);
     return;
   }
-  // Simplex projection (Held et al.): sort descending, find the threshold θ.
-  for (int i = 0; i < count; ++i) {
-    double value = y[i];
-    int j = i - 1;
-    while (j >= 0 && scratch[j] < value) {
-      scratch[j + 1] = scratch[j];
-      --j;
-    }
-    scratch[j + 1] = value;
-  }
-  double partial = 0.0, theta = 0.0;
-  for (int i = 0; i < count; ++i) {
-    partial += scratch[i];
-    const double candidate = (partial - 1.0) / (i + 1);
-    if (scratch[i] - candidate > 0.0) theta = candidate;
-  }
+  const double theta = simplex_threshold(y, count, scratch);
   for (int i = 0; i < count; ++i) y[i] = fmax(y[i] - theta, 0.0);
 }
 
@@ -85,23 +91,7 @@ LEOSEM_HD void project_option_simplex(double* s, const double* snr_lin_k, int op
   for (int l = 0; l < options; ++l)
     if (snr_lin_k[l] >= 0.0) values[count++] = s[l];
   double scratch[kMaxOptions];
-  // Reuse the capped-simplex routine with the sum forced: shift up until the sum is >= 1 is
-  // not needed; do the plain simplex projection here.
-  for (int i = 0; i < count; ++i) {
-    double value = values[i];
-    int j = i - 1;
-    while (j >= 0 && scratch[j] < value) {
-      scratch[j + 1] = scratch[j];
-      --j;
-    }
-    scratch[j + 1] = value;
-  }
-  double partial = 0.0, theta = 0.0;
-  for (int i = 0; i < count; ++i) {
-    partial += scratch[i];
-    const double candidate = (partial - 1.0) / (i + 1);
-    if (scratch[i] - candidate > 0.0) theta = candidate;
-  }
+  const double theta = simplex_threshold(values, count, scratch);
   for (int l = 0; l < options; ++l) s[l] = snr_lin_k[l] >= 0.0 ? fmax(s[l] - theta, 0.0) : 0.0;
 }
 

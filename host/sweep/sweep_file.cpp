@@ -141,15 +141,18 @@ SweepHeader read_sweep_header(hid_t file) {
   return h;
 }
 
+SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
+    : path_(path),
+      partial_path_(path + ".partial"),
+      points_(spec.point_count()),
+      shard_instances_(shard.size(spec.instances)),
+      algorithms_(spec.algorithms) {
+  h5_quiet();
+}
+
 SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, const Shard& shard,
                             const RunIdentity& who) {
-  h5_quiet();
-  SweepFile f;
-  f.path_ = path;
-  f.partial_path_ = path + ".partial";
-  f.points_ = spec.point_count();
-  f.shard_instances_ = shard.size(spec.instances);
-  f.algorithms_ = spec.algorithms;
+  SweepFile f(path, spec, shard);
   f.file_ = H5Fcreate(f.partial_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
   if (f.file_ < 0) throw Hdf5Error("cannot create '" + f.partial_path_ + "' (it may exist already)");
   create_sweep_layout(f.file_, make_header(spec, shard, who));
@@ -158,13 +161,7 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, cons
 }
 
 SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, const Shard& shard) {
-  h5_quiet();
-  SweepFile f;
-  f.path_ = path;
-  f.partial_path_ = path + ".partial";
-  f.points_ = spec.point_count();
-  f.shard_instances_ = shard.size(spec.instances);
-  f.algorithms_ = spec.algorithms;
+  SweepFile f(path, spec, shard);
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f.file_ < 0) throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it");
   if (h5_read_string_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())

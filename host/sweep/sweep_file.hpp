@@ -73,7 +73,7 @@ class SweepFile {
   void finalize();
 
  private:
-  SweepFile() = default;
+  SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard);
   std::string path_, partial_path_;
   hid_t file_ = -1;
   size_t points_ = 0;
