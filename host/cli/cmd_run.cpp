@@ -38,7 +38,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
       ->required();
-  cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores)")->check(CLI::Range(0, 4096));
   cmd->add_option("--shard", *shard, "Run only slice I of N of the instances (0 <= I < N), e.g. a Slurm array task")
       ->capture_default_str();
   cmd->add_flag("--resume", *resume, "Continue FILE.partial left by an interrupted run of the same sweep and shard");

@@ -259,7 +259,11 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   for (const auto& [key, node] : root) {
     (void)node;
     const std::string name(key.str());
-    if (!sections.count(name)) reject(name, "(present)", "unknown top-level key or section");
+    if (!sections.count(name)) {
+      if (name == "algorithms" || name == "instances" || name == "axis")
+        reject(name, "(present)", "this looks like a sweep file: run it with `leosem run`");
+      reject(name, "(present)", "unknown top-level key or section");
+    }
   }
 
   validate_scenario(p);

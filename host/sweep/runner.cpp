@@ -76,6 +76,10 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
     }
     throw std::runtime_error("'" + out_path + "' exists already: remove it or choose another --out");
   }
+  const std::filesystem::path directory = std::filesystem::path(out_path).parent_path();
+  if (!directory.empty() && !std::filesystem::is_directory(directory))
+    throw std::runtime_error("cannot write '" + out_path + "': the directory '" + directory.string() +
+                             "' does not exist");
   const std::string partial = out_path + ".partial";
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume)

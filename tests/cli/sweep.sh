@@ -124,4 +124,10 @@ instances = 2
 algorithms = [\"simulated-annealing\"]"
 if "$leosem" run "$work/small.toml" --out "$work/bad.h5" --shard 3/3 2> "$work/err.txt"; then fail "shard 3/3 accepted"; fi
 grep -q -- "--shard" "$work/err.txt" || fail "bad shard message: $(cat "$work/err.txt")"
+# Output into a directory that does not exist: named in the error, nothing written.
+if "$leosem" run "$work/small.toml" --out "$work/no/such/dir/x.h5" 2> "$work/err.txt"; then fail "bad --out accepted"; fi
+grep -q "does not exist" "$work/err.txt" || fail "unclear --out error: $(cat "$work/err.txt")"
+# A sweep file given where a scenario is expected gets a hint.
+if "$leosem" scenario "$work/small.toml" 2> "$work/err.txt"; then fail "a sweep file accepted as a scenario"; fi
+grep -q "leosem run" "$work/err.txt" || fail "no hint for a sweep file: $(cat "$work/err.txt")"
 echo "sweep CLI: all checks passed"
