@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The main job: runs the paper's three sweeps (sweeps/paper/, MODEL.md §8) and draws them.
 #   bash tools/paper.sh [INSTANCES] [OUTDIR]
-# INSTANCES per point (default: as in the sweep files); OUTDIR (default results/) receives
-# <sweep>.h5 summaries, <sweep>.png figures and <sweep>-summary.csv.
+# INSTANCES per point (default: as in the sweep files); OUTDIR (default out/paper/) receives
+# <sweep>.h5, <sweep>.png figures, <sweep>-summary.csv and <sweep>-paired.csv. The committed
+# results/ were made with `bash tools/paper.sh 1000 results`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 instances="${1:-}"
-outdir="$(realpath -m "${2:-$root/results}")"
+outdir="$(realpath -m "${2:-$root/out/paper}")"
 bash "$root/tools/setup.sh"
 bash "$root/tools/build.sh" > "$root/build.log" 2>&1 || { cat "$root/build.log"; exit 1; }
 mkdir -p "$outdir"
