@@ -90,3 +90,29 @@ TEST(GreedyJpeg, NoTableIsReportedNotCrashed) {
 
 }  // namespace
 }  // namespace leosem
+
+namespace leosem {
+namespace {
+
+// The scenario's [solvers] settings reach the solvers through make_solver_inputs.
+TEST(SolverInputs, ScenarioSettingsReachTheSolvers) {
+  const ScenarioConfig config = parse_scenario(
+      "[users]\ncount = 2\ndeadline_mean_slots = 20\nimages_mean = 5000\n[radio]\nsubchannels = 2\n[time]\nslots = 40\n"
+      "[solvers]\ngreedy_jscc_rho = 0.125\nmilp_time_limit_s = 3\njcrra_max_iterations = 7\n");
+  const SolverInputs inputs = make_solver_inputs(config);
+  EXPECT_DOUBLE_EQ(inputs.options.milp_time_limit_s, 3.0);
+  EXPECT_EQ(inputs.options.jcrra.max_sca_iterations, 7);
+  EXPECT_EQ(inputs.jpeg, &config.quality.jpeg_table);
+  int solved = 0;
+  for (uint32_t i = 0; i < 20; ++i) {
+    const Instance inst = generate_instance(config.params, {config.seed, 0, i});
+    const Solution s = solve(Algorithm::GreedyJscc, inst, inputs);
+    if (s.status != SolveStatus::Feasible) continue;
+    ++solved;
+    for (int option : s.option) EXPECT_GE(option, 4) << "instance " << i;  // ρ_4 = 1/8
+  }
+  EXPECT_GT(solved, 0);
+}
+
+}  // namespace
+}  // namespace leosem

@@ -43,22 +43,21 @@ void add_solve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("solve", "Generate one instance of a scenario and solve it with each algorithm");
   static std::string config_path, algorithms_text = "greedy-jscc,greedy-jpeg,jcrra", output_path;
   static uint32_t instance_index = 0;
-  static double milp_time_limit_s = 10.0;
+  static double milp_time_limit_s = 0.0;
   cmd->add_option("config", config_path, "Scenario configuration (TOML)")->required();
   cmd->add_option("--instance", instance_index, "Instance index within the scenario's seed (default 0)");
   cmd->add_option("--algorithms", algorithms_text,
                   "Comma-separated list of greedy-jscc, greedy-jpeg, jcrra, exact, mcf");
   cmd->add_option("--output", output_path, "Write the full solutions to this HDF5 file");
-  cmd->add_option("--milp-time-limit", milp_time_limit_s, "Time limit of the exact MILP, seconds (default 10)");
+  cmd->add_option("--milp-time-limit", milp_time_limit_s,
+                  "Time limit of the exact MILP, seconds (default: the scenario's solvers.milp_time_limit_s, 10)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([]() {
     const ScenarioConfig config = load_scenario_file(config_path);
     const std::vector<Algorithm> algorithms = parse_algorithm_list(algorithms_text);
     const Instance inst = generate_instance(config.params, {config.seed, 0, instance_index});
-    SolverInputs inputs;
-    inputs.quality = config.quality.model();  // views into `config`, which outlives the solves
-    inputs.jpeg = &config.quality.jpeg_table;
-    inputs.jpeg_basis = config.quality.jpeg_rate_basis;
-    inputs.options.milp_time_limit_s = milp_time_limit_s;
+    SolverInputs inputs = make_solver_inputs(config);  // views into `config`, which outlives the solves
+    if (milp_time_limit_s > 0.0) inputs.options.milp_time_limit_s = milp_time_limit_s;
     std::vector<Solution> solutions;
     std::cout << "instance " << instance_index << " of " << config.origin << " (seed " << config.seed << "): K="
               << inst.users << " N=" << inst.subchannels << " T=" << inst.slots << "\n";

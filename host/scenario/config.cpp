@@ -252,6 +252,23 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   for (size_t l = 0; l < ratios.size(); ++l) p.compression_ratios[l] = ratios[l];
   jscc.reject_unknown_keys();
 
+  SectionReader solvers(root, "solvers", sections);
+  SolverConfig& sc = config.solvers;
+  sc.greedy_jscc_rho = solvers.number("greedy_jscc_rho", sc.greedy_jscc_rho);
+  if (!(sc.greedy_jscc_rho > 0.0 && sc.greedy_jscc_rho <= 1.0))
+    reject("solvers.greedy_jscc_rho", sc.greedy_jscc_rho, "must be in (0, 1]");
+  sc.milp_time_limit_s = solvers.number("milp_time_limit_s", sc.milp_time_limit_s);
+  if (!(sc.milp_time_limit_s > 0.0 && sc.milp_time_limit_s <= 86400.0))
+    reject("solvers.milp_time_limit_s", sc.milp_time_limit_s, "must be in (0, 86400]");
+  const int64_t iterations = solvers.integer("jcrra_max_iterations", sc.jcrra_max_iterations);
+  if (iterations < 0 || iterations > 100000)
+    reject("solvers.jcrra_max_iterations", static_cast<double>(iterations), "must be in [0, 100000]");
+  sc.jcrra_max_iterations = static_cast<int>(iterations);
+  sc.jcrra_tolerance = solvers.number("jcrra_tolerance", sc.jcrra_tolerance);
+  if (!(sc.jcrra_tolerance > 0.0 && sc.jcrra_tolerance < 1.0))
+    reject("solvers.jcrra_tolerance", sc.jcrra_tolerance, "must be in (0, 1)");
+  solvers.reject_unknown_keys();
+
   // Relative paths in [quality] resolve against the configuration file's folder.
   const std::string base_dir = origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
   config.quality = read_quality_config(root, sections, base_dir);

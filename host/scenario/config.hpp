@@ -15,9 +15,18 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// [solvers]: the algorithms' settings (MODEL §7), plain values; solvers/solve.hpp applies them.
+struct SolverConfig {
+  double greedy_jscc_rho = 1.0 / 12;  // Greedy JSCC's single ρ (next larger option if ξ_k is unreachable)
+  double milp_time_limit_s = 10.0;    // exact: CBC's wall-clock limit per instance
+  int jcrra_max_iterations = 30;      // JCRRA: SCA iterations at most
+  double jcrra_tolerance = 1e-4;      // JCRRA: stop when the relaxed objective changes by less (relative)
+};
+
 struct ScenarioConfig {
   ScenarioParams params;
   QualityConfig quality;  // [quality]: JSCC quality model, JPEG table (quality/quality_config.hpp)
+  SolverConfig solvers;   // [solvers]
   uint64_t seed = 1;
   std::string source_text;  // the TOML as given
   std::string origin;       // file name, for messages

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/instance.hpp"
+#include "scenario/config.hpp"
 #include "quality/jpeg_table.hpp"
 #include "quality/quality_model.hpp"
 #include "solvers/core_common.hpp"
@@ -40,6 +41,10 @@ struct SolverInputs {
 };
 
 Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs);
+
+// The inputs a scenario configures: its quality models, JPEG table and [solvers] settings. The
+// result points into `config`, which must outlive it.
+SolverInputs make_solver_inputs(const ScenarioConfig& config);
 
 // ---- pieces, also used by the exact solvers and tests ----
 InstanceView make_instance_view(const Instance& inst);

@@ -16,15 +16,12 @@ std::vector<std::string> sweep_algorithm_names() {
 
 EvaluatorFactory solver_evaluator_factory() {
   return [](const ScenarioConfig& config, const std::vector<std::string>& names) -> InstanceEvaluator {
-    // The quality models of this point, owned here: the model's views point into this copy.
-    auto quality = std::make_shared<const QualityConfig>(config.quality);
-    auto inputs = std::make_shared<SolverInputs>();
-    inputs->quality = quality->model();
-    inputs->jpeg = &quality->jpeg_table;
-    inputs->jpeg_basis = quality->jpeg_rate_basis;
+    // This point's configuration, owned here: the inputs' views point into this copy.
+    auto owned = std::make_shared<const ScenarioConfig>(config);
+    auto inputs = std::make_shared<const SolverInputs>(make_solver_inputs(*owned));
     std::vector<Algorithm> algorithms;
     for (const std::string& name : names) algorithms.push_back(parse_algorithm(name));
-    return [quality, inputs, algorithms](const Instance& inst) {
+    return [owned, inputs, algorithms](const Instance& inst) {
       std::vector<StoredResult> out;
       for (Algorithm a : algorithms) {
         const Solution s = solve(a, inst, *inputs);
