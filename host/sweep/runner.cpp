@@ -97,8 +97,11 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
 
   RunStats stats;
   stats.skipped = already;
+  const std::string slice = instances ? "instances " + std::to_string(first) + ".." +
+                                          std::to_string(first + instances - 1)
+                                    : "no instances";
   log << "leosem run: " << points << " points x " << instances << " instances (shard " << options.shard.index << "/"
-      << options.shard.count << ", instances " << first << ".." << first + instances - 1 << ") x "
+      << options.shard.count << ", " << slice << ") x "
       << spec.algorithms.size() << " algorithms, " << threads << " threads"
       << (already ? ", resuming with " + std::to_string(already) + " done" : "") << std::endl;
   Progress progress(points * instances, already, options.progress_bar, options.log_interval_s, log);
