@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "quality/csv_util.hpp"
 #include "quality/quality_config.hpp"
 #include "quality/quality_fit.hpp"
@@ -15,9 +16,11 @@ struct FitArgs {
   std::string grid;
   std::string out;
   double tolerance = kDefaultGridMonotoneTolerance;
+  bool force = false;
 };
 
 void run(const FitArgs& args) {
+  if (!args.out.empty()) check_output_path(args.out, args.force, "--out");  // before any work
   const GridQualityData grid = load_grid_quality_csv(args.grid, args.tolerance);
   const QualityFit fit = fit_logistic_quality(grid);
   const LogisticQuality& m = fit.params;
@@ -62,8 +65,9 @@ void add_fit_quality_command(CLI::App& app) {
       "print the parameters, RMSE and max error, and the [quality] section that selects them");
   cmd->add_option("grid", args->grid, "grid CSV: header rho,snr_db,ssim, one row per grid point")
       ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "also write the [quality] section to this TOML file");
+      ->check(regular_file());
+  cmd->add_option("--out,-o", args->out, "also write the [quality] section to this TOML file (must not exist unless --force)");
+  cmd->add_flag("--force", args->force, "Replace the --out file if it exists");
   cmd->add_option("--tolerance", args->tolerance, "monotonicity tolerance of the grid check, in SSIM")
       ->check(CLI::Range(0.0, 0.1))
       ->capture_default_str();

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "quality/csv_util.hpp"
 #include "quality/jpeg_table_build.hpp"
 #include "quality/ssim.hpp"
@@ -20,6 +21,7 @@ struct JpegTableArgs {
   std::vector<std::string> notes;
   int downscale = 1;
   int offset = 0;
+  bool force = false;
 };
 
 std::string utc_date() {
@@ -30,6 +32,7 @@ std::string utc_date() {
 }
 
 void run(const JpegTableArgs& args, const std::string& command_line) {
+  check_output_path(args.out, args.force, "--out");  // before any work
   std::vector<RgbImage> tiles;
   std::ostringstream sources;
   for (const std::string& path : args.images) {
@@ -84,8 +87,9 @@ void add_jpeg_table_command(CLI::App& app) {
       "Measure a JPEG rate-quality table: cut each IMAGE (JPEG) into 64x64 tiles, encode every tile at each "
       "quality with libjpeg, decode, and write per quality the mean SSIM (luma, Wang et al. 2004) and the mean "
       "bits per tile, whole file and entropy-coded scan alone");
-  cmd->add_option("images", args->images, "JPEG images to cut into tiles")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "output CSV (written whole, or not at all)")->required();
+  cmd->add_option("images", args->images, "JPEG images to cut into tiles")->required()->check(regular_file());
+  cmd->add_option("--out,-o", args->out, "output CSV (written whole, or not at all; must not exist unless --force)")->required();
+  cmd->add_flag("--force", args->force, "Replace the --out file if it exists");
   cmd->add_option("--qualities,-q", args->qualities, "JPEG qualities, strictly ascending in 1..100")
       ->delimiter(',')
       ->capture_default_str();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "sweep/merge_report.hpp"
 
 namespace leosem::cli {
@@ -11,24 +12,39 @@ void add_merge_command(CLI::App& app) {
                                               "another configuration, duplicates and gaps)");
   auto out = std::make_shared<std::string>();
   auto shards = std::make_shared<std::vector<std::string>>();
-  cmd->add_option("OUT", *out, "Merged HDF5 file to write (must not exist)")->required();
-  cmd->add_option("SHARDS", *shards, "Complete shard files written by `leosem run --shard I/N`")
+  auto force = std::make_shared<bool>(false);
+  cmd->add_option("OUT", *out, "Merged HDF5 file to write (must not exist unless --force)")->required();
+  cmd->add_flag("--force", *force, "Replace OUT if it exists");
+  cmd->add_option("SHARDS", *shards, "Complete shard files written by `leosem run --shard I/N` (their checksums are verified first)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(regular_file());
   cmd->callback([=]() {
-    merge_sweep_files(*out, *shards);
+    merge_sweep_files(*out, *shards, *force);
     std::cout << "merged " << shards->size() << " shards into " << *out << "\n";
   });
 }
 
 void add_report_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("report", "Print the summary of a sweep file: per point and algorithm the "
-                                               "feasible fraction and mean power in dBm with its 95% CI");
+  CLI::App* cmd = app.add_subcommand("report", "Print the summary of a sweep file (after verifying its checksums): per "
+                                               "point and algorithm the feasible fraction and mean power in dBm with "
+                                               "its 95% CI");
   auto path = std::make_shared<std::string>();
   auto csv = std::make_shared<bool>(false);
-  cmd->add_option("FILE", *path, "Sweep HDF5 file (from `leosem run` or `leosem merge`)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("FILE", *path, "Sweep HDF5 file (from `leosem run` or `leosem merge`)")->required()->check(regular_file());
   cmd->add_flag("--csv", *csv, "Print CSV instead of a table");
   cmd->callback([=]() { std::cout << sweep_report(*path, *csv); });
+}
+
+void add_verify_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "Check a leosem HDF5 file (sweep, shard, merged, solve or scenario export) for damage: read every "
+                "byte back and check every checksum (metadata and Fletcher-32 on each dataset chunk); exit 1 naming "
+                "the damaged part");
+  auto paths = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("FILES", *paths, "HDF5 files to check")->required()->check(regular_file());
+  cmd->callback([=]() {
+    for (const std::string& path : *paths) std::cout << verify_file(path) << "\n";
+  });
 }
 
 }  // namespace leosem::cli

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "quality/quality_model.hpp"
 #include "scenario/config.hpp"
 
@@ -66,7 +67,7 @@ void add_quality_command(CLI::App& app) {
       "quality", "Print a scenario's quality models at a few SSIM targets: the JSCC's required SNR per compression "
                  "option and the JPEG baseline's lowest quality and bits per image");
   cmd->add_option("scenario", args->scenario, "scenario TOML (default: the built-in defaults)")
-      ->check(CLI::ExistingFile);
+      ->check(regular_file());
   cmd->add_option("--ssim", args->ssim, "SSIM targets")->delimiter(',')->capture_default_str();
   cmd->callback([args]() { run(*args); });
 }

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
 
@@ -32,16 +33,20 @@ void add_run_command(CLI::App& app) {
   auto threads = std::make_shared<int>(0);
   auto shard = std::make_shared<std::string>("0/1");
   auto resume = std::make_shared<bool>(false);
+  auto force = std::make_shared<bool>(false);
   auto block = std::make_shared<uint32_t>(256);
   auto abort_after = std::make_shared<long>(-1);
-  cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(regular_file());
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
       ->required();
   cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores)")->check(CLI::Range(0, 4096));
   cmd->add_option("--shard", *shard, "Run only slice I of N of the instances (0 <= I < N), e.g. a Slurm array task")
       ->capture_default_str();
-  cmd->add_flag("--resume", *resume, "Continue FILE.partial left by an interrupted run of the same sweep and shard");
+  cmd->add_flag("--resume", *resume, "Continue FILE.partial left by an interrupted run of the same sweep and shard "
+                                     "(its checksums are verified first)");
+  cmd->add_flag("--force", *force, "Replace an existing --out file, and (without --resume) discard a leftover "
+                                   "FILE.partial");
   cmd->add_option("--block", *block, "Instances written per block (the resume granularity)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 1000000u));
@@ -52,6 +57,7 @@ void add_run_command(CLI::App& app) {
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;
+    options.force = *force;
     options.threads = *threads;
     options.block_size = *block;
     options.abort_after_blocks = *abort_after;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "core/units.hpp"
 #include "io/instance_export.hpp"
 #include "model/channel.hpp"
@@ -81,11 +82,14 @@ void add_scenario_command(CLI::App& app) {
   auto instance = std::make_shared<uint32_t>(0);
   auto point = std::make_shared<uint32_t>(0);
   auto export_path = std::make_shared<std::string>();
-  cmd->add_option("CONFIG", *config_path, "Scenario TOML (see docs/configuration.md)")->required()->check(CLI::ExistingFile);
+  auto force = std::make_shared<bool>(false);
+  cmd->add_option("CONFIG", *config_path, "Scenario TOML (see docs/configuration.md)")->required()->check(regular_file());
   cmd->add_option("--instance", *instance, "Instance index (the key is (seed, point, instance))")->capture_default_str();
   cmd->add_option("--point", *point, "Sweep point index of the key")->capture_default_str();
-  cmd->add_option("--export", *export_path, "Write the instance to this HDF5 file (layout: docs/hdf5-instance.md)");
+  cmd->add_option("--export", *export_path, "Write the instance to this HDF5 file (layout: docs/hdf5-instance.md; must not exist unless --force)");
+  cmd->add_flag("--force", *force, "Replace the --export file if it exists");
   cmd->callback([=]() {
+    if (!export_path->empty()) check_output_path(*export_path, *force, "--export");  // before any work
     const ScenarioConfig config = load_scenario_file(*config_path);
     const Instance inst = generate_instance(config.params, InstanceKey{config.seed, *point, *instance});
     print_summary(inst, config);

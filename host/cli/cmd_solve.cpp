@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "io/solution_export.hpp"
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
@@ -43,16 +44,19 @@ void add_solve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("solve", "Generate one instance of a scenario and solve it with each algorithm");
   static std::string config_path, algorithms_text = "greedy-jscc,greedy-jpeg,jcrra", output_path;
   static uint32_t instance_index = 0;
+  static bool force = false;
   static double milp_time_limit_s = 0.0;
-  cmd->add_option("config", config_path, "Scenario configuration (TOML)")->required();
+  cmd->add_option("config", config_path, "Scenario configuration (TOML)")->required()->check(regular_file());
   cmd->add_option("--instance", instance_index, "Instance index within the scenario's seed (default 0)");
   cmd->add_option("--algorithms", algorithms_text,
                   "Comma-separated list of greedy-jscc, greedy-jpeg, jcrra, exact, mcf");
-  cmd->add_option("--output", output_path, "Write the full solutions to this HDF5 file");
+  cmd->add_option("--output", output_path, "Write the full solutions to this HDF5 file (must not exist unless --force)");
+  cmd->add_flag("--force", force, "Replace the --output file if it exists");
   cmd->add_option("--milp-time-limit", milp_time_limit_s,
                   "Time limit of the exact MILP, seconds (default: the scenario's solvers.milp_time_limit_s, 10)")
       ->check(CLI::PositiveNumber);
   cmd->callback([]() {
+    if (!output_path.empty()) check_output_path(output_path, force, "--output");  // before any work
     const ScenarioConfig config = load_scenario_file(config_path);
     const std::vector<Algorithm> algorithms = parse_algorithm_list(algorithms_text);
     const Instance inst = generate_instance(config.params, {config.seed, 0, instance_index});

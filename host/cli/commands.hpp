@@ -13,5 +13,6 @@ void add_solve_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_verify_command(CLI::App& app);
 
 }  // namespace leosem::cli

@@ -1,5 +1,6 @@
 // leosem: the command-line entry point. Each subcommand lives in its own cmd_*.cpp.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -19,13 +20,18 @@ int main(int argc, char** argv) {
   leosem::cli::add_run_command(app);
   leosem::cli::add_merge_command(app);
   leosem::cli::add_report_command(app);
+  leosem::cli::add_verify_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
-    std::cerr << "leosem: error: " << e.what() << "\n";
-    return 1;
+    std::cerr << "leosem: error: " << e.what() << std::endl;
+    // Leave without the exit handlers: HDF5 1.10's (H5_term_library) crashes on a file whose
+    // close failed, e.g. on a full disk (SIGSEGV in H5F__close_cb). Every file leosem owns is
+    // closed or removed by now; the streams are flushed.
+    std::cout.flush();
+    std::_Exit(1);
   }
   return 0;
 }

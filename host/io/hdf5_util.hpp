@@ -1,8 +1,10 @@
 // Helpers over the HDF5 C API shared by the writers and readers: handles closed at scope exit,
-// status checks that throw, and whole-dataset / attribute reads.
+// status checks that throw (with the system's reason, e.g. a full disk), whole-dataset /
+// attribute reads, and dataset creation with Fletcher-32 checksums on every chunked dataset.
 #pragma once
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -14,12 +16,41 @@ struct Hdf5Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The reason HDF5 recorded for its last failure: the operating system's message when there is
+// one ("No space left on device"), else the innermost error description; "" when none.
+inline std::string h5_error_detail() {
+  struct Found {
+    std::string system, innermost;
+  } found;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_UPWARD,
+      [](unsigned n, const H5E_error2_t* error, void* data) -> herr_t {
+        auto* f = static_cast<Found*>(data);
+        const std::string desc = error->desc ? error->desc : "";
+        if (n == 0) f->innermost = desc;
+        const std::string marker = "error message = '";
+        const size_t at = desc.find(marker);
+        if (at != std::string::npos && f->system.empty()) {
+          const size_t start = at + marker.size(), end = desc.find('\'', start);
+          f->system = desc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        }
+        return 0;
+      },
+      &found);
+  return !found.system.empty() ? found.system : found.innermost;
+}
+
+inline std::string h5_failure(const std::string& what) {
+  const std::string detail = h5_error_detail();
+  return "HDF5: " + what + " failed" + (detail.empty() ? "" : " (" + detail + ")");
+}
+
 inline void h5_check(herr_t status, const std::string& what) {
-  if (status < 0) throw Hdf5Error("HDF5: " + what + " failed");
+  if (status < 0) throw Hdf5Error(h5_failure(what));
 }
 
 inline hid_t h5_checked(hid_t id, const std::string& what) {
-  if (id < 0) throw Hdf5Error("HDF5: " + what + " failed");
+  if (id < 0) throw Hdf5Error(h5_failure(what));
   return id;
 }
 
@@ -30,6 +61,7 @@ class H5Handle {
   ~H5Handle() {
     if (id_ >= 0) close_(id_);
   }
+  H5Handle(H5Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
   H5Handle(const H5Handle&) = delete;
   H5Handle& operator=(const H5Handle&) = delete;
   hid_t get() const { return id_; }
@@ -41,6 +73,35 @@ class H5Handle {
 
 // Silences HDF5's own error printing: failures surface as Hdf5Error messages instead.
 inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+// Creates an HDF5 file (flags: H5F_ACC_EXCL or H5F_ACC_TRUNC) in the format of HDF5 1.8 and
+// later, whose metadata (superblock, object headers, attribute heaps) carries checksums;
+// returns a negative id on failure, like H5Fcreate.
+inline hid_t h5_create_file(const std::string& path, unsigned flags) {
+  const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
+  if (access < 0) return access;
+  H5Handle closer(access, H5Pclose);
+  if (H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0) return -1;
+  return H5Fcreate(path.c_str(), flags, H5P_DEFAULT, access);
+}
+
+// A dataset-creation property list for `dims`: chunked (about 4096 elements a chunk, so a
+// partial write rewrites little) with the Fletcher-32 checksum filter, which every read checks.
+// A dataset with no elements cannot be chunked and stays contiguous (it has no data to protect).
+inline H5Handle h5_checksummed_creation(const std::vector<hsize_t>& dims) {
+  H5Handle plist(h5_checked(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
+  const bool empty = dims.empty() || std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
+  if (empty) return plist;
+  std::vector<hsize_t> chunk(dims.size());
+  hsize_t budget = 4096;
+  for (size_t d = dims.size(); d-- > 0;) {
+    chunk[d] = std::min(dims[d], std::max<hsize_t>(budget, 1));
+    budget /= chunk[d];
+  }
+  h5_check(H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk shape");
+  h5_check(H5Pset_fletcher32(plist.get()), "Fletcher-32 checksum filter");
+  return plist;
+}
 
 // Writes (or overwrites) a fixed-length UTF-8 string attribute on an open object.
 inline void h5_write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
@@ -108,8 +169,9 @@ void h5_write_dataset(hid_t where, const std::string& path, const std::vector<T>
   if (expected != data.size()) throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
   H5Handle space(h5_checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"),
                  H5Sclose);
-  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                     H5P_DEFAULT),
+  H5Handle creation = h5_checksummed_creation(dims);
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
+                                     creation.get(), H5P_DEFAULT),
                           "creating dataset " + path),
                H5Dclose);
   if (!data.empty())
@@ -150,6 +212,17 @@ void write_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0,
   h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
   H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
   h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
+}
+
+// Overwrites the whole of an existing dataset (its size must match).
+template <typename T>
+void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector<T>& data) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(data.size()))
+    throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
+  if (!data.empty())
+    h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
 }
 
 template <typename T>

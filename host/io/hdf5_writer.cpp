@@ -2,12 +2,14 @@
 
 #include <cstdio>
 
+#include "io/file_safety.hpp"
+
 namespace leosem {
 
-Hdf5Writer::Hdf5Writer(std::string path) : path_(std::move(path)), partial_path_(path_ + ".partial") {
+Hdf5Writer::Hdf5Writer(std::string path) : path_(std::move(path)), partial_path_(temporary_path_for(path_)) {
   h5_quiet();
-  file_ = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file_ < 0) throw Hdf5Error("cannot create HDF5 file '" + partial_path_ + "'");
+  file_ = h5_create_file(partial_path_, H5F_ACC_EXCL);
+  if (file_ < 0) throw Hdf5Error("cannot create HDF5 file '" + partial_path_ + "' (" + h5_error_detail() + ")");
 }
 
 Hdf5Writer::~Hdf5Writer() {
@@ -30,11 +32,18 @@ void Hdf5Writer::attribute(const std::string& object, const std::string& name, c
 
 void Hdf5Writer::commit() {
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
-  h5_check(H5Fclose(file_), "close");
-  file_ = -1;
-  if (std::rename(partial_path_.c_str(), path_.c_str()) != 0) {
+  const hid_t file = file_;
+  file_ = -1;  // closed below whatever happens: the destructor must not close it again
+  if (H5Fclose(file) < 0) {
+    const std::string failure = h5_failure("closing '" + partial_path_ + "'");
     std::remove(partial_path_.c_str());
-    throw Hdf5Error("cannot rename '" + partial_path_ + "' to '" + path_ + "'");
+    throw Hdf5Error(failure);
+  }
+  try {
+    durable_rename(partial_path_, path_);
+  } catch (...) {
+    std::remove(partial_path_.c_str());
+    throw;
   }
 }
 

@@ -1,6 +1,7 @@
 // Writing a whole HDF5 result file in one go (instance and solution exports). The file is
-// written under a temporary name and renamed into place by commit(), so a failed or killed run
-// never leaves a file that looks complete.
+// written under a temporary name of this process and, by commit(), synced and renamed into place
+// (replacing any file there: callers check --force first), so a failed or killed run never
+// leaves a file that looks complete. Every dataset carries Fletcher-32 checksums.
 #pragma once
 #include <hdf5.h>
 
@@ -15,7 +16,7 @@ namespace leosem {
 
 class Hdf5Writer {
  public:
-  explicit Hdf5Writer(std::string path);  // creates `path`.partial
+  explicit Hdf5Writer(std::string path);  // creates a temporary file next to `path`
   ~Hdf5Writer();                          // removes the partial file unless committed
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;

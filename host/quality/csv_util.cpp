@@ -8,6 +8,8 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "core/text_excerpt.hpp"
+#include "io/file_safety.hpp"
 #include "quality/grid_model.hpp"
 
 namespace leosem {
@@ -36,6 +38,11 @@ std::string where(const std::string& path, const CsvRow& row, size_t index) {
 }  // namespace
 
 CsvFile read_csv_file(const std::string& path, const std::vector<std::string>& header) {
+  try {
+    require_regular_file(path, "");
+  } catch (const std::exception& e) {
+    throw QualityDataError(e.what());
+  }
   std::ifstream in(path);
   if (!in) throw QualityDataError("cannot read '" + path + "'");
   std::string expected;
@@ -56,7 +63,7 @@ CsvFile read_csv_file(const std::string& path, const std::vector<std::string>& h
     std::vector<std::string> fields = split_fields(text);
     if (!have_header) {
       if (fields != header)
-        throw QualityDataError(path + ":" + std::to_string(number) + ": header is '" + text + "', expected '" +
+        throw QualityDataError(path + ":" + std::to_string(number) + ": header is '" + text_excerpt(text) + "', expected '" +
                                expected + "'");
       have_header = true;
       continue;
@@ -76,7 +83,7 @@ double parse_csv_number(const std::string& path, const CsvRow& row, size_t index
   errno = 0;
   const double value = std::strtod(field.c_str(), &end);
   if (field.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
-    throw QualityDataError(where(path, row, index) + ": '" + field + "' is not a finite number");
+    throw QualityDataError(where(path, row, index) + ": '" + text_excerpt(field) + "' is not a finite number");
   return value;
 }
 
@@ -86,7 +93,7 @@ long parse_csv_integer(const std::string& path, const CsvRow& row, size_t index)
   errno = 0;
   const long value = std::strtol(field.c_str(), &end, 10);
   if (field.empty() || *end != '\0' || errno == ERANGE)
-    throw QualityDataError(where(path, row, index) + ": '" + field + "' is not an integer");
+    throw QualityDataError(where(path, row, index) + ": '" + text_excerpt(field) + "' is not an integer");
   return value;
 }
 
@@ -97,7 +104,7 @@ std::string csv_number(double value) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
+  const std::string temporary = temporary_path_for(path);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write '" + temporary + "'");
@@ -108,9 +115,11 @@ void write_file_atomically(const std::string& path, const std::string& text) {
       throw std::runtime_error("failed writing '" + temporary + "'");
     }
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  try {
+    durable_rename(temporary, path);  // synced: whole or absent after a power cut
+  } catch (...) {
     std::remove(temporary.c_str());
-    throw std::runtime_error("cannot rename '" + temporary + "' to '" + path + "'");
+    throw;
   }
 }
 

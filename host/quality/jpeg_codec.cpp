@@ -8,6 +8,7 @@
 #include <jpeglib.h>
 
 #include "quality/grid_model.hpp"  // QualityDataError
+#include "io/file_safety.hpp"
 
 namespace leosem {
 namespace {
@@ -101,6 +102,11 @@ RgbImage decode_jpeg(const std::vector<uint8_t>& bytes, const std::string& origi
 }
 
 RgbImage read_jpeg_file(const std::string& path) {
+  try {
+    require_regular_file(path, "image");
+  } catch (const std::exception& e) {
+    throw QualityDataError(e.what());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw QualityDataError("cannot read image '" + path + "'");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -11,6 +11,8 @@
 
 #include "model/channel.hpp"
 #include "quality/quality_config_toml.hpp"
+#include "io/file_safety.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
@@ -95,6 +97,7 @@ ScenarioParams default_scenario_params() {
 }
 
 void validate_scenario(const ScenarioParams& p) {
+  check_scenario_limits(p);  // first: the other checks are cheap, but an instance this size is not
   auto require = [](bool ok, const char* field, double value, const char* reason) {
     if (!ok) reject(field, value, reason);
   };
@@ -289,6 +292,11 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
 }
 
 ScenarioConfig load_scenario_file(const std::string& path) {
+  try {
+    require_regular_file(path, "configuration file");
+  } catch (const std::exception& e) {
+    throw ConfigError(e.what());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("cannot read configuration file '" + path + "'");
   std::ostringstream text;

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 #include <vector>
 
+#include "core/text_excerpt.hpp"
 #include "scenario/config.hpp"
 
 namespace leosem {
@@ -21,7 +22,8 @@ inline std::string format_number(double value) {
 }
 
 [[noreturn]] inline void reject(const std::string& field, const std::string& value, const std::string& reason) {
-  throw ConfigError("invalid configuration: field '" + field + "' = " + value + ": " + reason);
+  throw ConfigError("invalid configuration: field '" + text_excerpt(field) + "' = " + text_excerpt(value) + ": " +
+                    reason);
 }
 
 [[noreturn]] inline void reject(const std::string& field, double value, const std::string& reason) {

@@ -7,7 +7,9 @@
 #include <memory>
 #include <sstream>
 
+#include "io/file_safety.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/hdf5_verify.hpp"
 #include "sweep/sweep_file.hpp"
 
 namespace leosem {
@@ -19,13 +21,29 @@ struct OpenFile {
   SweepHeader header;
 };
 
+Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
+  try {
+    Hdf5VerifyReport report = verify_hdf5_contents(id);
+    if (!report.unchecksummed.empty())
+      throw Hdf5Error("dataset " + report.unchecksummed.front() + " (and " +
+                      std::to_string(report.unchecksummed.size() - 1) +
+                      " more) has no checksum: written by an older leosem, it cannot be verified");
+    return report;
+  } catch (const Hdf5Error& e) {
+    throw Hdf5Error("'" + path + "' is damaged or unverifiable: " + e.what());
+  }
+}
+
+// Opens a sweep file read-only after checking every checksum in it.
 OpenFile open_sweep_file(const std::string& path) {
   h5_quiet();
+  require_regular_file(path, "sweep file");
   OpenFile f;
   f.path = path;
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("cannot open '" + path + "' as HDF5");
+  if (id < 0) throw Hdf5Error("cannot open '" + path + "' as HDF5 (" + h5_error_detail() + ")");
   f.handle = std::make_unique<H5Handle>(id, H5Fclose);
+  verify_or_throw(id, path);
   try {
     f.header = read_sweep_header(id);
   } catch (const Hdf5Error& e) {
@@ -42,9 +60,9 @@ void copy_columns(hid_t from, hid_t to, const std::string& path, hsize_t points,
 
 }  // namespace
 
-void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths) {
+void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths, bool force) {
   if (shard_paths.empty()) throw std::runtime_error("merge: no shard files given");
-  if (std::filesystem::exists(out_path)) throw std::runtime_error("'" + out_path + "' exists already");
+  check_output_path(out_path, force, "OUT");
   std::vector<OpenFile> shards;
   for (const std::string& path : shard_paths) shards.push_back(open_sweep_file(path));
 
@@ -91,12 +109,11 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   merged.instance_index.resize(next);
   for (uint32_t i = 0; i < next; ++i) merged.instance_index[i] = i;
 
-  const std::string partial = out_path + ".partial";
-  std::filesystem::remove(partial);
-  const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("cannot create '" + partial + "'");
+  const std::string partial = temporary_path_for(out_path);
+  const hid_t id = h5_create_file(partial, H5F_ACC_EXCL);
+  if (id < 0) throw Hdf5Error("cannot create '" + partial + "' (" + h5_error_detail() + ")");
+  bool file_open = true;
   try {
-    H5Handle out(id, H5Fclose);
     create_sweep_layout(id, merged);
     const hsize_t points = static_cast<hsize_t>(merged.points);
     for (const OpenFile& s : shards) {
@@ -113,11 +130,38 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
     write_summary(id, merged.algorithms, points, next);
     mark_complete(id);
     h5_check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush");
+    file_open = false;
+    h5_check(H5Fclose(id), "closing '" + partial + "'");
+    durable_rename(partial, out_path);
   } catch (...) {
+    if (file_open) H5Fclose(id);
     std::filesystem::remove(partial);
     throw;
   }
-  std::filesystem::rename(partial, out_path);
+}
+
+std::string verify_file(const std::string& path) {
+  h5_quiet();
+  require_regular_file(path, "file");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw Hdf5Error("'" + path + "' is damaged or not HDF5: it cannot be opened (" + h5_error_detail() + ")");
+  H5Handle file(id, H5Fclose);
+  const Hdf5VerifyReport report = verify_or_throw(id, path);
+  std::string what = "HDF5 file";
+  if (H5Aexists(id, "format") > 0) {
+    try {
+      what = h5_read_string_attribute(id, "/", "format") + " file";
+      if (what == "leosem-sweep-1 file") {
+        const SweepHeader header = read_sweep_header(id);
+        what += header.complete ? " (complete)" : " (incomplete: resume the run)";
+      }
+    } catch (const Hdf5Error& e) {
+      throw Hdf5Error("'" + path + "': " + e.what());
+    }
+  }
+  return path + ": OK, " + what + ": " + std::to_string(report.objects) + " objects, " +
+         std::to_string(report.attributes) + " attributes, " + std::to_string(report.datasets) + " datasets (" +
+         std::to_string(report.data_bytes) + " bytes of data), every checksum matches";
 }
 
 std::string sweep_report(const std::string& path, bool csv) {

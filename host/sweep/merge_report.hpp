@@ -5,12 +5,20 @@
 
 namespace leosem {
 
-// Refuses shards that are incomplete, from a different configuration (SHA-256) or engine
-// commit, or whose instances overlap or leave gaps. Writes OUT.partial, renamed when complete.
-void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths);
+// Refuses shards that are damaged (checksums), incomplete, from a different configuration
+// (SHA-256) or engine commit, or whose instances overlap or leave gaps; refuses an existing OUT
+// unless `force`. Writes a temporary file of its own (never OUT.partial, which may be a run's
+// resumable work), synced and renamed to OUT when complete.
+void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths, bool force = false);
 
 // The summary (per point and algorithm: axis values, instances, feasible fraction, mean power in
 // dBm and its 95 % confidence interval) as an aligned table or as CSV.
+// The file is verified (every checksum) first.
 std::string sweep_report(const std::string& path, bool csv);
+
+// `leosem verify`: reads every byte of a sweep (or any leosem HDF5) file back, checking every
+// checksum; throws naming the damaged object, or a dataset without a checksum. Returns a
+// one-line account of what was checked.
+std::string verify_file(const std::string& path);
 
 }  // namespace leosem

@@ -11,6 +11,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "io/file_safety.hpp"
+
 namespace leosem {
 namespace {
 
@@ -69,23 +71,23 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const auto start = Clock::now();
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const int threads = omp_get_max_threads();
-  if (std::filesystem::exists(out_path)) {
-    if (options.resume) {  // e.g. a requeued Slurm task whose run had finished
-      log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
-      return {};
-    }
-    throw std::runtime_error("'" + out_path + "' exists already: remove it or choose another --out");
+  if (std::filesystem::exists(out_path) && options.resume && !options.force) {
+    // e.g. a requeued Slurm task whose run had finished
+    log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
+    return {};
   }
-  const std::filesystem::path directory = std::filesystem::path(out_path).parent_path();
-  if (!directory.empty() && !std::filesystem::is_directory(directory))
-    throw std::runtime_error("cannot write '" + out_path + "': the directory '" + directory.string() +
-                             "' does not exist");
-  const std::string partial = out_path + ".partial";
+  check_output_path(out_path, options.force, "--out");
+  const std::string partial = partial_path_for(out_path);
   const bool partial_exists = std::filesystem::exists(partial);
-  if (partial_exists && !options.resume)
-    throw std::runtime_error("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
+  if (partial_exists && !options.resume) {
+    if (!options.force)
+      throw std::runtime_error("'" + partial + "' is left from an unfinished run: add --resume to continue it, or "
+                               "--force to discard it and start again");
+    require_regular_file(partial, "the unfinished run's file");
+    std::filesystem::remove(partial);
+  }
 
-  SweepFile file = options.resume && partial_exists
+  SweepFile file = options.resume && std::filesystem::exists(partial)
                        ? SweepFile::resume(out_path, spec, options.shard)
                        : SweepFile::create(out_path, spec, options.shard, {"cpu", cpu_device_description(threads)});
   const size_t points = file.points();

@@ -21,6 +21,7 @@ using EvaluatorFactory = std::function<InstanceEvaluator(const ScenarioConfig&, 
 struct RunOptions {
   Shard shard;
   bool resume = false;
+  bool force = false;         // replace an existing output (and discard a leftover .partial unless resuming)
   int threads = 0;            // 0: OpenMP's default
   uint32_t block_size = 256;  // instances per write (and per resume granularity)
   bool progress_bar = false;  // a bar on a terminal, else periodic log lines

@@ -7,7 +7,9 @@
 
 #include "core/build_info.hpp"
 #include "core/units.hpp"
+#include "io/file_safety.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/hdf5_verify.hpp"
 
 namespace leosem {
 namespace {
@@ -22,8 +24,9 @@ template <typename T>
 void create_filled(hid_t file, const std::string& path, const std::vector<hsize_t>& dims, T fill) {
   H5Handle space(h5_checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"),
                  H5Sclose);
-  H5Handle plist(h5_checked(H5Pcreate(H5P_DATASET_CREATE), "plist"), H5Pclose);
-  // Allocated and filled now: later writes change raw data only, never metadata.
+  H5Handle plist = h5_checksummed_creation(dims);
+  // Allocated and filled now: later writes change raw data only, never metadata (and need no
+  // new space on the disk: a full disk fails the run at its start, not half-way).
   h5_check(H5Pset_alloc_time(plist.get(), H5D_ALLOC_TIME_EARLY), "alloc time");
   h5_check(H5Pset_fill_time(plist.get(), H5D_FILL_TIME_ALLOC), "fill time");
   h5_check(H5Pset_fill_value(plist.get(), h5_native_type<T>(), &fill), "fill value");
@@ -113,6 +116,18 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
     create_filled<int32_t>(root, group + "/iterations", dims, 0);
   }
   create_filled<uint8_t>(root, "/done", dims, 0);
+
+  // The summary too is allocated now, so that finalize() only overwrites data in place.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  H5Handle summary(h5_checked(H5Gcreate2(root, "/summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
+  for (const std::string& algorithm : h.algorithms) {
+    const std::string group = "/summary/" + algorithm;
+    H5Handle g(h5_checked(H5Gcreate2(root, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
+    create_filled<int32_t>(root, group + "/instances", {points}, 0);
+    create_filled<int32_t>(root, group + "/feasible", {points}, 0);
+    for (const char* name : {"feasible_fraction", "mean_power_w", "mean_power_dbm", "ci95_low_dbm", "ci95_high_dbm"})
+      create_filled<double>(root, group + "/" + name, {points}, nan);
+  }
 }
 
 SweepHeader read_sweep_header(hid_t file) {
@@ -143,7 +158,7 @@ SweepHeader read_sweep_header(hid_t file) {
 
 SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
     : path_(path),
-      partial_path_(path + ".partial"),
+      partial_path_(partial_path_for(path)),
       points_(spec.point_count()),
       shard_instances_(shard.size(spec.instances)),
       algorithms_(spec.algorithms) {
@@ -153,17 +168,36 @@ SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard
 SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, const Shard& shard,
                             const RunIdentity& who) {
   SweepFile f(path, spec, shard);
-  f.file_ = H5Fcreate(f.partial_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-  if (f.file_ < 0) throw Hdf5Error("cannot create '" + f.partial_path_ + "' (it may exist already)");
-  create_sweep_layout(f.file_, make_header(spec, shard, who));
-  h5_check(H5Fflush(f.file_, H5F_SCOPE_GLOBAL), "flush");
+  f.file_ = h5_create_file(f.partial_path_, H5F_ACC_EXCL);
+  if (f.file_ < 0)
+    throw Hdf5Error("cannot create '" + f.partial_path_ + "' (" + h5_error_detail() + "; it may exist already)");
+  try {
+    create_sweep_layout(f.file_, make_header(spec, shard, who));
+    h5_check(H5Fflush(f.file_, H5F_SCOPE_GLOBAL), "flush");
+  } catch (const Hdf5Error& e) {
+    // Nothing computed yet: leave no half-made file (e.g. the disk was too small for the layout).
+    H5Fclose(f.file_);
+    f.file_ = -1;
+    std::remove(f.partial_path_.c_str());
+    throw Hdf5Error("cannot create '" + f.partial_path_ + "': " + e.what());
+  }
   return f;
 }
 
 SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, const Shard& shard) {
   SweepFile f(path, spec, shard);
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (f.file_ < 0) throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it");
+  if (f.file_ < 0)
+    throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it (" + h5_error_detail() + ")");
+  try {
+    const Hdf5VerifyReport report = verify_hdf5_contents(f.file_);
+    if (!report.unchecksummed.empty())
+      throw Hdf5Error("dataset " + report.unchecksummed.front() +
+                      " has no checksum (written by an older leosem): it cannot be verified");
+  } catch (const Hdf5Error& e) {
+    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': " + e.what() +
+                    "; the file is damaged: delete it and run again without --resume");
+  }
   if (h5_read_string_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
     throw Hdf5Error("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
   if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
@@ -211,16 +245,22 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
-void mark_complete(hid_t file) { h5_write_scalar_attribute<int64_t>(file, "complete", 1); }
+void mark_complete(hid_t file) {
+  // In place (the attribute exists since the layout was made): no new space in the file.
+  H5Handle attr(h5_checked(H5Aopen(file, "complete", H5P_DEFAULT), "opening attribute complete"), H5Aclose);
+  const int64_t one = 1;
+  h5_check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &one), "writing attribute complete");
+}
 
 void SweepFile::finalize() {
   write_summary(file_, algorithms_, points_, shard_instances_);
   mark_complete(file_);
-  h5_check(H5Fclose(file_), "close");
+  h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
+  // The handle is gone whatever close returns: the destructor must not close it again.
+  const hid_t file = file_;
   file_ = -1;
-  std::error_code error;
-  std::filesystem::rename(partial_path_, path_, error);
-  if (error) throw Hdf5Error("cannot rename '" + partial_path_ + "' to '" + path_ + "': " + error.message());
+  h5_check(H5Fclose(file), "closing '" + partial_path_ + "'");
+  durable_rename(partial_path_, path_);
 }
 
 PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status) {
@@ -242,9 +282,6 @@ PointSummary summarize(const std::vector<double>& power_w, const std::vector<int
 }
 
 void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_t points, uint32_t instances) {
-  if (H5Lexists(file, "/summary", H5P_DEFAULT) <= 0) {
-    H5Handle g(h5_checked(H5Gcreate2(file, "/summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-  }
   const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
   for (const std::string& algorithm : algorithms) {
     std::vector<int32_t> count(points), feasible(points);
@@ -262,14 +299,13 @@ void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_
       high_dbm[p] = to_dbm(s.mean_power_w + s.ci95_half_w);
     }
     const std::string group = "/summary/" + algorithm;
-    H5Handle g(h5_checked(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-    h5_write_dataset(file, group + "/instances", count, {points});
-    h5_write_dataset(file, group + "/feasible", feasible, {points});
-    h5_write_dataset(file, group + "/feasible_fraction", fraction, {points});
-    h5_write_dataset(file, group + "/mean_power_w", mean_w, {points});
-    h5_write_dataset(file, group + "/mean_power_dbm", mean_dbm, {points});
-    h5_write_dataset(file, group + "/ci95_low_dbm", low_dbm, {points});
-    h5_write_dataset(file, group + "/ci95_high_dbm", high_dbm, {points});
+    h5_overwrite_dataset(file, group + "/instances", count);
+    h5_overwrite_dataset(file, group + "/feasible", feasible);
+    h5_overwrite_dataset(file, group + "/feasible_fraction", fraction);
+    h5_overwrite_dataset(file, group + "/mean_power_w", mean_w);
+    h5_overwrite_dataset(file, group + "/mean_power_dbm", mean_dbm);
+    h5_overwrite_dataset(file, group + "/ci95_low_dbm", low_dbm);
+    h5_overwrite_dataset(file, group + "/ci95_high_dbm", high_dbm);
   }
 }
 

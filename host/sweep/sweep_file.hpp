@@ -1,7 +1,9 @@
 // The HDF5 file of a sweep run (schema: docs/sweep-output.md). A run writes FILE.partial with
-// fixed-size datasets allocated up front, so later writes touch raw data only and a killed run
-// leaves a readable file; /done marks finished (point, instance) pairs for --resume. finalize()
-// adds the summary, marks the file complete and renames it to FILE.
+// fixed-size datasets (the summary's included) allocated up front, so later writes touch raw
+// data only, a killed run leaves a readable file and a full disk stops the run at its start;
+// /done marks finished (point, instance) pairs for --resume. Every dataset carries Fletcher-32
+// checksums, verified on resume. finalize() writes the summary, marks the file complete, syncs
+// it and renames it to FILE.
 #pragma once
 #include <hdf5.h>
 
@@ -60,6 +62,7 @@ class SweepFile {
   SweepFile(const SweepFile&) = delete;
   SweepFile& operator=(const SweepFile&) = delete;
 
+  const std::string& partial_path() const { return partial_path_; }
   size_t points() const { return points_; }
   uint32_t shard_instances() const { return shard_instances_; }
   size_t algorithms() const { return algorithms_.size(); }

@@ -8,12 +8,19 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "io/file_safety.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
 namespace {
 
 std::string read_file(const std::string& path, const std::string& what) {
+  try {
+    require_regular_file(path, what);
+  } catch (const std::exception& e) {
+    throw ConfigError(e.what());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("cannot read " + what + " '" + path + "'");
   std::ostringstream text;
@@ -103,7 +110,14 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   }
   const toml::node* scenario = root.get("scenario");
   if (!scenario || !scenario->is_string()) reject("scenario", "(missing)", "must name the base scenario file");
-  spec.scenario_origin = (std::filesystem::path(base_dir) / *scenario->value<std::string>()).string();
+  const std::string scenario_path = *scenario->value<std::string>();
+  if (scenario_path.empty()) reject("scenario", "\"\"", "must name the base scenario file, not be empty");
+  spec.scenario_origin = (std::filesystem::path(base_dir) / scenario_path).string();
+  try {
+    require_regular_file(spec.scenario_origin, "base scenario");
+  } catch (const std::exception& e) {
+    reject("scenario", "\"" + scenario_path + "\"", e.what());
+  }
   spec.scenario_text = read_file(spec.scenario_origin, "base scenario");
 
   const toml::node* instances = root.get("instances");
@@ -140,6 +154,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   const toml::node* axes_node = root.get("axis");
   const toml::array* axes = axes_node ? axes_node->as_array() : nullptr;
   if (axes_node && !axes) reject("axis", "(not an array of tables)", "write axes as [[axis]] tables");
+  double points = 1.0;
   if (axes) {
     for (size_t a = 0; a < axes->size(); ++a) {
       const toml::table* table = (*axes)[a].as_table();
@@ -192,10 +207,23 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
       axis.integer = all_integer;
       for (const SweepAxis& seen : spec.axes)
         if (seen.field == axis.field) reject(where + ".field", axis.field, "the field has two axes");
+      // Bounded as the axes come (not after: their product can overflow, and many long axes
+      // would fill memory first).
+      points *= static_cast<double>(axis.values.size());
+      if (points > kMaxSweepPoints)
+        reject(where, axis.field,
+               "the axes make " + format_number(points) + " points, more than " + format_number(kMaxSweepPoints) +
+                   " (every point is validated before the run, about 1 ms each)");
       spec.axes.push_back(axis);
     }
   }
-  if (spec.point_count() > 1000000) reject("axis", static_cast<double>(spec.point_count()), "more than 1e6 points");
+  const double pairs = static_cast<double>(spec.point_count()) * spec.instances;
+  if (pairs > kMaxSweepPairs)
+    reject("instances", static_cast<double>(spec.instances),
+           "points x instances = " + format_number(pairs) + " results per algorithm, more than " +
+               format_number(kMaxSweepPairs) + " (the file would hold about " +
+               format_number(pairs * (1 + 14.0 * static_cast<double>(spec.algorithms.size())) / 1e9) +
+               " GB); reduce instances or the axes, or split the sweep");
 
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Reliability through the CLI (issue 12): a full disk ends in a clear error and a file that
+# resumes (tmpfs; root only), a complete .partial resumes, `leosem verify` catches a flipped bit,
+# nothing is overwritten without --force, a sweep's scenario and data paths must be regular
+# files, oversized scenarios are refused naming the field, echoed values are cut short, long
+# output names work.
+set -euo pipefail
+leosem="$1"
+work="$(mktemp -d)"
+mnt="$work/disk"
+cleanup() {
+  mountpoint -q "$mnt" 2> /dev/null && umount "$mnt"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+same() {  # the datasets of two sweep files, bit for bit
+  for group in /results /summary /done /points /instances; do
+    h5diff "$1" "$2" "$group" "$group" > /dev/null || fail "$1 and $2 differ in $group"
+  done
+}
+refused() {  # description, expected text in the error, command...
+  local what="$1" text="$2"
+  shift 2
+  local rc=0
+  timeout 60 "$@" > "$work/out.txt" 2> "$work/err.txt" || rc=$?
+  # 1 (an error) or a usage error's code; not 0, not a timeout (124), not a signal (>= 128)
+  [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -lt 128 ] ||
+    fail "$what: exit $rc: $(head -c 500 "$work/err.txt")"
+  grep -q -- "$text" "$work/err.txt" || fail "$what: error lacks '$text': $(head -c 500 "$work/err.txt")"
+}
+
+cat > "$work/base.toml" <<'TOML'
+[users]
+count = 3
+deadline_mean_slots = 20
+[radio]
+subchannels = 3
+[time]
+slots = 40
+TOML
+cat > "$work/s.toml" <<'TOML'
+scenario = "base.toml"
+instances = 900
+algorithms = ["greedy-jscc"]
+seed = 7
+TOML
+"$leosem" run "$work/s.toml" --out "$work/done.h5" 2> /dev/null
+"$leosem" verify "$work/done.h5" | grep -q "every checksum matches" || fail "verify of a good file"
+
+# A complete file left as .partial (killed between the summary and the rename) resumes.
+cp "$work/done.h5" "$work/x.h5.partial"
+"$leosem" run "$work/s.toml" --out "$work/x.h5" --resume 2> /dev/null || fail "a complete .partial did not resume"
+[ -f "$work/x.h5" ] && [ ! -e "$work/x.h5.partial" ] || fail "resumed complete .partial not renamed"
+same "$work/done.h5" "$work/x.h5"
+
+# A flipped bit in the data is reported by verify, refused by report and by merge.
+python3 - "$work/done.h5" "$work/flipped.h5" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+# /instances/index holds 0, 1, 2, ... (uint32): its chunk is found by content.
+pattern = struct.pack("<16I", *range(16))
+at = data.find(pattern)
+assert at >= 0 and data.find(pattern, at + 1) < 0, "the index chunk is not unique"
+data[at + 21] ^= 0x10  # one bit inside the chunk of /instances/index
+open(sys.argv[2], "wb").write(data)
+PY
+if cmp -s "$work/done.h5" "$work/flipped.h5"; then fail "the flip changed nothing"; fi
+refused "verify of a flipped file" "damaged" "$leosem" verify "$work/flipped.h5"
+refused "report of a flipped file" "damaged" "$leosem" report "$work/flipped.h5"
+refused "merge of a flipped file" "damaged" "$leosem" merge "$work/m.h5" "$work/flipped.h5"
+[ ! -e "$work/m.h5" ] || fail "a refused merge left its output"
+
+# Never overwrite without --force; merge never touches OUT.partial (a run's resumable work).
+refused "run over an existing file" "--force" "$leosem" run "$work/s.toml" --out "$work/done.h5"
+echo "a run's work" > "$work/m.h5.partial"
+"$leosem" merge "$work/m.h5" "$work/done.h5" > /dev/null
+[ "$(cat "$work/m.h5.partial")" = "a run's work" ] || fail "merge deleted OUT.partial"
+refused "merge over an existing file" "--force" "$leosem" merge "$work/m.h5" "$work/done.h5"
+"$leosem" merge --force "$work/m.h5" "$work/done.h5" > /dev/null || fail "merge --force"
+echo keep > "$work/keep.h5"
+refused "solve --output over a file" "--force" "$leosem" solve "$work/base.toml" --algorithms greedy-jscc --output "$work/keep.h5"
+refused "scenario --export over a file" "--force" "$leosem" scenario "$work/base.toml" --export "$work/keep.h5"
+[ "$(cat "$work/keep.h5")" = keep ] || fail "an existing file was replaced without --force"
+"$leosem" solve "$work/base.toml" --algorithms greedy-jscc --output "$work/keep.h5" --force > /dev/null
+"$leosem" verify "$work/keep.h5" > /dev/null || fail "solve --force output does not verify"
+"$leosem" scenario "$work/base.toml" --export "$work/keep.h5" --force > /dev/null
+"$leosem" verify "$work/keep.h5" > /dev/null || fail "scenario --export --force output does not verify"
+
+# A sweep's scenario must be a regular file (these used to run on the built-in defaults).
+for scenario in "" "/" "/dev/null"; do
+  printf 'scenario = "%s"\ninstances = 2\nalgorithms = ["greedy-jscc"]\nseed = 1\n' "$scenario" > "$work/bad.toml"
+  refused "scenario = \"$scenario\"" "'scenario'" "$leosem" run "$work/bad.toml" --out "$work/bad.h5"
+  [ ! -e "$work/bad.h5" ] && [ ! -e "$work/bad.h5.partial" ] || fail "scenario = \"$scenario\" left a file"
+done
+# Data paths that are devices are refused at once, and no binary reaches the terminal.
+for device in /dev/zero /dev/urandom; do
+  printf '[quality]\njpeg_table = "%s"\n' "$device" > "$work/dev.toml"
+  refused "jpeg_table = $device" "quality.jpeg_table" "$leosem" scenario "$work/dev.toml"
+  if LC_ALL=C grep -q -P '[^\x09\x0a\x20-\x7e]' "$work/err.txt"; then fail "binary in the error for $device"; fi
+done
+refused "a device as the scenario" "regular file" "$leosem" scenario /dev/zero
+# A 100 000-character value is cut short in the error.
+printf '[channel]\nscenario = "%s"\n' "$(head -c 100000 /dev/zero | tr '\0' v)" > "$work/long.toml"
+refused "a 100 000-character value" "characters)" "$leosem" scenario "$work/long.toml"
+[ "$(wc -c < "$work/err.txt")" -lt 1000 ] || fail "the long value was echoed whole ($(wc -c < "$work/err.txt") bytes)"
+
+# Sizes validation accepts only what memory can hold, naming the field, at once.
+printf '[radio]\nsubchannels = 10000\n[users]\ncount = 50000\n' > "$work/huge.toml"
+refused "5e4 users x 1e4 sub-channels" "'users.count'" "$leosem" scenario "$work/huge.toml"
+printf '[radio]\nsubchannels = 5000\n' > "$work/wide.toml"
+refused "5000 sub-channels" "'radio.subchannels'" "$leosem" scenario "$work/wide.toml"
+
+# A legal long output name (the .partial suffix does not fit after it) works, and resumes.
+long="$(printf 'n%.0s' $(seq 243)).h5"
+"$leosem" run "$work/s.toml" --out "$work/$long" 2> /dev/null || fail "a 246-character output name"
+same "$work/done.h5" "$work/$long"
+long="$(printf 'm%.0s' $(seq 252)).h5"
+"$leosem" run "$work/s.toml" --out "$work/$long" --block 100 --abort-after-blocks 2 2> /dev/null && fail "abort aid"
+"$leosem" run "$work/s.toml" --out "$work/$long" --block 100 --resume 2> "$work/log.txt" || fail "resume of a 255-character name"
+grep -q "resuming with 200 done" "$work/log.txt" || fail "the long name's partial was not found: $(cat "$work/log.txt")"
+same "$work/done.h5" "$work/$long"
+
+# A full disk: tmpfs of growing sizes. Each run either completes, or exits 1 (not a crash) naming
+# the cause, leaving either nothing or a .partial that resumes, once there is room, into the
+# same results as the run on a roomy disk.
+if [ "$(id -u)" -ne 0 ] || ! { mkdir -p "$mnt" && mount -t tmpfs -o size=8k tmpfs "$mnt" 2> /dev/null; }; then
+  echo "reliability: disk-full checks skipped (mounting a tmpfs needs root)"
+else
+  full=0
+  for size in 8k 16k 24k 32k 40k 48k 56k 64k 80k 96k 128k; do
+    mount -o remount,size="$size" "$mnt"
+    rm -rf "${mnt:?}"/*
+    rc=0
+    "$leosem" run "$work/s.toml" --out "$mnt/x.h5" 2> "$work/err.txt" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      [ "$rc" -eq 1 ] || fail "disk of $size: exit $rc (a crash?): $(cat "$work/err.txt")"
+      grep -q "No space left on device" "$work/err.txt" || fail "disk of $size: unclear error: $(cat "$work/err.txt")"
+      full=$((full + 1))
+      [ ! -e "$mnt/x.h5" ] || fail "disk of $size: a failed run left a file that looks complete"
+      if [ -e "$mnt/x.h5.partial" ]; then
+        mount -o remount,size=8m "$mnt"
+        "$leosem" run "$work/s.toml" --out "$mnt/x.h5" --resume 2> "$work/err.txt" ||
+          fail "disk of $size: the .partial does not resume: $(cat "$work/err.txt")"
+      else
+        continue
+      fi
+    fi
+    "$leosem" verify "$mnt/x.h5" > /dev/null || fail "disk of $size: the output does not verify"
+    same "$work/done.h5" "$mnt/x.h5"
+  done
+  [ "$full" -gt 0 ] || fail "no disk size was too small: the disk-full path was not exercised"
+  echo "reliability: $full of 11 disk sizes were full; each ended in a clear error"
+fi
+echo "reliability CLI: all checks passed"

@@ -1,0 +1,338 @@
+// Reliability (issue 12): the sweep file's lifecycle (a complete .partial resumes, a failed close
+// is not closed twice), checksums that catch every single-bit flip in a shard (metadata and
+// data) in verify, merge and report, no overwrite without force, inputs that must be regular
+// files, size bounds that name the field, echoed values cut short, long output names.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "core/text_excerpt.hpp"
+#include "io/file_safety.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/hdf5_verify.hpp"
+#include "scenario/config.hpp"
+#include "scenario/limits.hpp"
+#include "sweep/merge_report.hpp"
+#include "sweep/runner.hpp"
+
+using namespace leosem;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kAlgorithms{"alpha", "beta"};
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("leosem-reliability-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* kBase = "[users]\ncount = 3\ndeadline_mean_slots = 20\n[radio]\nsubchannels = 2\n[time]\nslots = 40\n";
+
+SweepSpec make_spec(const TempDir& dir, uint32_t instances = 37) {
+  write_text(dir.file("base.toml"), kBase);
+  write_text(dir.file("sweep.toml"),
+             "name = \"test\"\nscenario = \"base.toml\"\ninstances = " + std::to_string(instances) +
+                 "\nalgorithms = [\"alpha\", \"beta\"]\nseed = 5\n[[axis]]\nfield = \"users.deadline_mean_slots\"\n"
+                 "values = [20, 30]\n");
+  return load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
+}
+
+// A deterministic function of the instance, so runs compare bit for bit.
+EvaluatorFactory stand_in() {
+  return [](const ScenarioConfig&, const std::vector<std::string>& algorithms) -> InstanceEvaluator {
+    return [=](const Instance& inst) {
+      std::vector<StoredResult> out(algorithms.size());
+      const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
+      out[0] = {total, 1, 1};
+      out[1] = {1.0 / total, 0, 7};
+      return out;
+    };
+  };
+}
+
+RunOptions options() {
+  RunOptions o;
+  o.block_size = 8;
+  o.threads = 1;
+  return o;
+}
+
+void run(const SweepSpec& spec, const std::string& out, RunOptions o = options()) {
+  std::ostringstream log;
+  run_sweep(spec, out, o, stand_in(), log);
+}
+
+haddr_t object_address(hid_t file, const std::string& path) {
+  H5O_info_t info{};
+  EXPECT_GE(H5Oget_info_by_name2(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT), 0) << path;
+  return info.addr;
+}
+
+haddr_t first_chunk_address(hid_t file, const std::string& path, hsize_t* size) {
+  H5Handle set(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle space(H5Dget_space(set.get()), H5Sclose);
+  haddr_t address = HADDR_UNDEF;
+  unsigned mask = 0;
+  hsize_t offset[2] = {0, 0};
+  EXPECT_GE(H5Dget_chunk_info(set.get(), space.get(), 0, offset, &mask, &address, size), 0) << path;
+  return address;
+}
+
+}  // namespace
+
+TEST(Checksums, EveryDatasetOfASweepFileIsChecksummed) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("out.h5"));
+  const Hdf5VerifyReport report = verify_hdf5_file(dir.file("out.h5"));
+  EXPECT_TRUE(report.unchecksummed.empty()) << report.unchecksummed.front();
+  EXPECT_GE(report.datasets, 2u * 3 + 1 + 2 + 2u * 7);  // results, done, points/instances, summary
+  EXPECT_GT(report.data_bytes, 0u);
+  EXPECT_NE(std::string::npos, verify_file(dir.file("out.h5")).find("every checksum matches"));
+}
+
+// The audit's case: 12 single-bit flips spread over a shard's metadata (superblock, object
+// headers) and raw data (chunks of results, done, the index, the summary): each one must be
+// refused by verify, merge and report; none may merge into different data.
+TEST(Checksums, TwelveSingleBitFlipsInAShardAreAllDetected) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  RunOptions shard0 = options(), shard1 = options();
+  shard0.shard = {0, 2};
+  shard1.shard = {1, 2};
+  run(spec, dir.file("s0.h5"), shard0);
+  run(spec, dir.file("s1.h5"), shard1);
+  const std::string good = read_bytes(dir.file("s1.h5"));
+
+  std::vector<std::pair<std::string, uint64_t>> positions;  // what, byte offset
+  {
+    h5_quiet();
+    H5Handle f(H5Fopen(dir.file("s1.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    positions.push_back({"superblock", 20});
+    for (const char* object : {"/", "/results/alpha/power_w", "/done", "/summary/beta/mean_power_dbm"})
+      positions.push_back({std::string("object header of ") + object, object_address(f.get(), object) + 16});
+    for (const char* set : {"/results/alpha/power_w", "/results/alpha/status", "/results/beta/iterations", "/done",
+                            "/instances/index", "/points/axis_values", "/summary/alpha/mean_power_dbm"}) {
+      hsize_t size = 0;
+      const haddr_t address = first_chunk_address(f.get(), set, &size);
+      ASSERT_NE(address, HADDR_UNDEF) << set;
+      positions.push_back({std::string("data of ") + set, address + size / 2});
+    }
+  }
+  ASSERT_EQ(positions.size(), 12u);
+
+  int detected_by_verify = 0, refused_by_merge = 0, refused_by_report = 0;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const auto& [what, offset] = positions[i];
+    ASSERT_LT(offset, good.size()) << what;
+    std::string bad = good;
+    bad[offset] = static_cast<char>(bad[offset] ^ (1 << (i % 8)));
+    const std::string path = dir.file("flipped" + std::to_string(i) + ".h5");
+    std::ofstream(path, std::ios::binary) << bad;
+    try {
+      verify_file(path);
+      ADD_FAILURE() << "verify missed a flip in the " << what;
+    } catch (const std::exception&) {
+      ++detected_by_verify;
+    }
+    const std::string merged = dir.file("merged" + std::to_string(i) + ".h5");
+    try {
+      merge_sweep_files(merged, {dir.file("s0.h5"), path});
+      ADD_FAILURE() << "merge accepted a flip in the " << what;
+    } catch (const std::exception&) {
+      ++refused_by_merge;
+    }
+    EXPECT_FALSE(fs::exists(merged)) << what;
+    try {
+      sweep_report(path, false);
+      ADD_FAILURE() << "report printed a table for a flip in the " << what;
+    } catch (const std::exception&) {
+      ++refused_by_report;
+    }
+  }
+  EXPECT_EQ(detected_by_verify, 12);
+  EXPECT_EQ(refused_by_merge, 12);
+  EXPECT_EQ(refused_by_report, 12);
+  // The untouched shard still merges.
+  merge_sweep_files(dir.file("merged.h5"), {dir.file("s0.h5"), dir.file("s1.h5")});
+}
+
+TEST(Checksums, ResumeRefusesADamagedPartialFile) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("whole.h5"));
+  std::string bytes = read_bytes(dir.file("whole.h5"));
+  {
+    h5_quiet();
+    H5Handle f(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    hsize_t size = 0;
+    const haddr_t address = first_chunk_address(f.get(), "/results/beta/power_w", &size);
+    bytes[address + 3] = static_cast<char>(bytes[address + 3] ^ 4);
+  }
+  std::ofstream(dir.file("out.h5.partial"), std::ios::binary) << bytes;
+  RunOptions resume = options();
+  resume.resume = true;
+  try {
+    run(spec, dir.file("out.h5"), resume);
+    FAIL() << "resumed a damaged file";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("damaged")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+}
+
+// A kill between the summary and the rename leaves a complete file named .partial: --resume
+// must finish it (it used to fail creating /summary again).
+TEST(SweepLifecycle, ACompleteFileLeftAsPartialResumes) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("done.h5"));
+  fs::copy_file(dir.file("done.h5"), dir.file("x.h5.partial"));
+  RunOptions resume = options();
+  resume.resume = true;
+  run(spec, dir.file("x.h5"), resume);
+  EXPECT_TRUE(fs::exists(dir.file("x.h5")));
+  EXPECT_FALSE(fs::exists(dir.file("x.h5.partial")));
+  EXPECT_EQ(sweep_report(dir.file("done.h5"), true), sweep_report(dir.file("x.h5"), true));
+}
+
+TEST(SweepLifecycle, NoOverwriteWithoutForce) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("out.h5"));
+  EXPECT_THROW(run(spec, dir.file("out.h5")), std::runtime_error);
+  RunOptions force = options();
+  force.force = true;
+  run(spec, dir.file("out.h5"), force);
+  // A leftover .partial is another run's resumable work: kept unless --force.
+  write_text(dir.file("other.h5.partial"), "not mine");
+  EXPECT_THROW(run(spec, dir.file("other.h5")), std::runtime_error);
+  EXPECT_EQ(read_bytes(dir.file("other.h5.partial")), "not mine");
+  // merge never touches OUT.partial, and refuses an existing OUT unless forced.
+  write_text(dir.file("merged.h5.partial"), "a run's work");
+  merge_sweep_files(dir.file("merged.h5"), {dir.file("out.h5")});
+  EXPECT_EQ(read_bytes(dir.file("merged.h5.partial")), "a run's work");
+  EXPECT_THROW(merge_sweep_files(dir.file("merged.h5"), {dir.file("out.h5")}), std::runtime_error);
+  merge_sweep_files(dir.file("merged.h5"), {dir.file("out.h5")}, true);
+}
+
+TEST(FileSafety, ALongLegalOutputNameWorks) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  for (size_t length : {246u, 250u, 255u}) {
+    const std::string name = std::string(length - 3, 'n') + ".h5";
+    const std::string partial = partial_path_for(dir.file(name));
+    EXPECT_LE(fs::path(partial).filename().string().size(), 255u);
+    EXPECT_EQ(partial, partial_path_for(dir.file(name)));  // deterministic: --resume finds it
+    run(spec, dir.file(name));
+    EXPECT_TRUE(fs::exists(dir.file(name))) << length;
+    EXPECT_FALSE(fs::exists(partial));
+  }
+  EXPECT_THROW(check_output_path(dir.file(std::string(256, 'x')), false, "--out"), std::runtime_error);
+}
+
+TEST(FileSafety, InputsMustBeRegularFiles) {
+  TempDir dir;
+  write_text(dir.file("ok.toml"), kBase);
+  EXPECT_NO_THROW(require_regular_file(dir.file("ok.toml"), "input"));
+  ASSERT_EQ(0, mkfifo(dir.file("fifo").c_str(), 0600));
+  for (const std::string& path : {dir.path.string(), std::string("/dev/null"), std::string("/dev/zero"),
+                                  std::string("/dev/urandom"), dir.file("fifo"), dir.file("absent"), std::string()})
+    EXPECT_THROW(require_regular_file(path, "input"), std::runtime_error) << path;
+  EXPECT_THROW(load_scenario_file("/dev/zero"), ConfigError);
+  for (const char* data : {"/dev/zero", "/dev/urandom", "/"}) {
+    try {
+      parse_scenario(std::string("[quality]\njpeg_table = \"") + data + "\"\n");
+      ADD_FAILURE() << data << " accepted as the JPEG table";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string::npos, std::string(e.what()).find("quality.jpeg_table")) << e.what();
+    }
+  }
+}
+
+// A sweep's scenario must be a regular file: "", "/" and "/dev/null" used to run on the defaults.
+TEST(FileSafety, ASweepsScenarioMustBeAFile) {
+  TempDir dir;
+  for (const char* scenario : {"", "/", "/dev/null", "."}) {
+    write_text(dir.file("s.toml"), std::string("scenario = \"") + scenario +
+                                       "\"\ninstances = 2\nalgorithms = [\"alpha\"]\nseed = 1\n");
+    try {
+      load_sweep_file(dir.file("s.toml"), kAlgorithms);
+      ADD_FAILURE() << "scenario = \"" << scenario << "\" accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string::npos, std::string(e.what()).find("'scenario'")) << e.what();
+    }
+  }
+}
+
+TEST(Limits, AnInstanceTooLargeForMemoryIsRefusedNamingTheField) {
+  try {
+    parse_scenario("[radio]\nsubchannels = 10000\n[users]\ncount = 50000\n");
+    FAIL() << "accepted 5e4 users x 1e4 sub-channels";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("'users.count'")) << e.what();
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("too large")) << e.what();
+  }
+  try {
+    parse_scenario("[radio]\nsubchannels = 5000\n");
+    FAIL() << "accepted 5000 sub-channels";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("'radio.subchannels'")) << e.what();
+  }
+  // The defaults and moderately large scenarios pass.
+  EXPECT_NO_THROW(parse_scenario(""));
+  EXPECT_NO_THROW(parse_scenario("[radio]\nsubchannels = 100\n[users]\ncount = 100\n"));
+  ScenarioParams p = default_scenario_params();
+  EXPECT_LE(estimate_instance_size(p).cells, kMaxInstanceCells);
+}
+
+TEST(Limits, ASweepTooLargeForItsFileIsRefused) {
+  TempDir dir;
+  write_text(dir.file("base.toml"), kBase);
+  write_text(dir.file("s.toml"),
+             "scenario = \"base.toml\"\ninstances = 1000000000\nalgorithms = [\"alpha\"]\nseed = 1\n[[axis]]\n"
+             "field = \"users.deadline_mean_slots\"\nvalues = [20, 30]\n");
+  try {
+    load_sweep_file(dir.file("s.toml"), kAlgorithms);
+    FAIL() << "accepted 2e9 results";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("'instances'")) << e.what();
+  }
+}
+
+TEST(EchoedValues, AreCutAndEscaped) {
+  const std::string huge(100000, 'v');
+  try {
+    parse_scenario("[channel]\nscenario = \"" + huge + "\"\n");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 400u);
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("100002 characters")) << e.what();
+  }
+  EXPECT_EQ(text_excerpt("a\x01\xff"), "a\\x01\\xff");
+  EXPECT_EQ(text_excerpt("abcdef", 3), "abc... (6 characters)");
+}
