@@ -15,7 +15,7 @@ namespace {
 struct FitArgs {
   std::string grid;
   std::string out;
-  double tolerance = kDefaultGridMonotoneTolerance;
+  double tolerance = kAnyGridDip;  // the fit needs no monotone grid: it fits a monotone family
   bool force = false;
 };
 
@@ -68,8 +68,10 @@ void add_fit_quality_command(CLI::App& app) {
       ->check(regular_file());
   cmd->add_option("--out,-o", args->out, "also write the [quality] section to this TOML file (must not exist unless --force)");
   cmd->add_flag("--force", args->force, "Replace the --out file if it exists");
-  cmd->add_option("--tolerance", args->tolerance, "monotonicity tolerance of the grid check, in SSIM")
-      ->check(CLI::Range(0.0, 0.1))
+  cmd->add_option("--tolerance", args->tolerance,
+                  "refuse a grid that falls by more than this SSIM between neighbours (default 1: accept any; "
+                  "the fit is to the values as measured, noise and all)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->callback([args]() { run(*args); });
 }
