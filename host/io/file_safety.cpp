@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/errors.hpp"
+
 namespace leosem {
 namespace {
 
@@ -50,45 +52,45 @@ std::string with_suffix(const std::string& path, const std::string& suffix) {
 
 void fsync_path(const std::string& path, int flags, const std::string& what) {
   const int fd = open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + what + " '" + path + "' to sync it: " + std::strerror(errno));
+  if (fd < 0) throw IoError("cannot open " + what + " '" + path + "' to sync it: " + std::strerror(errno));
   const int status = fsync(fd);
   const int error = errno;
   close(fd);
-  if (status != 0) throw std::runtime_error("cannot sync " + what + " '" + path + "' to disk: " + std::strerror(error));
+  if (status != 0) throw IoError("cannot sync " + what + " '" + path + "' to disk: " + std::strerror(error));
 }
 
 }  // namespace
 
 void require_regular_file(const std::string& path, const std::string& what) {
   const std::string name = "cannot read " + (what.empty() ? "" : what + " ") + "'" + path + "'";
-  if (path.empty()) throw std::runtime_error(name + ": the path is empty");
+  if (path.empty()) throw InputError(name + ": the path is empty");
   struct stat info {};
-  if (stat(path.c_str(), &info) != 0) throw std::runtime_error(name + ": " + std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) throw std::runtime_error(name + ": it is a directory, not a file");
+  if (stat(path.c_str(), &info) != 0) throw InputError(name + ": " + std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) throw InputError(name + ": it is a directory, not a file");
   if (!S_ISREG(info.st_mode))
-    throw std::runtime_error(name + ": it is not a regular file (a device, pipe or socket)");
+    throw InputError(name + ": it is not a regular file (a device, pipe or socket)");
 }
 
 void check_output_path(const std::string& path, bool force, const std::string& option) {
-  if (path.empty()) throw std::runtime_error(option + ": the output path is empty");
+  if (path.empty()) throw IoError(option + ": the output path is empty");
   const std::string folder = folder_of(path);
   std::error_code error;
   if (!fs::is_directory(folder, error))
-    throw std::runtime_error("cannot write '" + path + "' (" + option + "): the directory '" + folder +
+    throw IoError("cannot write '" + path + "' (" + option + "): the directory '" + folder +
                              "' does not exist");
   const std::string name = fs::path(path).filename().string();
   if (name.empty() || name == "." || name == "..")
-    throw std::runtime_error("cannot write '" + path + "' (" + option + "): it names a directory, not a file");
+    throw IoError("cannot write '" + path + "' (" + option + "): it names a directory, not a file");
   if (name.size() > name_max(folder))
-    throw std::runtime_error("cannot write '" + path + "' (" + option + "): the file name has " +
+    throw IoError("cannot write '" + path + "' (" + option + "): the file name has " +
                              std::to_string(name.size()) + " characters, more than the " +
                              std::to_string(name_max(folder)) + " this file system allows");
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) return;  // absent: fine
   if (!S_ISREG(info.st_mode))
-    throw std::runtime_error("cannot write '" + path + "' (" + option + "): it exists and is not a regular file");
+    throw IoError("cannot write '" + path + "' (" + option + "): it exists and is not a regular file");
   if (!force)
-    throw std::runtime_error("'" + path + "' exists already: add --force to replace it, or choose another " + option);
+    throw IoError("'" + path + "' exists already: add --force to replace it, or choose another " + option);
 }
 
 std::string partial_path_for(const std::string& path) { return with_suffix(path, ".partial"); }
@@ -100,7 +102,7 @@ std::string temporary_path_for(const std::string& path) {
 void durable_rename(const std::string& from, const std::string& to) {
   fsync_path(from, O_RDONLY, "file");
   if (std::rename(from.c_str(), to.c_str()) != 0)
-    throw std::runtime_error("cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
+    throw IoError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
   fsync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "directory");
 }
 

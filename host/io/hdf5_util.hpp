@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
+
 namespace leosem {
 
-struct Hdf5Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct Hdf5Error : IoError {
+  using IoError::IoError;
 };
 
 // The reason HDF5 recorded for its last failure: the operating system's message when there is

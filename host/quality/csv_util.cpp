@@ -107,12 +107,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = temporary_path_for(path);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write '" + temporary + "'");
+    if (!out) throw IoError("cannot write '" + temporary + "'");
     out << text;
     out.close();
     if (!out) {
       std::remove(temporary.c_str());
-      throw std::runtime_error("failed writing '" + temporary + "'");
+      throw IoError("failed writing '" + temporary + "'");
     }
   }
   try {

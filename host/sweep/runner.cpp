@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "io/file_safety.hpp"
+#include "core/errors.hpp"
+#include "core/interrupt.hpp"
 
 namespace leosem {
 namespace {
@@ -81,7 +83,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume) {
     if (!options.force)
-      throw std::runtime_error("'" + partial + "' is left from an unfinished run: add --resume to continue it, or "
+      throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or "
                                "--force to discard it and start again");
     require_regular_file(partial, "the unfinished run's file");
     std::filesystem::remove(partial);
@@ -135,6 +137,10 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       file.write_block(p, j0, results);
       stats.evaluated += n;
       progress.advance(n);
+      if (const int signal_number = pending_interrupt_signal())
+        throw Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
+                          std::to_string(stats.evaluated) + " instances: '" + out_path +
+                          ".partial' holds the finished blocks; run again with --resume to continue");
       if (options.abort_after_blocks >= 0 && ++blocks_written >= options.abort_after_blocks) {
         log << "leosem run: aborting after " << blocks_written << " blocks (--abort-after-blocks)" << std::endl;
         std::_Exit(137);  // as if killed: no cleanup, no destructors

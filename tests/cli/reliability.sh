@@ -121,7 +121,7 @@ long="$(printf 'm%.0s' $(seq 252)).h5"
 grep -q "resuming with 200 done" "$work/log.txt" || fail "the long name's partial was not found: $(cat "$work/log.txt")"
 same "$work/done.h5" "$work/$long"
 
-# A full disk: tmpfs of growing sizes. Each run either completes, or exits 1 (not a crash) naming
+# A full disk: tmpfs of growing sizes. Each run either completes, or exits 4 (I/O, not a crash) naming
 # the cause, leaving either nothing or a .partial that resumes, once there is room, into the
 # same results as the run on a roomy disk.
 if [ "$(id -u)" -ne 0 ] || ! { mkdir -p "$mnt" && mount -t tmpfs -o size=8k tmpfs "$mnt" 2> /dev/null; }; then
@@ -134,7 +134,7 @@ else
     rc=0
     "$leosem" run "$work/s.toml" --out "$mnt/x.h5" 2> "$work/err.txt" || rc=$?
     if [ "$rc" -ne 0 ]; then
-      [ "$rc" -eq 1 ] || fail "disk of $size: exit $rc (a crash?): $(cat "$work/err.txt")"
+      [ "$rc" -eq 4 ] || fail "disk of $size: exit $rc, expected 4 (I/O; 139 was the crash): $(cat "$work/err.txt")"
       grep -q "No space left on device" "$work/err.txt" || fail "disk of $size: unclear error: $(cat "$work/err.txt")"
       full=$((full + 1))
       [ ! -e "$mnt/x.h5" ] || fail "disk of $size: a failed run left a file that looks complete"
