@@ -1,10 +1,11 @@
-// `leosem run SWEEP --out FILE.h5 [--threads N] [--shard I/N] [--resume]`.
+// `leosem run SWEEP --out FILE.h5 [--instances N] [--set FIELD=VALUE]... [--threads N] [--shard I/N] [--resume]`.
 #include <unistd.h>
 
 #include <iostream>
 #include <regex>
 
 #include "cli/commands.hpp"
+#include "core/interrupt.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
 
@@ -34,10 +35,21 @@ void add_run_command(CLI::App& app) {
   auto resume = std::make_shared<bool>(false);
   auto block = std::make_shared<uint32_t>(256);
   auto abort_after = std::make_shared<long>(-1);
+  auto instances = std::make_shared<int64_t>(0);
+  auto set = std::make_shared<std::vector<std::string>>();
   cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
       ->required();
+  cmd->add_option("--instances", *instances,
+                  "Instances per point, instead of the sweep file's `instances` (recorded in the output and its "
+                  "configuration hash)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}));
+  cmd->add_option("--set", *set,
+                  "FIELD=VALUE: set a scenario field (section.key, docs/configuration.md) in the base scenario "
+                  "before it is validated; VALUE is TOML (10, 0.5, \"text\"), paths relative to the scenario file. "
+                  "Repeatable; recorded in the output and its configuration hash")
+      ->allow_extra_args(false);  // one FIELD=VALUE per --set: a SWEEP after it stays positional
   cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores)")->check(CLI::Range(0, 4096));
   cmd->add_option("--shard", *shard, "Run only slice I of N of the instances (0 <= I < N), e.g. a Slurm array task")
       ->capture_default_str();
@@ -48,7 +60,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--abort-after-blocks", *abort_after, "Testing aid: exit abruptly after N blocks, as if killed")
       ->group("");  // hidden
   cmd->callback([=]() {
-    const SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    apply_overrides(spec, *set, *instances);
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;
@@ -56,6 +69,7 @@ void add_run_command(CLI::App& app) {
     options.block_size = *block;
     options.abort_after_blocks = *abort_after;
     options.progress_bar = isatty(STDERR_FILENO) != 0;
+    catch_interrupts();  // Ctrl-C / scancel: stop after the current block, leaving FILE.partial resumable
     const RunStats stats = run_sweep(spec, *out, options, solver_evaluator_factory(), std::cerr);
     std::cerr << "leosem run: wrote " << *out << " (" << stats.evaluated << " instances evaluated, " << stats.skipped
               << " resumed) in " << stats.wall_time_s << " s\n";

@@ -11,6 +11,9 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/errors.hpp"
+#include "core/interrupt.hpp"
+
 namespace leosem {
 namespace {
 
@@ -74,16 +77,16 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
       return {};
     }
-    throw std::runtime_error("'" + out_path + "' exists already: remove it or choose another --out");
+    throw IoError("'" + out_path + "' exists already: remove it or choose another --out");
   }
   const std::filesystem::path directory = std::filesystem::path(out_path).parent_path();
   if (!directory.empty() && !std::filesystem::is_directory(directory))
-    throw std::runtime_error("cannot write '" + out_path + "': the directory '" + directory.string() +
+    throw IoError("cannot write '" + out_path + "': the directory '" + directory.string() +
                              "' does not exist");
   const std::string partial = out_path + ".partial";
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume)
-    throw std::runtime_error("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
+    throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
 
   SweepFile file = options.resume && partial_exists
                        ? SweepFile::resume(out_path, spec, options.shard)
@@ -133,6 +136,10 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       file.write_block(p, j0, results);
       stats.evaluated += n;
       progress.advance(n);
+      if (const int signal_number = pending_interrupt_signal())
+        throw Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
+                          std::to_string(stats.evaluated) + " instances: '" + out_path +
+                          ".partial' holds the finished blocks; run again with --resume to continue");
       if (options.abort_after_blocks >= 0 && ++blocks_written >= options.abort_after_blocks) {
         log << "leosem run: aborting after " << blocks_written << " blocks (--abort-after-blocks)" << std::endl;
         std::_Exit(137);  // as if killed: no cleanup, no destructors
