@@ -169,7 +169,7 @@ TEST(SweepRun, WritesResultsAndSummary) {
   ASSERT_EQ(power.size(), 2u * 74u);
   // Each stored value is the stand-in's value on the regenerated instance.
   const ScenarioConfig c = point_scenario(spec, 1);
-  const Instance inst = generate_instance(c.params, {5, 1, 13});
+  const Instance inst = generate_instance(c.params, spec.instance_key(1, 13));  // (5, 0, 13): common random numbers
   EXPECT_EQ(power[37 + 13], std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0));
   // Summary: the mean over feasible instances and the feasible fraction.
   const auto status = read<int8_t>(dir.file("out.h5"), "/status");
