@@ -110,7 +110,7 @@ TEST(Checksums, EveryDatasetOfASweepFileIsChecksummed) {
   run(spec, dir.file("out.h5"));
   const Hdf5VerifyReport report = verify_hdf5_file(dir.file("out.h5"));
   EXPECT_TRUE(report.unchecksummed.empty()) << report.unchecksummed.front();
-  EXPECT_GE(report.datasets, 2u * 3 + 1 + 2 + 2u * 7);  // results, done, points/instances, summary
+  EXPECT_GE(report.datasets, 3u + 1 + 3 + 7);  // per instance, done, coordinates, summary
   EXPECT_GT(report.data_bytes, 0u);
   EXPECT_NE(std::string::npos, verify_file(dir.file("out.h5")).find("every checksum matches"));
 }
@@ -133,10 +133,10 @@ TEST(Checksums, TwelveSingleBitFlipsInAShardAreAllDetected) {
     h5_quiet();
     H5Handle f(H5Fopen(dir.file("s1.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     positions.push_back({"superblock", 20});
-    for (const char* object : {"/", "/results/alpha/power_w", "/done", "/summary/beta/mean_power_dbm"})
+    for (const char* object : {"/", "/power_w", "/done", "/mean_power_dbm"})
       positions.push_back({std::string("object header of ") + object, object_address(f.get(), object) + 16});
-    for (const char* set : {"/results/alpha/power_w", "/results/alpha/status", "/results/beta/iterations", "/done",
-                            "/instances/index", "/points/axis_values", "/summary/alpha/mean_power_dbm"}) {
+    for (const char* set : {"/power_w", "/status", "/iterations", "/done", "/instance", "/users.deadline_mean_slots",
+                            "/mean_power_dbm"}) {
       hsize_t size = 0;
       const haddr_t address = first_chunk_address(f.get(), set, &size);
       ASSERT_NE(address, HADDR_UNDEF) << set;
@@ -190,7 +190,7 @@ TEST(Checksums, ResumeRefusesADamagedPartialFile) {
     h5_quiet();
     H5Handle f(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     hsize_t size = 0;
-    const haddr_t address = first_chunk_address(f.get(), "/results/beta/power_w", &size);
+    const haddr_t address = first_chunk_address(f.get(), "/power_w", &size);
     bytes[address + 3] = static_cast<char>(bytes[address + 3] ^ 4);
   }
   std::ofstream(dir.file("out.h5.partial"), std::ios::binary) << bytes;

@@ -7,6 +7,10 @@
 namespace leosem {
 namespace {
 
+bool holds_variable_length(hid_t type) {
+  return H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0;
+}
+
 void read_attributes(hid_t object, const std::string& name, Hdf5VerifyReport& report) {
   H5O_info_t info{};
   h5_check(H5Oget_info2(object, &info, H5O_INFO_NUM_ATTRS), "reading the header of " + name);
@@ -14,14 +18,18 @@ void read_attributes(hid_t object, const std::string& name, Hdf5VerifyReport& re
     H5Handle attr(h5_checked(H5Aopen_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
                              "opening an attribute of " + name),
                   H5Aclose);
-    H5Handle type(h5_checked(H5Aget_type(attr.get()), "attribute type in " + name), H5Tclose);
+    H5Handle file_type(h5_checked(H5Aget_type(attr.get()), "attribute type in " + name), H5Tclose);
+    H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "attribute type in " + name),
+                  H5Tclose);
     H5Handle space(h5_checked(H5Aget_space(attr.get()), "attribute space in " + name), H5Sclose);
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     const size_t size = H5Tget_size(type.get());
-    if (H5Tis_variable_str(type.get()) > 0 || count < 0 || size == 0)
-      throw Hdf5Error("HDF5: an attribute of " + name + " has an unexpected type");
+    if (count < 0 || size == 0) throw Hdf5Error("HDF5: an attribute of " + name + " has an unexpected type");
     std::vector<unsigned char> buffer(static_cast<size_t>(count) * size + 1);
     h5_check(H5Aread(attr.get(), type.get(), buffer.data()), "reading an attribute of " + name);
+    // Variable-length values (text, dimension lists) live in HDF5's global heap, read above
+    // (without a checksum of their own) and freed here.
+    if (holds_variable_length(type.get())) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
     ++report.attributes;
   }
 }
@@ -37,7 +45,9 @@ bool has_fletcher32(hid_t set) {
 
 void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report) {
   H5Handle set(h5_checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
-  H5Handle type(h5_checked(H5Dget_type(set.get()), "type of " + name), H5Tclose);
+  H5Handle file_type(h5_checked(H5Dget_type(set.get()), "type of " + name), H5Tclose);
+  H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "type of " + name), H5Tclose);
+  const bool variable = holds_variable_length(type.get());
   H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) throw Hdf5Error("HDF5: dataspace of " + name + " is unreadable");
@@ -64,6 +74,10 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
   std::vector<unsigned char> buffer(static_cast<size_t>(block_elements) * element_size);
   if (rank == 0) {
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
+    if (variable) {
+      H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+      H5Dvlen_reclaim(type.get(), scalar.get(), H5P_DEFAULT, buffer.data());
+    }
     report.data_bytes += element_size;
     return;
   }
@@ -76,6 +90,7 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
     H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
     if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
+    if (variable) H5Dvlen_reclaim(type.get(), memory.get(), H5P_DEFAULT, buffer.data());
     hsize_t read = 1;
     for (hsize_t c : count) read *= c;
     report.data_bytes += read * element_size;
