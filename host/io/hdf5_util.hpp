@@ -322,8 +322,8 @@ inline void h5_write_text_dataset(hid_t where, const std::string& path, const st
   h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "dataspace"), H5Sclose);
-  H5Handle creation = h5_checksummed_creation({count});  // checks the string references, not the heap
-  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, creation.get(),
+  // Contiguous: HDF5 allows no filter (no Fletcher-32) on variable-length data.
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
                                      H5P_DEFAULT),
                           "creating dataset " + path),
                H5Dclose);

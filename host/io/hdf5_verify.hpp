@@ -14,7 +14,7 @@ namespace leosem {
 struct Hdf5VerifyReport {
   size_t objects = 0, attributes = 0, datasets = 0;
   uint64_t data_bytes = 0;                   // dataset bytes read back (unfiltered)
-  std::vector<std::string> unchecksummed;    // non-empty datasets without Fletcher-32
+  std::vector<std::string> unchecksummed;    // non-empty fixed-size datasets without Fletcher-32
 };
 
 // Throws Hdf5Error naming the object whose metadata or data fails to read (a checksum mismatch,

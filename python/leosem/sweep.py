@@ -41,6 +41,11 @@ def _dimension_names(dataset):
     return tuple(names)
 
 
+# The engine's summary arrays: present (0 / NaN) in a .partial, meaningful once complete = 1.
+_SUMMARY_VARIABLES = {"evaluated", "feasible", "feasible_fraction", "mean_power_w", "mean_power_dbm",
+                      "ci95_low_dbm", "ci95_high_dbm"}
+
+
 def open_sweep(path):
     """The sweep file at `path` (complete, merged or a .partial) as an xarray.Dataset.
 
@@ -58,9 +63,12 @@ def open_sweep(path):
             hint = " (written by an older leosem: run the sweep again)" if found == "leosem-sweep-1" else ""
             raise ValueError(f"{path}: not a {FORMAT} file (format {found!r}){hint}")
         coords, data_vars = {}, {}
+        complete = int(f.attrs.get("complete", 0)) == 1
         for name, item in f.items():
             if not isinstance(item, h5py.Dataset):
                 continue
+            if not complete and name in _SUMMARY_VARIABLES:
+                continue  # allocated with the file but filled only when the run completes
             values = item.asstr()[...] if h5py.check_string_dtype(item.dtype) else item[...]
             attrs = {k: _text(v) for k, v in item.attrs.items() if k not in _HDF5_DIMENSION_ATTRS}
             target = coords if _is_scale(item) else data_vars
