@@ -124,7 +124,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
 #pragma omp parallel for schedule(dynamic, 1)
       for (long j = 0; j < static_cast<long>(n); ++j) {
         try {
-          const InstanceKey key{spec.seed, static_cast<uint32_t>(p), first + j0 + static_cast<uint32_t>(j)};
+          const InstanceKey key = spec.instance_key(p, first + j0 + static_cast<uint32_t>(j));
           const std::vector<StoredResult> r = evaluate(generate_instance(config.params, key));
           for (size_t a = 0; a < r.size(); ++a) results[a][j] = r[a];
         } catch (...) {
