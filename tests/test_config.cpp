@@ -60,6 +60,7 @@ TEST(Config, DefaultFileEqualsBuiltInDefaults) {
   EXPECT_DOUBLE_EQ(a.sat_aperture_radius_m, b.sat_aperture_radius_m);
   EXPECT_EQ(a.fading, b.fading);
   EXPECT_EQ(a.propagation, b.propagation);
+  EXPECT_EQ(a.beam_pointing, b.beam_pointing);
   EXPECT_EQ(a.large_scale_hold, b.large_scale_hold);
   EXPECT_EQ(a.options, b.options);
   for (int l = 0; l < a.options; ++l) EXPECT_NEAR(a.compression_ratios[l], b.compression_ratios[l], 1e-15);
@@ -181,4 +182,23 @@ TEST(Config, SyntaxErrorsNameTheLine) {
 
 TEST(Config, MissingFileIsAClearError) {
   EXPECT_THROW(load_scenario_file("/nonexistent/leosem.toml"), ConfigError);
+}
+
+TEST(Config, ProfileFilesSetTheirProfile) {
+  const std::string dir = std::string(LEOSEM_SOURCE_DIR) + "/sweeps/scenarios/";
+  struct Case {
+    const char* file;
+    BeamPointing beam;
+    PropagationScenario environment;
+  };
+  for (const Case& c : {Case{"default.toml", BeamPointing::Steered, PropagationScenario::Los},
+                        Case{"suburban-earth-fixed.toml", BeamPointing::EarthFixed, PropagationScenario::SuburbanRural},
+                        Case{"earth-fixed.toml", BeamPointing::EarthFixed, PropagationScenario::Los},
+                        Case{"suburban.toml", BeamPointing::Steered, PropagationScenario::SuburbanRural}}) {
+    const ScenarioParams p = load_scenario_file(dir + c.file).params;
+    EXPECT_EQ(p.beam_pointing, c.beam) << c.file;
+    EXPECT_EQ(p.propagation, c.environment) << c.file;
+    EXPECT_EQ(p.users, default_scenario_params().users) << c.file;  // every other field at its default
+  }
+  EXPECT_EQ(parse_scenario("[area]\nbeam_pointing = \"nadir\"\n").params.beam_pointing, BeamPointing::Nadir);
 }

@@ -140,3 +140,103 @@ TEST(Demand, RequiredResourcesEquation6) {
   EXPECT_EQ(required_resources(p, 1, 1.0 / 40), 1);
   EXPECT_EQ(required_resources(p, 0, 1.0 / 40), 0);
 }
+
+// Profiles (MODEL §2, §3): a UE 100 km from the disc centre, the satellite overhead the centre
+// (slot centre time 0: T odd), no small-scale fading, so g is the link budget by hand.
+namespace {
+struct ProfileCase {
+  ScenarioParams params;
+  Vec3 ue_m;
+  LinkState link;
+  double gain_db;
+};
+
+ProfileCase profile_case(BeamPointing beam, PropagationScenario environment) {
+  ProfileCase c;
+  c.params = default_scenario_params();
+  c.params.slots = 241;  // slot 120 is centred on closest approach
+  c.params.fading = FadingModel::None;
+  c.params.beam_pointing = beam;
+  c.params.propagation = environment;
+  c.ue_m = ground_point_m(0.0, 100e3, 0.3);
+  c.link = link_state(c.params, {5, 0, 0}, 1, 120, 0.0, c.ue_m);
+  c.gain_db = linear_to_db(gain_per_watt(c.params, c.link, 1.0));
+  return c;
+}
+
+// The standard normal behind UE 1's held shadowing (instance key (5, 0, 0)).
+double held_standard_normal() {
+  const Uniform4 u = philox_uniform4({5, 0, 0}, kStreamUeLargeScale, 1, 0, 0);
+  return box_muller(u.u[1], u.u[2]).z0;
+}
+}  // namespace
+
+TEST(Profiles, DefaultsAreSteeredAndLos) {
+  const ScenarioParams p = default_scenario_params();
+  EXPECT_EQ(p.beam_pointing, BeamPointing::Steered);
+  EXPECT_EQ(p.propagation, PropagationScenario::Los);
+}
+
+TEST(Profiles, SteeredLosLinkByHand) {
+  const ProfileCase c = profile_case(BeamPointing::Steered, PropagationScenario::Los);
+  // Hand values: α = 100/6371 rad; slant range² = R² + (R+h)² − 2R(R+h)cos α; elevation from the
+  // triangle; σ_SF interpolated in the suburban LOS row; FSPL + SF + 2.2 dB scintillation.
+  const double R = 6371e3, h = 550e3, alpha = 100e3 / R;
+  const double d = std::sqrt(R * R + (R + h) * (R + h) - 2 * R * (R + h) * std::cos(alpha));
+  EXPECT_NEAR(c.link.geometry.slant_range_m, d, 1e-3);
+  EXPECT_NEAR(d / 1e3, 559.79, 0.01);  // ≈ 550 km overhead, a little more 100 km off
+  EXPECT_EQ(c.link.geometry.off_boresight_deg, 0.0);
+  EXPECT_TRUE(c.link.line_of_sight);
+  const double elevation_deg = c.link.geometry.elevation_deg;
+  EXPECT_NEAR(elevation_deg, 78.81, 0.01);
+  // Suburban LOS σ_SF: 0.85 dB at 70°, 0.72 at 80°.
+  const double sigma_db = 0.85 + (elevation_deg - 70.0) / 10.0 * (0.72 - 0.85);
+  EXPECT_NEAR(c.link.shadow_fading_db, sigma_db * held_standard_normal(), 1e-9);
+  const double fspl_db = 32.45 + 20 * std::log10(2.0) + 20 * std::log10(d);
+  EXPECT_NEAR(c.link.path_loss_db, fspl_db + c.link.shadow_fading_db + 6.22 / std::pow(2.0, 1.5), 1e-9);
+  // g = G_max·G_ue/(L·σ²): 24 dBi, 0 dBi, σ² = −174 dBm/Hz + 10 log10(4 MHz) = −137.98 dBW.
+  const double noise_dbw = -174.0 + 10 * std::log10(4e6) - 30.0;
+  EXPECT_NEAR(c.gain_db, 24.0 - c.link.path_loss_db - noise_dbw, 1e-9);
+}
+
+TEST(Profiles, EarthFixedBeamAppliesThePatternOffBoresight) {
+  const ProfileCase steered = profile_case(BeamPointing::Steered, PropagationScenario::Los);
+  const ProfileCase fixed = profile_case(BeamPointing::EarthFixed, PropagationScenario::Los);
+  // Overhead the centre the earth-fixed beam points straight down: θ from the triangle.
+  const double R = 6371e3, h = 550e3, alpha = 100e3 / R;
+  const double theta_deg = std::atan2(R * std::sin(alpha), R + h - R * std::cos(alpha)) * kRadToDeg;
+  EXPECT_NEAR(theta_deg, 10.29, 0.01);  // beyond the 8.85° beam's half-power edge, near its first null
+  EXPECT_NEAR(fixed.link.geometry.off_boresight_deg, theta_deg, 1e-9);
+  EXPECT_EQ(fixed.link.path_loss_db, steered.link.path_loss_db);  // the beam changes only G_sat
+  EXPECT_NEAR(fixed.gain_db - steered.gain_db, linear_to_db(aperture_pattern(0.5, 2e9, theta_deg * kDegToRad)),
+              1e-9);
+  EXPECT_LT(fixed.gain_db - steered.gain_db, -10.0);
+}
+
+TEST(Profiles, SuburbanDrawsNlosWithClutterLosDoesNot) {
+  // Over many UEs at one elevation: los has no NLOS and no clutter; suburban's NLOS share is
+  // 1 − P_LOS(ε) and its NLOS UEs carry σ_NLOS shadowing and the clutter loss.
+  ScenarioParams los = default_scenario_params(), suburban = los;
+  suburban.propagation = PropagationScenario::SuburbanRural;
+  const Vec3 ue = area_centre_m(0.0);
+  int nlos_los = 0, nlos_suburban = 0, count = 0;
+  double elevation = 0.0;
+  for (uint32_t instance = 0; instance < 20000; ++instance, ++count) {
+    const LinkState a = link_state(los, {3, 0, instance}, 0, 119, 0.0, ue);
+    const LinkState b = link_state(suburban, {3, 0, instance}, 0, 119, 0.0, ue);
+    elevation = a.geometry.elevation_deg;
+    nlos_los += !a.line_of_sight;
+    nlos_suburban += !b.line_of_sight;
+    if (b.line_of_sight) {
+      EXPECT_EQ(a.path_loss_db, b.path_loss_db);  // LOS in both: same σ row, same draw
+    } else {
+      const ShadowClutter sc = shadow_clutter(PropagationScenario::SuburbanRural, Band::S, false, elevation);
+      EXPECT_NEAR(b.path_loss_db - (a.path_loss_db - a.shadow_fading_db),
+                  b.shadow_fading_db + sc.clutter_loss_db, 1e-9);
+    }
+  }
+  EXPECT_EQ(nlos_los, 0);
+  EXPECT_NEAR(static_cast<double>(nlos_suburban) / count, 1.0 - los_probability(suburban.propagation, elevation), 0.01);
+  EXPECT_EQ(los_probability(PropagationScenario::Los, 10.0), 1.0);
+  EXPECT_EQ(shadow_clutter(PropagationScenario::Los, Band::S, true, 30.0).sigma_db, 1.14);
+}

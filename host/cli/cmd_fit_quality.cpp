@@ -14,7 +14,7 @@ namespace {
 struct FitArgs {
   std::string grid;
   std::string out;
-  double tolerance = kDefaultGridMonotoneTolerance;
+  double tolerance = kAnyGridDip;  // the fit needs no monotone grid: it fits a monotone family
 };
 
 void run(const FitArgs& args) {
@@ -64,8 +64,10 @@ void add_fit_quality_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "also write the [quality] section to this TOML file");
-  cmd->add_option("--tolerance", args->tolerance, "monotonicity tolerance of the grid check, in SSIM")
-      ->check(CLI::Range(0.0, 0.1))
+  cmd->add_option("--tolerance", args->tolerance,
+                  "refuse a grid that falls by more than this SSIM between neighbours (default 1: accept any; "
+                  "the fit is to the values as measured, noise and all)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->callback([args]() { run(*args); });
 }

@@ -104,10 +104,11 @@ struct LinkState {
 LEOSEM_HD LinkState link_state(const ScenarioParams& p, const InstanceKey& key, int k, int t,
                                double cross_track_offset_m, Vec3 ue_m) {
   const Vec3 satellite_m = satellite_position_m(p.altitude_m, slot_centre_time_s(p, t));
-  const Vec3 target_m = p.beam_pointing == BeamPointing::Nadir ? Vec3{0.0, 0.0, 0.0}
-                                                               : area_centre_m(cross_track_offset_m);
+  const Vec3 target_m = p.beam_pointing == BeamPointing::Nadir      ? Vec3{0.0, 0.0, 0.0}
+                        : p.beam_pointing == BeamPointing::Steered ? ue_m
+                                                                   : area_centre_m(cross_track_offset_m);
   LinkState s;
-  s.geometry = link_geometry(satellite_m, ue_m, target_m);
+  s.geometry = link_geometry(satellite_m, ue_m, target_m);  // steered: θ = atan2(|a×a|, a·a) = 0 exactly
   const double elevation_deg = s.geometry.elevation_deg;
   s.usable = elevation_deg >= p.min_elevation_deg;
   const uint64_t slot_index = p.large_scale_hold == LargeScaleHold::PerSlot ? static_cast<uint64_t>(t) + 1 : 0;

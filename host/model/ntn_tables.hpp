@@ -79,6 +79,7 @@ LEOSEM_HD double los_probability(PropagationScenario scenario, double elevation_
   switch (scenario) {
     case PropagationScenario::DenseUrban: return interpolate_elevation(tables.dense_urban, elevation_deg);
     case PropagationScenario::Urban: return interpolate_elevation(tables.urban, elevation_deg);
+    case PropagationScenario::Los: return 1.0;
     default: return interpolate_elevation(tables.suburban_rural, elevation_deg);
   }
 }
@@ -96,7 +97,7 @@ LEOSEM_HD ShadowClutter shadow_clutter(PropagationScenario scenario, Band band, 
   switch (scenario) {
     case PropagationScenario::DenseUrban: table = ka ? &tables.dense_urban_ka : &tables.dense_urban_s; break;
     case PropagationScenario::Urban: table = ka ? &tables.urban_ka : &tables.urban_s; break;
-    default: table = ka ? &tables.suburban_rural_ka : &tables.suburban_rural_s; break;
+    default: table = ka ? &tables.suburban_rural_ka : &tables.suburban_rural_s; break;  // and Los
   }
   if (los) return {interpolate_elevation(table->sigma_los_db, elevation_deg), 0.0};
   return {interpolate_elevation(table->sigma_nlos_db, elevation_deg),

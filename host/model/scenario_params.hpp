@@ -8,11 +8,14 @@ namespace leosem {
 
 inline constexpr int kMaxOptions = 8;  // compression-ratio options (the paper uses 6)
 
-enum class PropagationScenario : int32_t { SuburbanRural = 0, Urban = 1, DenseUrban = 2 };
+// Los: every UE in line of sight, σ_SF of suburban LOS, no clutter loss (the default, MODEL §3).
+enum class PropagationScenario : int32_t { SuburbanRural = 0, Urban = 1, DenseUrban = 2, Los = 3 };
 enum class Band : int32_t { S = 0, Ka = 1 };  // which TR 38.811 table column applies
 enum class FadingModel : int32_t { None = 0, Rician = 1, ShadowedRician = 2 };
 enum class LargeScaleHold : int32_t { PerUe = 0, PerSlot = 1 };
-enum class BeamPointing : int32_t { EarthFixed = 0, Nadir = 1 };
+// Steered: a beam on each served UE, θ = 0 (the default, MODEL §2); EarthFixed: one beam on the
+// area centre for the window; Nadir: straight down.
+enum class BeamPointing : int32_t { EarthFixed = 0, Nadir = 1, Steered = 2 };
 enum class ImagesDistribution : int32_t { Poisson = 0, Fixed = 1 };
 
 struct ScenarioParams {

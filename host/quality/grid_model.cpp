@@ -32,14 +32,20 @@ void check_axis(const std::vector<double>& axis, const char* name, const std::st
 
 }  // namespace
 
+// What to do about a measured grid's noise, said with every monotonicity refusal.
+const std::string kNoisyGridHint =
+    " (measurement noise? the grid model can use the grid's lower monotone envelope: raise [quality] "
+    "grid_monotone_tolerance to cover the dips; or fit the logistic family to it, noise and all, with "
+    "`leosem fit-quality`)";
+
 GridQualityData make_grid_quality(std::vector<double> rho, std::vector<double> snr_db, std::vector<double> ssim,
                                   double tolerance, const std::string& origin) {
   check_axis(rho, "rho", origin);
   check_axis(snr_db, "snr_db", origin);
   if (rho.front() <= 0.0)
     throw QualityDataError(origin + ": rho " + csv_number(rho.front()) + " must be > 0 (a compression ratio)");
-  if (!(tolerance >= 0.0 && tolerance < 1.0))
-    throw QualityDataError(origin + ": monotonicity tolerance " + csv_number(tolerance) + " must be in [0, 1)");
+  if (!(tolerance >= 0.0 && tolerance <= 1.0))
+    throw QualityDataError(origin + ": monotonicity tolerance " + csv_number(tolerance) + " must be in [0, 1]");
   const size_t rows = rho.size(), cols = snr_db.size();
   if (ssim.size() != rows * cols)
     throw QualityDataError(origin + ": " + std::to_string(ssim.size()) + " values for a " + std::to_string(rows) +
@@ -59,14 +65,14 @@ GridQualityData make_grid_quality(std::vector<double> rho, std::vector<double> s
         throw QualityDataError(origin + ": not monotone in snr_db: ssim at " + point_name(rho[i], snr_db[j]) + " = " +
                                csv_number(at(i, j)) + " is below ssim at " + point_name(rho[i], snr_db[j - 1]) +
                                " = " + csv_number(at(i, j - 1)) + " by more than the tolerance " +
-                               csv_number(tolerance));
+                               csv_number(tolerance) + kNoisyGridHint);
   for (size_t i = 1; i < rows; ++i)
     for (size_t j = 0; j < cols; ++j)
       if (at(i, j) < at(i - 1, j) - tolerance)
         throw QualityDataError(origin + ": not monotone in rho: ssim at " + point_name(rho[i], snr_db[j]) + " = " +
                                csv_number(at(i, j)) + " is below ssim at " + point_name(rho[i - 1], snr_db[j]) +
                                " = " + csv_number(at(i - 1, j)) + " by more than the tolerance " +
-                               csv_number(tolerance));
+                               csv_number(tolerance) + kNoisyGridHint);
 
   std::vector<double> measured = ssim;
   // Lower monotone envelope: running minimum from the high end, along SNR then along ρ (the

@@ -131,6 +131,9 @@ struct QualityDataError : std::runtime_error {
 // Default tolerance of the monotonicity check, in SSIM: a measured E[SSIM] may fall by this
 // much from one grid point to the next (measurement noise) and still load.
 constexpr double kDefaultGridMonotoneTolerance = 1e-3;
+// Accepts any dip (values are in (0, 1)): what the fit uses, since it fits a monotone family to
+// the values as measured and needs no monotone surface.
+constexpr double kAnyGridDip = 1.0;
 
 struct GridQualityData {
   std::vector<double> rho;     // ascending, > 0
@@ -145,7 +148,8 @@ struct GridQualityData {
 };
 
 // Checks a grid given as arrays: axes strictly ascending with at least 2 points each, ρ > 0,
-// every value finite and in (0, 1), non-decreasing along ρ and along SNR within `tolerance`.
+// every value finite and in (0, 1), non-decreasing along ρ and along SNR within `tolerance`
+// (in [0, 1]; kAnyGridDip skips the check).
 // Small dips (within the tolerance) are replaced by the lower monotone envelope (each value
 // becomes the least value at any higher ρ and SNR), which never promises more quality than was
 // measured; a grid without dips is kept exactly. Throws QualityDataError naming the point.

@@ -24,13 +24,15 @@ Enum pick(const std::string& value, const std::map<std::string, Enum>& names) {
 const std::map<std::string, PropagationScenario> kPropagationNames{
     {"suburban-rural", PropagationScenario::SuburbanRural},
     {"urban", PropagationScenario::Urban},
-    {"dense-urban", PropagationScenario::DenseUrban}};
+    {"dense-urban", PropagationScenario::DenseUrban},
+    {"los", PropagationScenario::Los}};
 const std::map<std::string, FadingModel> kFadingNames{
     {"none", FadingModel::None}, {"rician", FadingModel::Rician}, {"shadowed-rician", FadingModel::ShadowedRician}};
 const std::map<std::string, LargeScaleHold> kHoldNames{{"per-ue", LargeScaleHold::PerUe},
                                                        {"per-slot", LargeScaleHold::PerSlot}};
 const std::map<std::string, BeamPointing> kPointingNames{{"earth-fixed", BeamPointing::EarthFixed},
-                                                         {"nadir", BeamPointing::Nadir}};
+                                                         {"nadir", BeamPointing::Nadir},
+                                                         {"steered", BeamPointing::Steered}};
 const std::map<std::string, ImagesDistribution> kImagesNames{{"poisson", ImagesDistribution::Poisson},
                                                              {"fixed", ImagesDistribution::Fixed}};
 
@@ -59,7 +61,7 @@ ScenarioParams default_scenario_params() {
   p.area_radius_m = 100e3;
   p.cross_track_offset_min_m = 0.0;
   p.cross_track_offset_max_m = 300e3;
-  p.beam_pointing = BeamPointing::EarthFixed;
+  p.beam_pointing = BeamPointing::Steered;
   p.slot_duration_s = 1.0;
   p.slots = 240;
   p.carrier_hz = 2e9;
@@ -72,7 +74,7 @@ ScenarioParams default_scenario_params() {
   p.noise_psd_dbm_hz = -174.0;
   p.noise_figure_db = 0.0;
   p.max_power_w = db_to_linear(17.0);
-  p.propagation = PropagationScenario::SuburbanRural;
+  p.propagation = PropagationScenario::Los;
   p.large_scale_hold = LargeScaleHold::PerUe;
   p.fading = FadingModel::Rician;
   p.rician_k_db = 10.0;
@@ -189,7 +191,7 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   p.area_radius_m = area.number("radius_km", p.area_radius_m / 1e3) * 1e3;
   p.cross_track_offset_min_m = area.number("cross_track_offset_min_km", p.cross_track_offset_min_m / 1e3) * 1e3;
   p.cross_track_offset_max_m = area.number("cross_track_offset_max_km", p.cross_track_offset_max_m / 1e3) * 1e3;
-  p.beam_pointing = pick(area.text("beam_pointing", "earth-fixed", keys_of(kPointingNames)), kPointingNames);
+  p.beam_pointing = pick(area.text("beam_pointing", "steered", keys_of(kPointingNames)), kPointingNames);
   area.reject_unknown_keys();
 
   SectionReader time(root, "time", sections);
@@ -219,7 +221,7 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   p.band = p.carrier_hz < 10e9 ? Band::S : Band::Ka;
 
   SectionReader channel(root, "channel", sections);
-  p.propagation = pick(channel.text("scenario", "suburban-rural", keys_of(kPropagationNames)), kPropagationNames);
+  p.propagation = pick(channel.text("scenario", "los", keys_of(kPropagationNames)), kPropagationNames);
   p.large_scale_hold = pick(channel.text("large_scale", "per-ue", keys_of(kHoldNames)), kHoldNames);
   p.fading = pick(channel.text("fading", "rician", keys_of(kFadingNames)), kFadingNames);
   p.rician_k_db = channel.number("rician_k_db", p.rician_k_db);
