@@ -19,7 +19,7 @@ namespace leosem::test {
 inline ScenarioConfig small_batch_config(const TempDir& dir, bool grid, int users = 3, int subchannels = 3,
                                          int slots = 40) {
   std::string text = "[users]\ncount = " + std::to_string(users) + "\ndeadline_mean_slots = " +
-                     std::to_string(slots / 2) + "\nssim_mean = 0.8\n[radio]\nsubchannels = " +
+                     std::to_string(slots / 3) + "\nssim_mean = 0.85\n[radio]\nsubchannels = " +
                      std::to_string(subchannels) + "\n[time]\nslots = " + std::to_string(slots) + "\n";
   if (grid) {
     const GridQualityData g = logistic_grid();

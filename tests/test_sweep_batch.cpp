@@ -40,8 +40,8 @@ void expect_backends_equal_solve(bool grid) {
   const InstanceRange range{9, 2, 100, 48};
   const std::vector<StoredResult> truth = solve_one_by_one(config, names, range);
   const std::vector<size_t> counts = test::status_counts(truth);
-  EXPECT_GT(counts[1], 10u) << "the case should have feasible instances";
-  EXPECT_GT(counts[2], 3u) << "the case should have infeasible instances";
+  EXPECT_GT(counts[1], 10u) << "the case should have feasible instances (" << counts[2] << " infeasible)";
+  EXPECT_GT(counts[2], 3u) << "the case should have infeasible instances (" << counts[1] << " feasible)";
 
   std::vector<std::unique_ptr<SweepBatchBackend>> backends;
   backends.push_back(make_reference_backend());
