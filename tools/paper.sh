@@ -16,14 +16,9 @@ trap 'rm -rf "$work"' EXIT
 files=()
 for sweep in "$root"/sweeps/paper/*.toml; do
   name="$(basename "$sweep" .toml)"
-  spec="$sweep"
-  if [ -n "$instances" ]; then  # same sweep, another instance count
-    sed -E "s/^instances = .*/instances = $instances/; s#^scenario = \"\.\./#scenario = \"$root/sweeps/#" \
-      "$sweep" > "$work/$name.toml"
-    spec="$work/$name.toml"
-  fi
-  rm -f "$work/$name.h5"
-  "$root/build/leosem" run "$spec" --out "$work/$name.h5"
+  count=()
+  [ -z "$instances" ] || count=(--instances "$instances")  # same sweep, another instance count (recorded)
+  "$root/build/leosem" run "$sweep" "${count[@]}" --out "$work/$name.h5"
   "$root/build/leosem" report "$work/$name.h5"
   cp "$work/$name.h5" "$outdir/$name.h5"
   files+=("$outdir/$name.h5")

@@ -39,7 +39,7 @@ void run(const FitArgs& args) {
   std::cout << summary.str();
 
   if (const auto problem = logistic_problem(m))
-    throw std::runtime_error("the fitted parameters are not a valid quality model: " + problem->field + " = " +
+    throw InputError("the fitted parameters are not a valid quality model: " + problem->field + " = " +
                              csv_number(problem->value) + ": " + problem->reason +
                              " (the logistic family does not describe this grid; use jscc_model = \"grid\")");
 

@@ -37,7 +37,7 @@ void run(const JpegTableArgs& args, const std::string& command_line) {
     const RgbImage image = downscale(original, args.downscale);
     const std::vector<RgbImage> cut = cut_tiles(image, kJpegTileSize, args.offset);
     if (cut.empty())
-      throw std::runtime_error(path + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+      throw InputError(path + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                                " is smaller than one " + std::to_string(kJpegTileSize) + "x" +
                                std::to_string(kJpegTileSize) + " tile");
     sources << "# source: " << path << " (" << original.width << "x" << original.height;

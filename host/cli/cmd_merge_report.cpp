@@ -1,4 +1,5 @@
 // `leosem merge OUT.h5 SHARD.h5...` and `leosem report FILE.h5 [--csv]`.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -26,9 +27,20 @@ void add_report_command(CLI::App& app) {
                                                "feasible fraction and mean power in dBm with its 95% CI");
   auto path = std::make_shared<std::string>();
   auto csv = std::make_shared<bool>(false);
-  cmd->add_option("FILE", *path, "Sweep HDF5 file (from `leosem run` or `leosem merge`)")->required()->check(CLI::ExistingFile);
-  cmd->add_flag("--csv", *csv, "Print CSV instead of a table");
-  cmd->callback([=]() { std::cout << sweep_report(*path, *csv); });
+  cmd->add_option("FILE", *path,
+                  "Sweep HDF5 file (from `leosem run` or `leosem merge`); also FILE.partial, or FILE when only "
+                  "FILE.partial exists: the instances done so far, marked PARTIAL")
+      ->required();
+  cmd->add_flag("--csv", *csv, "Print CSV instead of a table (for a partial file, the PARTIAL line goes to stderr)");
+  cmd->callback([=]() {
+    std::string file = *path;
+    if (!std::filesystem::exists(file) && std::filesystem::exists(file + ".partial")) file += ".partial";
+    if (!std::filesystem::exists(file)) throw InputError("report: '" + *path + "' does not exist (nor " + *path + ".partial)");
+    std::string note;
+    const std::string table = sweep_report(file, *csv, &note);
+    if (*csv && !note.empty()) std::cerr << "leosem report: " << file << ": " << note << "\n";
+    std::cout << table;
+  });
 }
 
 }  // namespace leosem::cli

@@ -1,4 +1,5 @@
-// `leosem run SWEEP --out FILE.h5 [--backend auto|cpu|cuda] [--device N] [--threads N] [--shard I/N] [--resume]`.
+// `leosem run SWEEP --out FILE.h5 [--backend auto|cpu|cuda] [--device N] [--instances N] [--set FIELD=VALUE]...
+//  [--threads N] [--shard I/N] [--resume]`.
 #include <omp.h>
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 #include <regex>
 
 #include "cli/commands.hpp"
+#include "core/interrupt.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
 
@@ -38,10 +40,21 @@ void add_run_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("auto");
   auto device = std::make_shared<int>(0);
   auto max_chunk = std::make_shared<uint32_t>(65536);
+  auto instances = std::make_shared<int64_t>(0);
+  auto set = std::make_shared<std::vector<std::string>>();
   cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
       ->required();
+  cmd->add_option("--instances", *instances,
+                  "Instances per point, instead of the sweep file's `instances` (recorded in the output and its "
+                  "configuration hash)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}));
+  cmd->add_option("--set", *set,
+                  "FIELD=VALUE: set a scenario field (section.key, docs/configuration.md) in the base scenario "
+                  "before it is validated; VALUE is TOML (10, 0.5, \"text\"), paths relative to the scenario file. "
+                  "Repeatable; recorded in the output and its configuration hash")
+      ->allow_extra_args(false);  // one FIELD=VALUE per --set: a SWEEP after it stays positional
   cmd->add_option("--backend", *backend_name,
                   "auto: cuda when compiled in and a device is visible, else cpu (the log says which); "
                   "cpu: OpenMP; cuda: the device pipeline (exact and mcf still run on host threads). "
@@ -66,13 +79,15 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--abort-after-blocks", *abort_after, "Testing aid: exit abruptly after N blocks, as if killed")
       ->group("");  // hidden
   cmd->callback([=]() {
-    const SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    apply_overrides(spec, *set, *instances);
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;
     options.block_size = *block;
     options.abort_after_blocks = *abort_after;
     options.progress_bar = isatty(STDERR_FILENO) != 0;
+    catch_interrupts();  // Ctrl-C / scancel: stop after the current block, leaving FILE.partial resumable
     const BackendChoice choice = choose_backend(*backend_name, *device);
     if (choice.backend != "cuda" && cmd->count("--device") > 0 && *backend_name == "cpu")
       throw CLI::ValidationError("--device", "applies to the cuda backend only (--backend cpu was given)");

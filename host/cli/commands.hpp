@@ -2,7 +2,19 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include "core/errors.hpp"
+
 namespace leosem::cli {
+
+// `leosem`'s exit status (also in `leosem --help` and README.md).
+enum class ExitCode : int {
+  success = 0,
+  internal = 1,       // an unexpected error: a bug
+  usage = 2,          // the command line is malformed (CLI11 parse errors)
+  invalid_input = 3,  // InputError: a scenario, sweep or data file, or an option value, is wrong
+  io = 4,             // IoError: a file cannot be read, written or renamed
+  interrupted = 5,    // Interrupted: SIGINT/SIGTERM during a run (FILE.partial resumes)
+};
 
 void add_info_command(CLI::App& app);
 void add_scenario_command(CLI::App& app);

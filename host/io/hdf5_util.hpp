@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
+
 namespace leosem {
 
-struct Hdf5Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct Hdf5Error : IoError {
+  using IoError::IoError;
 };
 
 inline void h5_check(herr_t status, const std::string& what) {

@@ -100,17 +100,17 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write '" + temporary + "'");
+    if (!out) throw IoError("cannot write '" + temporary + "'");
     out << text;
     out.close();
     if (!out) {
       std::remove(temporary.c_str());
-      throw std::runtime_error("failed writing '" + temporary + "'");
+      throw IoError("failed writing '" + temporary + "'");
     }
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     std::remove(temporary.c_str());
-    throw std::runtime_error("cannot rename '" + temporary + "' to '" + path + "'");
+    throw IoError("cannot rename '" + temporary + "' to '" + path + "'");
   }
 }
 

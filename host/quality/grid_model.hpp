@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "core/hostdev.hpp"
 #include "quality/quality_types.hpp"
 
@@ -124,8 +125,8 @@ LEOSEM_HD QualityDomain grid_domain(const GridQualityView& g) {
 
 // ---- host: the owner, loading and checks (grid_model.cpp) ----
 
-struct QualityDataError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct QualityDataError : InputError {
+  using InputError::InputError;
 };
 
 // Default tolerance of the monotonicity check, in SSIM: a measured E[SSIM] may fall by this

@@ -6,13 +6,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/errors.hpp"
 #include "model/scenario_params.hpp"
 #include "quality/quality_config.hpp"
 
 namespace leosem {
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct ConfigError : InputError {
+  using InputError::InputError;
 };
 
 // [solvers]: the algorithms' settings (MODEL §7), plain values; solvers/solve.hpp applies them.

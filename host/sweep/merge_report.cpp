@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 
+#include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "sweep/sweep_file.hpp"
 
@@ -23,13 +25,19 @@ OpenFile open_sweep_file(const std::string& path) {
   h5_quiet();
   OpenFile f;
   f.path = path;
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("cannot open '" + path + "' as HDF5");
+  // Without HDF5's file lock: `report` may read a .partial that a running `leosem run` holds open
+  // for writing (it only ever changes raw data in place, flushed block by block).
+  H5Handle access(h5_checked(H5Pcreate(H5P_FILE_ACCESS), "file access list"), H5Pclose);
+  h5_check(H5Pset_file_locking(access.get(), false, true), "file locking");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get());
+  if (id < 0) throw InputError("cannot open '" + path + "' as HDF5 (not an HDF5 file, or unreadable)");
   f.handle = std::make_unique<H5Handle>(id, H5Fclose);
   try {
     f.header = read_sweep_header(id);
+  } catch (const InputError& e) {
+    throw InputError("'" + path + "': " + e.what());
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("'" + path + "': " + e.what());
+    throw InputError("'" + path + "': " + e.what() + " (not a leosem sweep file?)");
   }
   return f;
 }
@@ -43,20 +51,20 @@ void copy_columns(hid_t from, hid_t to, const std::string& path, hsize_t points,
 }  // namespace
 
 void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths) {
-  if (shard_paths.empty()) throw std::runtime_error("merge: no shard files given");
-  if (std::filesystem::exists(out_path)) throw std::runtime_error("'" + out_path + "' exists already");
+  if (shard_paths.empty()) throw InputError("merge: no shard files given");
+  if (std::filesystem::exists(out_path)) throw IoError("'" + out_path + "' exists already");
   std::vector<OpenFile> shards;
   for (const std::string& path : shard_paths) shards.push_back(open_sweep_file(path));
 
   const SweepHeader& first = shards.front().header;
   for (const OpenFile& s : shards) {
-    if (!s.header.complete) throw std::runtime_error("merge: '" + s.path + "' is not complete (resume it first)");
+    if (!s.header.complete) throw InputError("merge: '" + s.path + "' is not complete (resume it first)");
     if (s.header.config_sha256 != first.config_sha256)
-      throw std::runtime_error("merge: '" + s.path + "' has configuration hash " + s.header.config_sha256 +
+      throw InputError("merge: '" + s.path + "' has configuration hash " + s.header.config_sha256 +
                                ", '" + shards.front().path + "' has " + first.config_sha256 +
                                ": they are not shards of the same sweep");
     if (s.header.git_commit != first.git_commit)
-      throw std::runtime_error("merge: '" + s.path + "' was made by leosem " + s.header.git_commit + ", '" +
+      throw InputError("merge: '" + s.path + "' was made by leosem " + s.header.git_commit + ", '" +
                                shards.front().path + "' by " + first.git_commit);
   }
   // Order by first instance; require an exact, non-overlapping cover of 0..instances-1.
@@ -69,15 +77,15 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   for (const OpenFile& s : shards) {
     for (uint32_t index : s.header.instance_index) {
       if (index < next)
-        throw std::runtime_error("merge: instance " + std::to_string(index) + " appears twice (again in '" + s.path + "')");
+        throw InputError("merge: instance " + std::to_string(index) + " appears twice (again in '" + s.path + "')");
       if (index > next)
-        throw std::runtime_error("merge: instances " + std::to_string(next) + ".." + std::to_string(index - 1) +
+        throw InputError("merge: instances " + std::to_string(next) + ".." + std::to_string(index - 1) +
                                  " are missing (no shard holds them)");
       ++next;
     }
   }
   if (next != static_cast<uint32_t>(first.instances_per_point))
-    throw std::runtime_error("merge: instances " + std::to_string(next) + ".." +
+    throw InputError("merge: instances " + std::to_string(next) + ".." +
                              std::to_string(first.instances_per_point - 1) + " are missing (no shard holds them)");
 
   SweepHeader merged = first;
@@ -128,12 +136,69 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   std::filesystem::rename(partial, out_path);
 }
 
-std::string sweep_report(const std::string& path, bool csv) {
+namespace {
+
+// One algorithm's summary columns, per point.
+struct SummaryColumns {
+  std::vector<int32_t> count, feasible;
+  std::vector<double> fraction, mean_dbm, low_dbm, high_dbm;
+};
+
+// A complete file's stored /summary.
+SummaryColumns read_summary(hid_t id, const std::string& algorithm) {
+  const std::string group = "/summary/" + algorithm;
+  return {h5_read_all<int32_t>(id, group + "/instances"),       h5_read_all<int32_t>(id, group + "/feasible"),
+          h5_read_all<double>(id, group + "/feasible_fraction"), h5_read_all<double>(id, group + "/mean_power_dbm"),
+          h5_read_all<double>(id, group + "/ci95_low_dbm"),      h5_read_all<double>(id, group + "/ci95_high_dbm")};
+}
+
+// A partial file's summary so far, computed as finalize() would over the (point, instance) pairs
+// marked done; also counts them.
+SummaryColumns summarize_done(hid_t id, const SweepHeader& h, const std::string& algorithm, size_t& done_pairs) {
+  const size_t points = static_cast<size_t>(h.points), instances = h.instance_index.size();
+  SummaryColumns s;
+  done_pairs = 0;
+  const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
+  for (size_t p = 0; p < points; ++p) {
+    const std::string group = "/results/" + algorithm;
+    const std::vector<uint8_t> done = read_rect<uint8_t>(id, "/done", p, 0, 1, instances);
+    const std::vector<double> power = read_rect<double>(id, group + "/power_w", p, 0, 1, instances);
+    std::vector<int8_t> status = read_rect<int8_t>(id, group + "/status", p, 0, 1, instances);
+    for (size_t j = 0; j < instances; ++j) {
+      if (done[j]) ++done_pairs;
+      else status[j] = -1;  // a block being written: not counted until marked done
+    }
+    const PointSummary ps = summarize(power, status);
+    s.count.push_back(static_cast<int32_t>(ps.instances));
+    s.feasible.push_back(static_cast<int32_t>(ps.feasible));
+    s.fraction.push_back(ps.instances ? static_cast<double>(ps.feasible) / ps.instances : 0.0);
+    s.mean_dbm.push_back(to_dbm(ps.mean_power_w));
+    s.low_dbm.push_back(to_dbm(ps.mean_power_w - ps.ci95_half_w));
+    s.high_dbm.push_back(to_dbm(ps.mean_power_w + ps.ci95_half_w));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
   const OpenFile f = open_sweep_file(path);
   const SweepHeader& h = f.header;
-  if (!h.complete) throw std::runtime_error("'" + path + "' is not complete: its summary is not written yet");
   const hid_t id = f.handle->get();
   const size_t axes = h.axis_fields.size();
+  std::vector<SummaryColumns> summaries;
+  size_t done_pairs = 0;
+  for (const std::string& algorithm : h.algorithms)
+    summaries.push_back(h.complete ? read_summary(id, algorithm) : summarize_done(id, h, algorithm, done_pairs));
+  std::string note;
+  if (!h.complete) {
+    const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();
+    char line[256];
+    std::snprintf(line, sizeof line, "PARTIAL: %zu of %zu (point, instance) pairs done (%.1f%%); the run is going on or was interrupted",
+                  done_pairs, total, total ? 100.0 * static_cast<double>(done_pairs) / static_cast<double>(total) : 100.0);
+    note = line;
+  }
+  if (partial_note) *partial_note = note;
   std::ostringstream out;
   char buffer[256];
   if (csv) {
@@ -143,6 +208,7 @@ std::string sweep_report(const std::string& path, bool csv) {
   } else {
     out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << h.instances_per_point
         << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12) << "\n";
+    if (!note.empty()) out << note << "\n";
     std::snprintf(buffer, sizeof buffer, "%-14s", "algorithm");
     out << buffer;
     for (const std::string& field : h.axis_fields) {
@@ -152,14 +218,9 @@ std::string sweep_report(const std::string& path, bool csv) {
     std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s\n", "instances", "feasible", "power dBm", "95% CI dBm");
     out << buffer;
   }
-  for (const std::string& algorithm : h.algorithms) {
-    const std::string group = "/summary/" + algorithm;
-    const auto count = h5_read_all<int32_t>(id, group + "/instances");
-    const auto fraction = h5_read_all<double>(id, group + "/feasible_fraction");
-    const auto feasible = h5_read_all<int32_t>(id, group + "/feasible");
-    const auto mean = h5_read_all<double>(id, group + "/mean_power_dbm");
-    const auto low = h5_read_all<double>(id, group + "/ci95_low_dbm");
-    const auto high = h5_read_all<double>(id, group + "/ci95_high_dbm");
+  for (size_t k = 0; k < h.algorithms.size(); ++k) {
+    const std::string& algorithm = h.algorithms[k];
+    const auto& [count, feasible, fraction, mean, low, high] = summaries[k];
     for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
       if (csv) {
         out << algorithm;

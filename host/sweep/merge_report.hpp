@@ -10,7 +10,9 @@ namespace leosem {
 void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths);
 
 // The summary (per point and algorithm: axis values, instances, feasible fraction, mean power in
-// dBm and its 95 % confidence interval) as an aligned table or as CSV.
-std::string sweep_report(const std::string& path, bool csv);
+// dBm and its 95 % confidence interval) as an aligned table or as CSV. A .partial file (a run going
+// on or interrupted) is summarised over its finished (point, instance) pairs; the table then says
+// PARTIAL with the count done, and `partial_note` (if given) receives that line ("" when complete).
+std::string sweep_report(const std::string& path, bool csv, std::string* partial_note = nullptr);
 
 }  // namespace leosem

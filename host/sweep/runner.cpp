@@ -11,6 +11,9 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/errors.hpp"
+#include "core/interrupt.hpp"
+
 namespace leosem {
 namespace {
 
@@ -62,16 +65,16 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
       return {};
     }
-    throw std::runtime_error("'" + out_path + "' exists already: remove it or choose another --out");
+    throw IoError("'" + out_path + "' exists already: remove it or choose another --out");
   }
   const std::filesystem::path directory = std::filesystem::path(out_path).parent_path();
   if (!directory.empty() && !std::filesystem::is_directory(directory))
-    throw std::runtime_error("cannot write '" + out_path + "': the directory '" + directory.string() +
+    throw IoError("cannot write '" + out_path + "': the directory '" + directory.string() +
                              "' does not exist");
   const std::string partial = out_path + ".partial";
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume)
-    throw std::runtime_error("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
+    throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
 
   const RunIdentity who = backend.identity();
   SweepFile file = options.resume && partial_exists ? SweepFile::resume(out_path, spec, options.shard)
@@ -101,6 +104,12 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
     if (writing.valid()) writing.get();  // rethrows a write error
   };
   long blocks_written = 0;
+  size_t instances_written = 0;  // by this run (the writer's count)
+  const auto interrupted = [&](int signal_number) {
+    return Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
+                       std::to_string(instances_written) + " instances: '" + out_path +
+                       ".partial' holds the finished blocks; run again with --resume to continue");
+  };
   const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
     const size_t algorithms = spec.algorithms.size();
     for (uint32_t j0 = 0; j0 < chunk.count; j0 += options.block_size) {
@@ -110,6 +119,8 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
         for (uint32_t j = 0; j < n; ++j) block[a][j] = results[a * chunk.count + j0 + j];
       file.write_block(p, chunk.first + j0, block);
       progress.advance(n);
+      instances_written += n;
+      if (const int signal_number = pending_interrupt_signal()) throw interrupted(signal_number);
       if (options.abort_after_blocks >= 0 && ++blocks_written >= options.abort_after_blocks) {
         log << "leosem run: aborting after " << blocks_written << " blocks (--abort-after-blocks)" << std::endl;
         std::_Exit(137);  // as if killed: no cleanup, no destructors
@@ -124,6 +135,10 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       const std::vector<ChunkRange> chunks =
           plan_chunks(point_done, instances, options.block_size, backend.chunk_instances(options.block_size));
       for (const ChunkRange& chunk : chunks) {
+        if (const int signal_number = pending_interrupt_signal()) {
+          wait_for_writer();  // the writer may have stopped on it already (and thrown)
+          throw interrupted(signal_number);
+        }
         std::vector<StoredResult> results;
         backend.evaluate({spec.seed, static_cast<uint32_t>(p), first + chunk.first, chunk.count}, results);
         wait_for_writer();

@@ -67,6 +67,8 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
   h.config_sha256 = spec.config_sha256();
   h.algorithms = spec.algorithms;
   for (const SweepAxis& axis : spec.axes) h.axis_fields.push_back(axis.field);
+  if (spec.instances_overridden) h.overrides.push_back("instances = " + std::to_string(spec.instances));
+  for (const FieldOverride& o : spec.overrides) h.overrides.push_back(o.field + " = " + o.value_toml);
   h.seed = static_cast<int64_t>(spec.seed);
   h.instances_per_point = spec.instances;
   h.points = static_cast<int64_t>(spec.point_count());
@@ -92,6 +94,7 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_string_attribute(root, "config_sha256", h.config_sha256);
   h5_write_string_attribute(root, "algorithms", join_lines(h.algorithms));
   h5_write_string_attribute(root, "axis_fields", join_lines(h.axis_fields));
+  h5_write_string_attribute(root, "overrides", join_lines(h.overrides));
   h5_write_scalar_attribute<int64_t>(root, "seed", h.seed);
   h5_write_scalar_attribute<int64_t>(root, "instances_per_point", h.instances_per_point);
   h5_write_scalar_attribute<int64_t>(root, "points", h.points);
@@ -124,7 +127,7 @@ SweepHeader read_sweep_header(hid_t file) {
   const auto text = [&](const char* name) { return h5_read_string_attribute(file, "/", name); };
   const auto number = [&](const char* name) { return h5_read_scalar_attribute<int64_t>(file, "/", name); };
   h.format = text("format");
-  if (h.format != "leosem-sweep-1") throw Hdf5Error("not a leosem sweep file (format '" + h.format + "')");
+  if (h.format != "leosem-sweep-1") throw InputError("not a leosem sweep file (format '" + h.format + "')");
   h.leosem_version = text("leosem_version");
   h.git_commit = text("git_commit");
   h.backend = text("backend");
@@ -140,6 +143,7 @@ SweepHeader read_sweep_header(hid_t file) {
   h.config_sha256 = text("config_sha256");
   h.algorithms = split_lines(text("algorithms"));
   h.axis_fields = split_lines(text("axis_fields"));
+  h.overrides = split_lines(text("overrides"));
   h.seed = number("seed");
   h.instances_per_point = number("instances_per_point");
   h.points = number("points");
@@ -175,10 +179,10 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f.file_ < 0) throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it");
   if (h5_read_string_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
-    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
+    throw InputError("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
   if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
       h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_count") != shard.count)
-    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': it belongs to another --shard");
+    throw InputError("cannot resume '" + f.partial_path_ + "': it belongs to another --shard");
   return f;
 }
 

@@ -40,6 +40,7 @@ struct SweepHeader {
   std::string format = "leosem-sweep-1";
   std::string leosem_version, git_commit, backend, device, driver_version, runtime_version, sweep_name, config_text, config_sha256;
   std::vector<std::string> algorithms, axis_fields;
+  std::vector<std::string> overrides;  // `run --instances/--set`, as "instances = N", "field = value"
   int64_t seed = 0, instances_per_point = 0, points = 0, shard_index = 0, shard_count = 1, complete = 0;
   std::vector<double> axis_values;       // [points][axes]
   std::vector<uint32_t> instance_index;  // the global instance indices this file holds

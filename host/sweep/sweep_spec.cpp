@@ -21,20 +21,45 @@ std::string read_file(const std::string& path, const std::string& what) {
   return text.str();
 }
 
-// Sets `value` at the dotted path inside `root`, creating tables on the way.
-void set_dotted(toml::table& root, const std::string& dotted, double value, bool integer) {
+// The table that holds the last part of `dotted` inside `root` (created on the way), and that part.
+std::pair<toml::table*, std::string> dotted_parent(toml::table& root, const std::string& dotted,
+                                                   const std::string& what) {
   toml::table* table = &root;
   size_t start = 0;
   for (size_t dot = dotted.find('.'); dot != std::string::npos; dot = dotted.find('.', start)) {
     const std::string part = dotted.substr(start, dot - start);
     if (!table->contains(part)) table->insert(part, toml::table{});
     table = (*table)[part].as_table();
-    if (!table) throw ConfigError("sweep axis '" + dotted + "': '" + part + "' is not a table in the scenario");
+    if (!table) throw ConfigError(what + " '" + dotted + "': '" + part + "' is not a table in the scenario");
     start = dot + 1;
   }
-  const std::string key = dotted.substr(start);
+  return {table, dotted.substr(start)};
+}
+
+// Sets `value` at the dotted path inside `root`, creating tables on the way.
+void set_dotted(toml::table& root, const std::string& dotted, double value, bool integer) {
+  auto [table, key] = dotted_parent(root, dotted, "sweep axis");
   if (integer) table->insert_or_assign(key, static_cast<int64_t>(std::llround(value)));
   else table->insert_or_assign(key, value);
+}
+
+// The TOML value of `--set FIELD=VALUE` (a table holding it under "value"), or a ConfigError.
+toml::table parse_override_value(const std::string& field, const std::string& value_text) {
+  try {
+    toml::table holder = toml::parse("value = " + value_text, "--set " + field);
+    if (holder.size() != 1 || !holder.contains("value")) throw ConfigError("");
+    return holder;
+  } catch (const toml::parse_error&) {
+  } catch (const ConfigError&) {
+  }
+  throw ConfigError("invalid --set " + field + "=" + value_text +
+                    ": the value is not a TOML value (numbers as 10 or 0.5, strings in quotes: '\"text\"')");
+}
+
+void apply_override(toml::table& root, const FieldOverride& o) {
+  toml::table holder = parse_override_value(o.field, o.value_toml);
+  auto [table, key] = dotted_parent(root, o.field, "--set");
+  table->insert_or_assign(key, *holder.get("value"));
 }
 
 }  // namespace
@@ -55,8 +80,14 @@ std::vector<double> SweepSpec::point_values(size_t point) const {
 }
 
 std::string SweepSpec::resolved_text() const {
-  return "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text +
-         "\n# leosem data files (SHA-256)\n" + data_digests;
+  std::string text = "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text +
+                     "\n# leosem data files (SHA-256)\n" + data_digests;
+  if (!overrides.empty() || instances_overridden) {
+    text += "# leosem command-line overrides (run --set, --instances)\n";
+    if (instances_overridden) text += "instances = " + std::to_string(instances) + "\n";
+    for (const FieldOverride& o : overrides) text += o.field + " = " + o.value_toml + "\n";
+  }
+  return text;
 }
 
 std::string SweepSpec::config_sha256() const { return sha256_hex(resolved_text()); }
@@ -74,6 +105,20 @@ std::string sha256_hex(const std::string& data) {
   }
   return out;
 }
+
+namespace {
+
+// SHA-256 of the data files the sweep reads. Axes are numeric, so every point reads the same
+// data files as point 0.
+std::string data_file_digests(const SweepSpec& spec) {
+  const QualityConfig quality = point_scenario(spec, 0).quality;
+  std::string digests = "# jpeg_table " + sha256_hex(read_file(quality.jpeg_table_path, "JPEG table")) + "\n";
+  if (!quality.grid_path.empty())
+    digests += "# grid_file " + sha256_hex(read_file(quality.grid_path, "quality grid")) + "\n";
+  return digests;
+}
+
+}  // namespace
 
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
                       const std::vector<std::string>& known_algorithms) {
@@ -199,17 +244,51 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
 
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
-  // Axes are numeric, so every point reads the same data files as point 0.
-  const QualityConfig& quality = point_scenario(spec, 0).quality;
-  spec.data_digests = "# jpeg_table " + sha256_hex(read_file(quality.jpeg_table_path, "JPEG table")) + "\n";
-  if (!quality.grid_path.empty())
-    spec.data_digests += "# grid_file " + sha256_hex(read_file(quality.grid_path, "quality grid")) + "\n";
+  spec.data_digests = data_file_digests(spec);
   return spec;
 }
 
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms) {
   const std::string text = read_file(path, "sweep file");
   return parse_sweep(text, path, std::filesystem::path(path).parent_path().string(), known_algorithms);
+}
+
+void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances) {
+  if (instances != 0) {
+    if (instances < 1 || instances > 1000000000) reject("--instances", static_cast<double>(instances), "must be in [1, 1e9]");
+    spec.instances = static_cast<uint32_t>(instances);
+    spec.instances_overridden = true;
+  }
+  for (const std::string& item : set) {
+    const size_t equals = item.find('=');
+    const auto trim = [](std::string s) {
+      const size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    const std::string field = trim(item.substr(0, equals));
+    if (equals == std::string::npos || field.empty())
+      throw ConfigError("invalid --set '" + item + "': write FIELD=VALUE, e.g. --set users.count=10");
+    if (field.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+            std::string::npos ||
+        field.front() == '.' || field.back() == '.' || field.find("..") != std::string::npos)
+      throw ConfigError("invalid --set '" + item + "': '" + field + "' is not a dotted scenario field (section.key)");
+    for (const SweepAxis& axis : spec.axes)
+      if (axis.field == field)
+        throw ConfigError("invalid --set " + field + ": the field is an axis of sweep " + spec.origin +
+                          " (its values come from the axis)");
+    for (const FieldOverride& seen : spec.overrides)
+      if (seen.field == field) throw ConfigError("invalid --set " + field + ": the field is set twice");
+    const toml::table holder = parse_override_value(field, trim(item.substr(equals + 1)));
+    std::ostringstream normalised;
+    normalised << toml::toml_formatter(holder);  // "value = <v>"
+    std::string text = normalised.str();
+    text = trim(text.substr(text.find('=') + 1));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    spec.overrides.push_back({field, text});
+  }
+  // Validated as the file is: every point parsed with the overrides in place.
+  for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
+  spec.data_digests = data_file_digests(spec);  // an override may name other data files
 }
 
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point) {
@@ -219,8 +298,12 @@ ScenarioConfig point_scenario(const SweepSpec& spec, size_t point) {
   } catch (const toml::parse_error& e) {
     throw ConfigError("invalid base scenario " + spec.scenario_origin + ": " + std::string(e.description()));
   }
-  const std::vector<double> values = spec.point_values(point);
   std::string label;
+  for (const FieldOverride& o : spec.overrides) {
+    apply_override(root, o);
+    label += (label.empty() ? "--set " : ", --set ") + o.field + "=" + o.value_toml;
+  }
+  const std::vector<double> values = spec.point_values(point);
   for (size_t a = 0; a < spec.axes.size(); ++a) {
     set_dotted(root, spec.axes[a].field, values[a], spec.axes[a].integer);
     label += (label.empty() ? "" : ", ") + spec.axes[a].field + " = " + format_number(values[a]);

@@ -16,6 +16,13 @@ struct SweepAxis {
   bool integer = false;       // values are written as TOML integers (for integer fields)
 };
 
+// `leosem run --set FIELD=VALUE`: a scenario field set in the base scenario's TOML before it is
+// parsed and validated (VALUE is TOML: 10, 0.5, "text", [1, 2]).
+struct FieldOverride {
+  std::string field;       // dotted scenario field, e.g. "users.count"
+  std::string value_toml;  // the value as TOML text, normalised (what the output records)
+};
+
 struct SweepSpec {
   std::string name;
   std::string origin;               // the sweep file's path, for messages
@@ -29,6 +36,10 @@ struct SweepSpec {
   // SHA-256 of the data files the scenario reads (JPEG table, quality grid): part of the
   // resolved text, so shards made with different data never merge.
   std::string data_digests;
+  // Command-line changes (--set, --instances), applied on top of the files and recorded in the
+  // resolved text, so they are part of the configuration hash.
+  std::vector<FieldOverride> overrides;
+  bool instances_overridden = false;
 
   size_t point_count() const;
   // Axis values of point p, one per axis.
@@ -43,6 +54,10 @@ struct SweepSpec {
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms);
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
                       const std::vector<std::string>& known_algorithms);
+
+// Applies `leosem run --set FIELD=VALUE` (each "FIELD=VALUE") and --instances (when > 0) to a
+// loaded sweep, and validates every point again. Errors name the option, the field and the reason.
+void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances);
 
 // The scenario of point p (validated; errors name the axis field and the point).
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);
