@@ -115,8 +115,8 @@ TEST(Workspace, CarvedArraysAreDisjointAndFillTheSlot) {
   const WorkspaceDims d{3, 4, 50, 6};
   const WorkspaceNeeds needs{true, true};
   const WorkspaceCounts c = instance_workspace_counts(d, needs);
-  // What the cores need at least: key, x, x_prev, x_ref (K*N*T doubles each), order (K*N*T ints).
-  EXPECT_GE(c.doubles, 4u * 3 * 4 * 50);
+  // What the cores need at least: key, JCRRA's x and cost (K*N*T doubles each), order (K*N*T ints).
+  EXPECT_GE(c.doubles, 3u * 3 * 4 * 50);
   EXPECT_GE(c.ints, 1u * 3 * 4 * 50);
   std::vector<double> doubles(2 * c.doubles);
   std::vector<int> ints(2 * c.ints);
@@ -129,8 +129,8 @@ TEST(Workspace, CarvedArraysAreDisjointAndFillTheSlot) {
   EXPECT_EQ(w0.jcrra.greedy.key, w0.jpeg.greedy.key);  // shared between the cores
   // Each double array starts at a distinct offset inside slot 0.
   const std::vector<const double*> arrays{w0.snr_lin, w0.slot_power_w, w0.solution.power_w, w0.jpeg.greedy.key,
-                                          w0.jpeg.ue_gain, w0.jcrra.x, w0.jcrra.x_prev, w0.jcrra.x_ref,
-                                          w0.jcrra.s, w0.jcrra.candidate.power_w, w0.jcrra.block_scratch};
+                                          w0.jpeg.ue_gain, w0.jcrra.x, w0.jcrra.cost, w0.jcrra.s,
+                                          w0.jcrra.dual_c1, w0.jcrra.candidate.power_w, w0.jcrra.scalars};
   std::set<const double*> distinct(arrays.begin(), arrays.end());
   EXPECT_EQ(distinct.size(), arrays.size());
   for (const double* p : arrays) EXPECT_TRUE(p >= doubles.data() && p < doubles.data() + c.doubles);

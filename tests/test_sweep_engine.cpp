@@ -98,19 +98,18 @@ std::vector<T> read(const std::string& path, const std::string& dataset) {
 
 // Every per-instance and summary dataset of two files, compared bit for bit.
 void expect_same_results(const std::string& a, const std::string& b) {
-  for (const std::string& algorithm : kAlgorithms) {
-    const std::string g = "/results/" + algorithm;
-    const auto pa = read<double>(a, g + "/power_w"), pb = read<double>(b, g + "/power_w");
-    ASSERT_EQ(pa.size(), pb.size());
-    EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double))) << algorithm;
-    EXPECT_EQ(read<int8_t>(a, g + "/status"), read<int8_t>(b, g + "/status"));
-    EXPECT_EQ(read<int32_t>(a, g + "/iterations"), read<int32_t>(b, g + "/iterations"));
-    const auto ma = read<double>(a, "/summary/" + algorithm + "/mean_power_dbm");
-    const auto mb = read<double>(b, "/summary/" + algorithm + "/mean_power_dbm");
-    EXPECT_EQ(0, std::memcmp(ma.data(), mb.data(), ma.size() * sizeof(double)));
-  }
+  // [algorithm, axes..., instance] and [algorithm, axes...]: every algorithm at once.
+  const auto pa = read<double>(a, "/power_w"), pb = read<double>(b, "/power_w");
+  ASSERT_EQ(pa.size(), pb.size());
+  EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double)));
+  EXPECT_EQ(read<int8_t>(a, "/status"), read<int8_t>(b, "/status"));
+  EXPECT_EQ(read<int32_t>(a, "/iterations"), read<int32_t>(b, "/iterations"));
+  const auto ma = read<double>(a, "/mean_power_dbm"), mb = read<double>(b, "/mean_power_dbm");
+  ASSERT_EQ(ma.size(), mb.size());
+  EXPECT_EQ(0, std::memcmp(ma.data(), mb.data(), ma.size() * sizeof(double)));
+  EXPECT_EQ(read<int32_t>(a, "/evaluated"), read<int32_t>(b, "/evaluated"));
   EXPECT_EQ(read<uint8_t>(a, "/done"), read<uint8_t>(b, "/done"));
-  EXPECT_EQ(read<uint32_t>(a, "/instances/index"), read<uint32_t>(b, "/instances/index"));
+  EXPECT_EQ(read<uint32_t>(a, "/instance"), read<uint32_t>(b, "/instance"));
 }
 
 RunOptions options(uint32_t block = 8) {
@@ -183,28 +182,28 @@ TEST(SweepRun, WritesResultsAndSummary) {
   EXPECT_EQ(stats.evaluated, 2u * 37u);
   ASSERT_TRUE(fs::exists(dir.file("out.h5")));
   EXPECT_FALSE(fs::exists(dir.file("out.h5.partial")));
-  const auto power = read<double>(dir.file("out.h5"), "/results/alpha/power_w");
-  ASSERT_EQ(power.size(), 74u);
+  const auto power = read<double>(dir.file("out.h5"), "/power_w");  // [algorithm 2, point 2, instance 37]
+  ASSERT_EQ(power.size(), 2u * 74u);
   // Each stored value is the stand-in's value on the regenerated instance.
   const ScenarioConfig c = point_scenario(spec, 1);
-  const Instance inst = generate_instance(c.params, {5, 1, 13});
+  const Instance inst = generate_instance(c.params, spec.instance_key(1, 13));  // (5, 0, 13): common random numbers
   EXPECT_EQ(power[37 + 13], std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0));
   // Summary: the mean over feasible instances and the feasible fraction.
-  const auto status = read<int8_t>(dir.file("out.h5"), "/results/beta/status");
-  const auto beta = read<double>(dir.file("out.h5"), "/results/beta/power_w");
+  const auto status = read<int8_t>(dir.file("out.h5"), "/status");
   double sum = 0;
   int feasible = 0;
-  for (int j = 0; j < 37; ++j)
-    if (status[j] == 0) {
-      sum += beta[j];
+  for (int j = 0; j < 37; ++j)  // beta (algorithm 1), point 0
+    if (status[74 + j] == 0) {
+      sum += power[74 + j];
       ++feasible;
     }
-  const auto fraction = read<double>(dir.file("out.h5"), "/summary/beta/feasible_fraction");
-  const auto mean_dbm = read<double>(dir.file("out.h5"), "/summary/beta/mean_power_dbm");
+  const auto fraction = read<double>(dir.file("out.h5"), "/feasible_fraction");  // [algorithm 2, point 2]
+  const auto mean_dbm = read<double>(dir.file("out.h5"), "/mean_power_dbm");
+  ASSERT_EQ(fraction.size(), 4u);
   EXPECT_GT(feasible, 0);
   EXPECT_LT(feasible, 37);
-  EXPECT_DOUBLE_EQ(fraction[0], feasible / 37.0);
-  EXPECT_NEAR(mean_dbm[0], 10 * std::log10(sum / feasible) + 30, 1e-9);
+  EXPECT_DOUBLE_EQ(fraction[2], feasible / 37.0);
+  EXPECT_NEAR(mean_dbm[2], 10 * std::log10(sum / feasible) + 30, 1e-9);
   const std::string report = sweep_report(dir.file("out.h5"), true);
   EXPECT_NE(report.find("algorithm,users.deadline_mean_slots,instances"), std::string::npos);
   EXPECT_NE(report.find("beta,20,37,"), std::string::npos);

@@ -118,7 +118,8 @@ done
   exit 1
 }
 for i in 0 1 2; do [ -f "$work/out/shard-$i.h5" ] || { echo "slurm-test: shard $i missing" >&2; exit 1; }; done
-h5diff "$work/single.h5" "$work/out/result.h5" /results /results
-h5diff "$work/single.h5" "$work/out/result.h5" /summary /summary
-h5diff "$work/single.h5" "$work/out/result.h5" /done /done
+for data in power_w status iterations done evaluated feasible mean_power_w mean_power_dbm ci95_low_dbm ci95_high_dbm \
+  instance; do
+  h5diff "$work/single.h5" "$work/out/result.h5" "/$data" "/$data"
+done
 echo "slurm-test: 3 array tasks + merge job equal the single-process run"

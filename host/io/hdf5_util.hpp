@@ -2,6 +2,7 @@
 // status checks that throw, and whole-dataset / attribute reads.
 #pragma once
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <cstdint>
 #include <stdexcept>
@@ -166,6 +167,163 @@ std::vector<T> read_rect(hid_t file, const std::string& path, hsize_t row0, hsiz
     h5_check(H5Dread(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data.data()),
              "reading " + path);
   return data;
+}
+
+// ---- variable-length UTF-8 text, N-D hyperslabs, dimension scales (self-describing files) ----
+
+// Writes (or overwrites) a scalar variable-length UTF-8 string attribute.
+inline void h5_write_text_attribute(hid_t object, const std::string& name, const std::string& value) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                           "creating attribute " + name),
+                H5Aclose);
+  const char* text = value.c_str();
+  h5_check(H5Awrite(attr.get(), type.get(), &text), "writing attribute " + name);
+}
+
+// Writes (or overwrites) a 1-D attribute of variable-length UTF-8 strings (a list).
+inline void h5_write_text_list_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  const hsize_t count = values.size();
+  H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "list space"),  // size 0 for an empty list
+                 H5Sclose);
+  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                           "creating attribute " + name),
+                H5Aclose);
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  if (count) h5_check(H5Awrite(attr.get(), type.get(), pointers.data()), "writing attribute " + name);
+}
+
+// Reads a text attribute written by h5_write_text_attribute (or a fixed-length string).
+inline std::vector<std::string> h5_read_text_list_attribute(hid_t file, const std::string& object,
+                                                            const std::string& name) {
+  H5Handle attr(h5_checked(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                           "opening attribute " + object + "@" + name),
+                H5Aclose);
+  H5Handle type(h5_checked(H5Aget_type(attr.get()), "attribute type"), H5Tclose);
+  H5Handle space(h5_checked(H5Aget_space(attr.get()), "attribute space"), H5Sclose);
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw Hdf5Error("HDF5: attribute " + object + "@" + name + " is not text");
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  std::vector<std::string> values;
+  if (count <= 0) return values;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    H5Handle memory(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+    h5_check(H5Tset_size(memory.get(), H5T_VARIABLE), "string size");
+    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), "string charset");
+    std::vector<char*> pointers(static_cast<size_t>(count), nullptr);
+    h5_check(H5Aread(attr.get(), memory.get(), pointers.data()), "reading attribute " + name);
+    for (char* p : pointers) values.emplace_back(p ? p : "");
+    h5_check(H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, pointers.data()), "freeing attribute " + name);
+  } else {
+    const size_t size = H5Tget_size(type.get());
+    std::string buffer(size * static_cast<size_t>(count), '\0');
+    h5_check(H5Aread(attr.get(), type.get(), buffer.data()), "reading attribute " + name);
+    for (hssize_t i = 0; i < count; ++i) {
+      std::string v = buffer.substr(static_cast<size_t>(i) * size, size);
+      while (!v.empty() && v.back() == '\0') v.pop_back();
+      values.push_back(v);
+    }
+  }
+  return values;
+}
+
+inline std::string h5_read_text_attribute(hid_t file, const std::string& object, const std::string& name) {
+  const std::vector<std::string> values = h5_read_text_list_attribute(file, object, name);
+  if (values.size() != 1) throw Hdf5Error("HDF5: attribute " + object + "@" + name + " is not a single text");
+  return values[0];
+}
+
+// Creates a 1-D dataset of variable-length UTF-8 strings and writes it.
+inline void h5_write_text_dataset(hid_t where, const std::string& path, const std::vector<std::string>& values) {
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  const hsize_t count = values.size();
+  H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "dataspace"), H5Sclose);
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                     H5P_DEFAULT),
+                          "creating dataset " + path),
+               H5Dclose);
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  if (count) h5_check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "writing " + path);
+}
+
+// Writes/reads the hyperslab [start, start + count) of an N-D dataset.
+template <typename T>
+void h5_write_slab(hid_t file, const std::string& path, const std::vector<hsize_t>& start,
+                   const std::vector<hsize_t>& count, const T* data) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
+  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+           "selecting " + path);
+  H5Handle memory(h5_checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space"),
+                  H5Sclose);
+  h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
+}
+
+template <typename T>
+std::vector<T> h5_read_slab(hid_t file, const std::string& path, const std::vector<hsize_t>& start,
+                            const std::vector<hsize_t>& count) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
+  if (static_cast<size_t>(H5Sget_simple_extent_ndims(space.get())) != count.size())
+    throw Hdf5Error("HDF5: " + path + " does not have " + std::to_string(count.size()) + " dimensions");
+  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+           "selecting " + path);
+  H5Handle memory(h5_checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space"),
+                  H5Sclose);
+  size_t total = 1;
+  for (hsize_t c : count) total *= c;
+  std::vector<T> data(total);
+  if (total)
+    h5_check(H5Dread(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data.data()),
+             "reading " + path);
+  return data;
+}
+
+// A text attribute on the object at `path` (a dataset or group) of an open file.
+inline void h5_set_text_attribute(hid_t file, const std::string& path, const std::string& name,
+                                  const std::string& value) {
+  H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
+  h5_write_text_attribute(object.get(), name, value);
+}
+
+// A 1-D numeric attribute on the object at `path`.
+template <typename T>
+void h5_set_array_attribute(hid_t file, const std::string& path, const std::string& name, const std::vector<T>& values) {
+  H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
+  const hsize_t count = values.size();
+  H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "attribute space"), H5Sclose);
+  H5Handle attr(h5_checked(H5Acreate2(object.get(), name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT),
+                           "creating attribute " + name),
+                H5Aclose);
+  h5_check(H5Awrite(attr.get(), h5_native_type<T>(), values.data()), "writing attribute " + name);
+}
+
+// Makes the 1-D dataset at `scale` an HDF5 dimension scale called `name` (xarray and netCDF
+// tools read it as the coordinate of that dimension).
+inline void h5_make_dimension_scale(hid_t file, const std::string& scale, const std::string& name) {
+  H5Handle set(h5_checked(H5Dopen2(file, scale.c_str(), H5P_DEFAULT), "opening " + scale), H5Dclose);
+  h5_check(H5DSset_scale(set.get(), name.c_str()), "making " + scale + " a dimension scale");
+}
+
+// Attaches the dimension scale at `scale` to dimension `index` of the dataset at `dataset`.
+inline void h5_attach_dimension_scale(hid_t file, const std::string& dataset, const std::string& scale,
+                                      unsigned index) {
+  H5Handle set(h5_checked(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), "opening " + dataset), H5Dclose);
+  H5Handle dimension(h5_checked(H5Dopen2(file, scale.c_str(), H5P_DEFAULT), "opening " + scale), H5Dclose);
+  h5_check(H5DSattach_scale(set.get(), dimension.get(), index), "attaching " + scale + " to " + dataset);
 }
 
 }  // namespace leosem

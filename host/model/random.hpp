@@ -1,6 +1,7 @@
 // Counter-based random numbers (Random123 Philox4x64-10), host-device.
 // Key = (sweep seed, point << 32 | instance): any instance is regenerated alone, identically on
-// every backend. Counter = (stream, a, b, c): each draw has a fixed address, so no generator
+// every backend. Sweeps use point 0 in every key by default (common random numbers, MODEL §8:
+// instance i is the same draw at every point); `independent_points = true` keys by the point. Counter = (stream, a, b, c): each draw has a fixed address, so no generator
 // state is carried between draws and the draw order of a backend does not matter.
 #pragma once
 #include <Random123/philox.h>
@@ -21,7 +22,7 @@ enum RandomStream : uint64_t {
   kStreamUeDemand = 3,     // per UE: images, SSIM requirement, deadline
   kStreamUeLargeScale = 4, // per UE (held) or per (UE, slot): LOS state and shadow fading
   kStreamFading = 5,       // per (UE, SC, slot): small-scale fading
-  kStreamPoisson = 6,      // per UE: Poisson rejection sampler
+  kStreamPoisson = 6,      // per UE: the uniform behind the Poisson images draw (inverse CDF)
   kStreamFadingScatter = 7,  // per (UE, SC, slot): the diffuse part of shadowed-Rician fading
 };
 
@@ -52,39 +53,29 @@ LEOSEM_HD NormalPair box_muller(double u_radius, double u_angle) {
   return {radius * cos(angle), radius * sin(angle)};
 }
 
-// Poisson(mean) by inversion for small means and Hörmann's PTRS (transformed rejection with
-// squeeze, 1993) otherwise, as numpy does. Uniforms come from counter (stream, ue, draw, 0).
-LEOSEM_HD double poisson_sample(const InstanceKey& key, uint64_t ue, double mean) {
+// Poisson(mean) by inverse CDF of one uniform u (MODEL §8, common random numbers): the least k
+// with P(X <= k) >= u. For a fixed u the draw is non-decreasing in the mean, so sweep points
+// that differ in the mean move each UE's demand monotonically. The CDF is summed from 12
+// standard deviations below the mean (the mass below, < 1e-30, is left out), the pmf by
+// recursion from a log-space start: at most 24·sqrt(mean) + 20 steps.
+LEOSEM_HD double poisson_inverse_cdf(double mean, double u) {
   if (mean <= 0.0) return 0.0;
-  if (mean < 10.0) {
-    const Uniform4 u = philox_uniform4(key, kStreamPoisson, ue, 0, 0);
-    double p = exp(-mean), cdf = p, x = 0.0;
-    const double target = 1.0 - u.u[0];  // in [0, 1)
-    while (cdf <= target && x < 1000.0) {
-      x += 1.0;
-      p *= mean / x;
-      cdf += p;
-    }
-    return x;
+  const double spread = 12.0 * sqrt(mean) + 10.0;
+  const double first = fmax(0.0, floor(mean - spread));
+  const double last = ceil(mean + spread);
+  double pmf = exp(-mean + first * log(mean) - lgamma(first + 1.0));
+  double cdf = pmf, k = first;
+  while (cdf < u && k < last) {
+    k += 1.0;
+    pmf *= mean / k;
+    cdf += pmf;
   }
-  const double slam = sqrt(mean), loglam = log(mean);
-  const double b = 0.931 + 2.53 * slam;
-  const double a = -0.059 + 0.02483 * b;
-  const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double vr = 0.9277 - 3.6224 / (b - 2.0);
-  for (uint64_t draw = 0;; ++draw) {
-    const Uniform4 r = philox_uniform4(key, kStreamPoisson, ue, draw, 0);
-    for (int pair = 0; pair < 2; ++pair) {
-      const double U = r.u[2 * pair] - 0.5;
-      const double V = r.u[2 * pair + 1];
-      const double us = 0.5 - fabs(U);
-      const double k = floor((2.0 * a / us + b) * U + mean + 0.43);
-      if (us >= 0.07 && V <= vr) return k;
-      if (k < 0.0 || (us < 0.013 && V > us)) continue;
-      if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -mean + k * loglam - lgamma(k + 1.0))
-        return k;
-    }
-  }
+  return k;
+}
+
+// The Poisson draw of UE `ue`: the inverse CDF of the uniform at counter (kStreamPoisson, ue, 0, 0).
+LEOSEM_HD double poisson_sample(const InstanceKey& key, uint64_t ue, double mean) {
+  return poisson_inverse_cdf(mean, philox_uniform4(key, kStreamPoisson, ue, 0, 0).u[0]);
 }
 
 // Gamma(shape, 1) by Marsaglia-Tsang (2000), shape > 0; boosted for shape < 1.

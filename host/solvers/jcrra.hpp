@@ -5,8 +5,11 @@
 // Derivation, step sizes and stopping rules: docs/jcrra.md. Host-device, per instance: no
 // allocation, no exceptions, no std containers; the caller passes every buffer.
 #pragma once
+#include <cstddef>
+
 #include "model/scenario_params.hpp"
 #include "solvers/greedy_jscc.hpp"
+#include "solvers/team.hpp"
 
 namespace leosem {
 
@@ -21,29 +24,100 @@ struct JcrraOptions {
   int repair_passes = 6;        // best-response sweeps over the UEs after each rounding
 };
 
-// Caller-owned scratch. Sizes: K*N*T for x*, key, order; K*L for s*; N*T for dual_c1 and the
-// candidate's resource arrays; K for dual_c7 and candidate option/resources; K*T busy; T for
-// slot_power_w, slot_gain, slot_sc, slot_order; kMaxOptions·... is on the stack.
+// Caller-owned scratch (carve_jcrra_workspace lays it out). The relaxed solve's state (x, the
+// duals, the row sums) is what the block kernel keeps in shared memory; `cost` stays in global
+// memory (read once per PDHG step). Sizes in brackets.
 struct JcrraWorkspace {
-  GreedyWorkspace greedy;   // order/busy/key, also used by rounding
-  double* x = nullptr;      // relaxed association, [K*N*T]
-  double* x_prev = nullptr; // previous PDHG iterate
-  double* x_ref = nullptr;  // SCA linearisation point
-  double* s = nullptr;      // relaxed option weights, [K*L]
-  double* s_prev = nullptr;
-  double* s_ref = nullptr;
-  double* dual_c1 = nullptr;  // multipliers of C1, [N*T]
-  double* dual_c7 = nullptr;  // multipliers of C7, [K]
+  GreedyWorkspace greedy;          // order/busy/key of the start, reused by the rounding
   double* slot_power_w = nullptr;  // [T]
+  // Relaxed problem (the cooperative part).
+  double* x = nullptr;           // [K*N*T] relaxed association, the PDHG iterate
+  double* cost = nullptr;        // [K*N*T] per SCA iteration: c_x·x_ref − ∂f/∂x; NaN where unusable
+  double* s = nullptr;           // [K*L] relaxed option weights
+  double* s_prev = nullptr;      // [K*L]
+  double* s_ref = nullptr;       // [K*L] SCA linearisation point of s
+  double* dual_c1 = nullptr;     // [N*T] multipliers of C1 (Σ_k x <= 1)
+  double* row_sum_c1 = nullptr;  // [N*T] Σ_k x at the previous PDHG iterate
+  double* c1_step = nullptr;     // [N*T] σ of C1: 1/#UEs that can use (n, t), 0 if none
+  double* dual_c7 = nullptr;     // [K] multipliers of C7
+  double* supply_c7 = nullptr;   // [K] Σ_nt x at the previous PDHG iterate
+  double* c7_step = nullptr;     // [K] σ of C7
+  double* ue_d_bar = nullptr;    // [K] D̄_k = max_l D_kl (at least 1)
+  double* ue_snr_mix = nullptr;  // [K] Γ_k(s) = Σ_l s_kl Γ_kl
+  double* ue_load = nullptr;     // [K] W_k(x) = Σ_nt x/g, in cost units
+  double* block_sum = nullptr;   // [K*T] Σ_n x of one (UE, slot) column
+  double* chunk_sum = nullptr;   // [K*chunks_for(N*T)] partial sums (team.hpp)
+  double* scalars = nullptr;     // [kJcrraScalars] team-shared values (jcrra_scalar)
+  // Rounding and repair (the serial part).
   double* slot_gain = nullptr;     // [T]
   int* slot_sc = nullptr;          // [T]
   int* slot_order = nullptr;       // [T]
   int* saved_resource = nullptr;   // [T]
-  double* block = nullptr;         // [N]: one (UE, slot) block of x
-  double* block_scratch = nullptr; // [N]
-  int* block_ids = nullptr;        // [N]
   SolutionBuffers candidate;       // option [K], resources [K], assigned_ue [N*T], power_w [N*T]
 };
+
+// Team-shared scalars, by index into JcrraWorkspace::scalars.
+enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kJcrraScalars };
+
+// Lays out every field of JcrraWorkspace except .greedy and .slot_power_w (which callers often
+// share with Greedy JSCC's) from a bump allocator with take_doubles(n)/take_ints(n) (with null
+// bases it only counts; see solvers/workspace.hpp).
+template <class Carver>
+LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int slots, int options, Carver& c) {
+  const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
+               L = static_cast<size_t>(options);
+  JcrraWorkspace ws;
+  ws.x = c.take_doubles(K * N * T);
+  ws.cost = c.take_doubles(K * N * T);
+  ws.s = c.take_doubles(K * L);
+  ws.s_prev = c.take_doubles(K * L);
+  ws.s_ref = c.take_doubles(K * L);
+  ws.dual_c1 = c.take_doubles(N * T);
+  ws.row_sum_c1 = c.take_doubles(N * T);
+  ws.c1_step = c.take_doubles(N * T);
+  ws.dual_c7 = c.take_doubles(K);
+  ws.supply_c7 = c.take_doubles(K);
+  ws.c7_step = c.take_doubles(K);
+  ws.ue_d_bar = c.take_doubles(K);
+  ws.ue_snr_mix = c.take_doubles(K);
+  ws.ue_load = c.take_doubles(K);
+  ws.block_sum = c.take_doubles(K * T);
+  ws.chunk_sum = c.take_doubles(K * static_cast<size_t>(chunks_for(subchannels * slots)));
+  ws.scalars = c.take_doubles(kJcrraScalars);
+  ws.slot_gain = c.take_doubles(T);
+  ws.slot_sc = c.take_ints(T);
+  ws.slot_order = c.take_ints(T);
+  ws.saved_resource = c.take_ints(T);
+  ws.candidate.option = c.take_ints(K);
+  ws.candidate.resources = c.take_ints(K);
+  ws.candidate.assigned_ue = c.take_ints(N * T);
+  ws.candidate.power_w = c.take_doubles(N * T);
+  return ws;
+}
+
+// Points the relaxed solve's per-step state (everything pdhg_step reads and writes except `cost`)
+// at memory from `c`: the block kernel carves it from shared memory. Doubles only.
+template <class Carver>
+LEOSEM_HD void carve_jcrra_shared_state(int users, int subchannels, int slots, int options, Carver& c,
+                                        JcrraWorkspace& ws) {
+  const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
+               L = static_cast<size_t>(options);
+  ws.x = c.take_doubles(K * N * T);
+  ws.dual_c1 = c.take_doubles(N * T);
+  ws.row_sum_c1 = c.take_doubles(N * T);
+  ws.block_sum = c.take_doubles(K * T);
+  ws.chunk_sum = c.take_doubles(K * static_cast<size_t>(chunks_for(subchannels * slots)));
+  ws.s = c.take_doubles(K * L);
+  ws.s_prev = c.take_doubles(K * L);
+  ws.s_ref = c.take_doubles(K * L);
+  ws.dual_c7 = c.take_doubles(K);
+  ws.supply_c7 = c.take_doubles(K);
+  ws.c7_step = c.take_doubles(K);
+  ws.ue_d_bar = c.take_doubles(K);
+  ws.ue_snr_mix = c.take_doubles(K);
+  ws.ue_load = c.take_doubles(K);
+  ws.scalars = c.take_doubles(kJcrraScalars);
+}
 
 // ---- projections ----
 
@@ -81,6 +155,34 @@ LEOSEM_HD void project_capped_simplex(double* y, int count, double* scratch) {
   }
   const double theta = simplex_threshold(y, count, scratch);
   for (int i = 0; i < count; ++i) y[i] = fmax(y[i] - theta, 0.0);
+}
+
+// The same projection for the column y[0], y[stride], …, y[(count−1)·stride], in place and with
+// no scratch (one thread of the block kernel projects one column). When the sum is active the
+// threshold θ > 0 is found by Michelot's iteration from θ = 0: θ ← (Σ_{y>θ} y − 1)/#{y>θ} rises
+// monotonically to the simplex threshold and stops when the active set stops changing (at most
+// count passes). Zeros (unusable entries) stay zero.
+LEOSEM_HD void project_capped_simplex_strided(double* y, int count, int stride) {
+  double clipped_sum = 0.0;
+  for (int i = 0; i < count; ++i) clipped_sum += fmin(fmax(y[i * stride], 0.0), 1.0);
+  if (clipped_sum <= 1.0) {
+    for (int i = 0; i < count; ++i) y[i * stride] = fmin(fmax(y[i * stride], 0.0), 1.0);
+    return;
+  }
+  double theta = 0.0;
+  for (int pass = 0; pass <= count; ++pass) {
+    double sum = 0.0;
+    int active = 0;
+    for (int i = 0; i < count; ++i)
+      if (y[i * stride] > theta) {
+        sum += y[i * stride];
+        ++active;
+      }
+    const double next = (sum - 1.0) / active;  // active >= 1: θ stays below max y
+    if (!(next > theta)) break;
+    theta = next;
+  }
+  for (int i = 0; i < count; ++i) y[i * stride] = fmax(y[i * stride] - theta, 0.0);
 }
 
 // Projection of s[0..L) onto the simplex restricted to the entries with allowed[l] (the others
@@ -249,195 +351,312 @@ LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const
                          ws.slot_power_w, sol) < 0;
 }
 
+// ---- the relaxed solve, cooperative (team.hpp) ----
+// Every loop over K·N·T is a team phase; every sum has a fixed order (one item sums a fixed
+// range; chunked_sums), so a CUDA block and the host's SequentialTeam compute the same numbers.
+
+// result[k] = Σ_{j < length} value(k, j) for k < segments: chunks of kSumChunk consecutive j
+// summed left to right by one item each, then the chunk sums left to right. Two phases.
+template <class Team, class Value>
+LEOSEM_HD void chunked_sums(const Team& team, int segments, int length, const Value& value, double* chunk_sum,
+                            double* result) {
+  const int chunks = chunks_for(length);
+  team.for_each(segments * chunks, [&](int item) {
+    const int k = item / chunks, first = (item % chunks) * kSumChunk;
+    const int last = first + kSumChunk < length ? first + kSumChunk : length;
+    double sum = 0.0;
+    for (int j = first; j < last; ++j) sum += value(k, j);
+    chunk_sum[item] = sum;
+  });
+  team.sync();
+  team.for_each(segments, [&](int k) {
+    double sum = 0.0;
+    for (int c = 0; c < chunks; ++c) sum += chunk_sum[k * chunks + c];
+    result[k] = sum;
+  });
+  team.sync();
+}
+
+// Instance constants of the relaxed problem: D̄_k, the PDHG step sizes of C1 and C7
+// (Pock–Chambolle: σ_i = 1/Σ_j|A_ij|) and the cost unit (scalars[kScaleW]: the geometric mean of
+// max_l Γ_kl/g over the usable entries). Uses ue_load and ue_snr_mix as scratch.
+template <class Team>
+LEOSEM_HD void relaxed_setup(const Team& team, const InstanceView& v, const double* snr_lin, JcrraWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  team.for_each(N * T, [&](int r) {
+    const int n = r / T, t = r % T;
+    int terms = 0;
+    for (int k = 0; k < K; ++k) terms += usable(v, k, n, t);
+    ws.c1_step[r] = terms > 0 ? 1.0 / terms : 0.0;
+  });
+  team.for_each(K, [&](int k) {
+    double d_bar = 1.0, snr_max = 0.0;
+    for (int l = 0; l < L; ++l) {
+      d_bar = fmax(d_bar, static_cast<double>(v.required_resources[k * L + l]));
+      snr_max = fmax(snr_max, snr_lin[k * L + l]);
+    }
+    ws.ue_d_bar[k] = d_bar;
+    ws.ue_snr_mix[k] = snr_max;  // scratch: max_l Γ_kl
+  });
+  team.sync();
+  // Usable columns per UE (ue_load as scratch), then Σ log(Γ̄_k/g) per UE (supply_c7 as scratch).
+  chunked_sums(
+      team, K, N * T,
+      [&](int k, int j) { return usable(v, k, j / T, j % T) ? 1.0 : 0.0; }, ws.chunk_sum, ws.ue_load);
+  chunked_sums(
+      team, K, N * T,
+      [&](int k, int j) {
+        const double snr_max = ws.ue_snr_mix[k];
+        return snr_max > 0.0 && usable(v, k, j / T, j % T) ? log(snr_max / v.gain_per_watt[k * N * T + j]) : 0.0;
+      },
+      ws.chunk_sum, ws.supply_c7);
+  if (team.leader()) {
+    double log_sum = 0.0, log_count = 0.0;
+    for (int k = 0; k < K; ++k)
+      if (ws.ue_snr_mix[k] > 0.0) {
+        log_sum += ws.supply_c7[k];
+        log_count += ws.ue_load[k];
+      }
+    ws.scalars[kScaleW] = log_count > 0.0 ? exp(log_sum / log_count) : 1.0;
+  }
+  team.sync();
+  team.for_each(K, [&](int k) {
+    double row_sum = 0.0;
+    for (int l = 0; l < L; ++l) row_sum += v.required_resources[k * L + l];
+    ws.c7_step[k] = ws.ue_d_bar[k] / (row_sum + ws.ue_load[k]);
+  });
+  team.sync();
+}
+
+// The relaxed point from the integer solution `sol` (x = 1 on its resources, s one-hot on its
+// options; x = 0 and s on `sol.option` when `assigned` is false), duals zero, and the row sums
+// of C1 and C7 at that point (the PDHG's previous iterate).
+template <class Team>
+LEOSEM_HD void relaxed_start(const Team& team, const InstanceView& v, const SolutionBuffers& sol, bool assigned,
+                             JcrraWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  team.for_each(K * N * T, [&](int idx) {
+    const int k = idx / (N * T), r = idx % (N * T);
+    ws.x[idx] = assigned && sol.assigned_ue[r] == k ? 1.0 : 0.0;
+  });
+  team.for_each(K * L, [&](int kl) { ws.s[kl] = (kl % L == sol.option[kl / L]) ? 1.0 : 0.0; });
+  team.for_each(K, [&](int k) { ws.dual_c7[k] = 0.0; });
+  team.sync();
+  team.for_each(N * T, [&](int r) {
+    double row = 0.0;
+    for (int k = 0; k < K; ++k) row += ws.x[k * N * T + r];
+    ws.row_sum_c1[r] = row;
+    ws.dual_c1[r] = 0.0;
+  });
+  chunked_sums(
+      team, K, N * T, [&](int k, int j) { return ws.x[k * N * T + j]; }, ws.chunk_sum, ws.supply_c7);
+}
+
+// Γ_k(s) and W_k(x) per UE at the current point, and the relaxed objective Σ_k Γ_k W_k (in cost
+// units) in scalars[kRelaxed].
+template <class Team>
+LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const double* snr_lin, JcrraWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  const double scale_w = ws.scalars[kScaleW];
+  team.for_each(K, [&](int k) {
+    double snr_mix = 0.0;
+    for (int l = 0; l < L; ++l)
+      if (snr_lin[k * L + l] > 0.0) snr_mix += ws.s[k * L + l] * snr_lin[k * L + l];
+    ws.ue_snr_mix[k] = snr_mix;
+  });
+  chunked_sums(
+      team, K, N * T,
+      [&](int k, int j) {
+        const int idx = k * N * T + j;  // x > 0 only where usable, so g > 0
+        return ws.x[idx] > 0.0 ? ws.x[idx] / (v.gain_per_watt[idx] * scale_w) : 0.0;
+      },
+      ws.chunk_sum, ws.ue_load);
+  if (team.leader()) {
+    double relaxed = 0.0;
+    for (int k = 0; k < K; ++k) relaxed += ws.ue_snr_mix[k] * ws.ue_load[k];
+    ws.scalars[kRelaxed] = relaxed;
+  }
+  team.sync();
+}
+
+// The SCA surrogate at the current point (docs/jcrra.md §3): s_ref = s and, per usable entry,
+// the constant part of the x-step, cost = c_x·x_ref − (Γ_k(s_ref)/g + η(1 − 2 x_ref)); NaN marks
+// an unusable entry. Needs relaxed_terms at this point.
+template <class Team>
+LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const JcrraOptions& opt, double penalty,
+                                 JcrraWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  const double scale_w = ws.scalars[kScaleW];
+  team.for_each(K * L, [&](int kl) { ws.s_ref[kl] = ws.s[kl]; });
+  team.for_each(K * N * T, [&](int idx) {
+    const int k = idx / (N * T), t = idx % T;
+    const double g = v.gain_per_watt[idx];
+    if (t >= v.deadline_slots[k] || !(g > 0.0)) {
+      ws.cost[idx] = NAN;
+      return;
+    }
+    const double x_ref = ws.x[idx];
+    ws.cost[idx] = opt.proximal_x * x_ref - (ws.ue_snr_mix[k] / (g * scale_w) + penalty * (1.0 - 2.0 * x_ref));
+  });
+  team.sync();
+}
+
+// One preconditioned PDHG step on the surrogate (docs/jcrra.md §4): primal steps, then the dual
+// ascent on C1 and C7 at the extrapolated point 2v⁺ − v (A v kept from the previous step).
+template <class Team>
+LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+                         double penalty, JcrraWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  // Phase 1: x per (UE, slot) column over the SCs; s per UE over the reachable options.
+  team.for_each(K * T, [&](int item) {
+    const int k = item / T, t = item % T;
+    double sum = 0.0;
+    if (t < v.deadline_slots[k]) {
+      const double tau = 1.0 / (1.0 + 1.0 / ws.ue_d_bar[k]);
+      const double w = 1.0 / tau + opt.proximal_x;
+      const double dual_k = ws.dual_c7[k] / ws.ue_d_bar[k];
+      double* column = ws.x + k * N * T + t;
+      const double* cost = ws.cost + k * N * T + t;
+      for (int n = 0; n < N; ++n) {
+        const double c = cost[n * T];
+        if (c != c) continue;  // unusable: x stays 0
+        const double u = column[n * T] - tau * (ws.dual_c1[n * T + t] - dual_k);
+        column[n * T] = (u / tau + c) / w;
+      }
+      project_capped_simplex_strided(column, N, T);
+      for (int n = 0; n < N; ++n) sum += column[n * T];
+    }
+    ws.block_sum[item] = sum;
+  });
+  team.for_each(K, [&](int k) {
+    const double d_bar = ws.ue_d_bar[k];
+    const double tau = 1.0;  // column sums of s in C7 are D_kl/D̄_k <= 1
+    const double prox = opt.proximal_s * d_bar;
+    const double w = 1.0 / tau + prox;
+    for (int l = 0; l < L; ++l) {
+      const int kl = k * L + l;
+      ws.s_prev[kl] = ws.s[kl];
+      if (snr_lin[kl] < 0.0) continue;
+      const double grad = snr_lin[kl] * ws.ue_load[k] + penalty * d_bar * (1.0 - 2.0 * ws.s_ref[kl]);
+      const double u = ws.s[kl] - tau * ws.dual_c7[k] * v.required_resources[kl] / d_bar;
+      ws.s[kl] = (u / tau - grad + prox * ws.s_ref[kl]) / w;
+    }
+    project_option_simplex(ws.s + k * L, snr_lin + k * L, L);
+  });
+  team.sync();
+  // Phase 2: C1 (Σ_k x <= 1) per (SC, slot); partial sums of each UE's supply.
+  team.for_each(N * T, [&](int r) {
+    if (ws.c1_step[r] == 0.0) return;  // no UE can use (n, t)
+    double row = 0.0;
+    for (int k = 0; k < K; ++k) row += ws.x[k * N * T + r];
+    ws.dual_c1[r] = fmax(0.0, ws.dual_c1[r] + (2.0 * row - ws.row_sum_c1[r] - 1.0) * ws.c1_step[r]);
+    ws.row_sum_c1[r] = row;
+  });
+  const int chunks = chunks_for(T);
+  team.for_each(K * chunks, [&](int item) {
+    const int k = item / chunks, first = (item % chunks) * kSumChunk;
+    const int last = first + kSumChunk < T ? first + kSumChunk : T;
+    double sum = 0.0;
+    for (int t = first; t < last; ++t) sum += ws.block_sum[k * T + t];
+    ws.chunk_sum[item] = sum;
+  });
+  team.sync();
+  // Phase 3: C7 ((Σ_l s D_kl − Σ x)/D̄_k <= 0) per UE.
+  team.for_each(K, [&](int k) {
+    double supply = 0.0;
+    for (int c = 0; c < chunks; ++c) supply += ws.chunk_sum[k * chunks + c];
+    double demand = 0.0;
+    for (int l = 0; l < L; ++l) {
+      const int kl = k * L + l;
+      demand += (2.0 * ws.s[kl] - ws.s_prev[kl]) * v.required_resources[kl];
+    }
+    const double extrapolated_supply = 2.0 * supply - ws.supply_c7[k];
+    ws.dual_c7[k] = fmax(0.0, ws.dual_c7[k] + ws.c7_step[k] * (demand - extrapolated_supply) / ws.ue_d_bar[k]);
+    ws.supply_c7[k] = supply;
+  });
+  team.sync();
+}
+
 // ---- the SCA loop ----
 
-LEOSEM_HD CoreResult jcrra_core(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
-                                JcrraWorkspace ws, SolutionBuffers out) {
-  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
-  const int KNT = K * N * T;
-
+// JCRRA over a team; the result (and `out`) are valid on the leader. The start, the rounding and
+// the repair run on the leader alone; the relaxed solve is shared.
+template <class Team>
+LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const double* snr_lin,
+                                const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
+  const int K = v.users;
+  CoreResult result;  // meaningful on the leader
   // 1. Start from Greedy JSCC. If it failed (deadline or budget), try the fewest-resource
   //    options (the smallest reachable ρ) in the same gain order with the budget respected.
-  CoreResult greedy = greedy_jscc_core(v, snr_lin, opt.base_option, ws.greedy, ws.slot_power_w, out);
-  if (!greedy.feasible && greedy.reason == FailReason::QualityUnreachable) return greedy;
-  bool have_best = greedy.feasible;
-  if (!have_best) {
-    for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
-    const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
-    have_best = assign_in_order(v, snr_lin, out.option, ws.greedy.order, count, true, ws.greedy.busy,
-                                ws.slot_power_w, out) < 0;
+  if (team.leader()) {
+    result = greedy_jscc_core(v, snr_lin, opt.base_option, ws.greedy, ws.slot_power_w, out);
+    bool have_best = result.feasible;
+    if (!result.feasible && result.reason != FailReason::QualityUnreachable) {
+      for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
+      const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
+      have_best = assign_in_order(v, snr_lin, out.option, ws.greedy.order, count, true, ws.greedy.busy,
+                                  ws.slot_power_w, out) < 0;
+    }
+    if (have_best) repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
+    ws.scalars[kHaveBest] = have_best ? 1.0 : 0.0;
+    ws.scalars[kBestPowerW] = have_best ? total_power(v, out) : 0.0;
+    ws.scalars[kStop] = !result.feasible && result.reason == FailReason::QualityUnreachable ? 1.0 : 0.0;
   }
-  double best_power_w = 0.0;
-  if (have_best) {
-    repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
-    best_power_w = total_power(v, out);
-  }
+  team.sync();
+  if (ws.scalars[kStop] != 0.0) return result;
 
-  // 2. Normalisation: the geometric mean of Γ̄_k/g over usable entries is one cost unit.
-  double log_sum = 0.0;
-  int log_count = 0;
-  for (int k = 0; k < K; ++k) {
-    double snr_max = 0.0;
-    for (int l = 0; l < L; ++l) snr_max = fmax(snr_max, snr_lin[k * L + l]);
-    if (snr_max <= 0.0) continue;
-    for (int n = 0; n < N; ++n)
-      for (int t = 0; t < T; ++t)
-        if (usable(v, k, n, t)) {
-          log_sum += log(snr_max / v.gain_per_watt[(k * N + n) * T + t]);
-          ++log_count;
-        }
-  }
-  const double scale_w = log_count > 0 ? exp(log_sum / log_count) : 1.0;
+  // 2. Constants and the initial relaxed point: the start solution (or nothing assigned).
+  relaxed_setup(team, v, snr_lin, ws);
+  relaxed_start(team, v, out, ws.scalars[kHaveBest] != 0.0, ws);
+  relaxed_terms(team, v, snr_lin, ws);
 
-  // 3. Initial relaxed point: the start solution (or nothing assigned, greedy options).
-  for (int i = 0; i < KNT; ++i) ws.x[i] = 0.0;
-  if (have_best)
-    for (int k = 0; k < K; ++k)
-      for (int n = 0; n < N; ++n)
-        for (int t = 0; t < T; ++t)
-          if (out.assigned_ue[n * T + t] == k) ws.x[(k * N + n) * T + t] = 1.0;
-  for (int k = 0; k < K; ++k)
-    for (int l = 0; l < L; ++l) ws.s[k * L + l] = (l == out.option[k]) ? 1.0 : 0.0;
-  for (int i = 0; i < N * T; ++i) ws.dual_c1[i] = 0.0;
-  for (int k = 0; k < K; ++k) ws.dual_c7[k] = 0.0;
-
-  // Per-UE normaliser of C7 (D̄_k = max_l D_kl) and PDHG step sizes (Pock-Chambolle diagonal
-  // preconditioning: τ_j = 1/Σ_i|A_ij|, σ_i = 1/Σ_j|A_ij|).
-  double relaxed_prev = -1.0;
+  // 3. SCA iterations: surrogate, PDHG steps, integer recovery, stopping rule.
+  double relaxed_prev = -1.0;  // leader's
   int iterations = 0;
   for (int r = 0; r < opt.max_sca_iterations; ++r) {
     iterations = r + 1;
     const double penalty = opt.penalty * (r + 1) / opt.max_sca_iterations;
-    for (int i = 0; i < KNT; ++i) ws.x_ref[i] = ws.x[i];
-    for (int i = 0; i < K * L; ++i) ws.s_ref[i] = ws.s[i];
-
-    for (int it = 0; it < opt.pdhg_iterations; ++it) {
-      for (int i = 0; i < KNT; ++i) ws.x_prev[i] = ws.x[i];
-      for (int i = 0; i < K * L; ++i) ws.s_prev[i] = ws.s[i];
-      // Primal step on x, per (k, t) block over the usable SCs.
-      for (int k = 0; k < K; ++k) {
-        double d_bar = 1.0, snr_mix = 0.0;
-        for (int l = 0; l < L; ++l) {
-          d_bar = fmax(d_bar, static_cast<double>(v.required_resources[k * L + l]));
-          if (snr_lin[k * L + l] > 0.0) snr_mix += ws.s_ref[k * L + l] * snr_lin[k * L + l];
-        }
-        const double tau = 1.0 / (1.0 + 1.0 / d_bar);
-        const double w = 1.0 / tau + opt.proximal_x;
-        const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
-        for (int t = 0; t < deadline; ++t) {
-          double* block = ws.block;
-          int* ids = ws.block_ids;
-          int count = 0;
-          for (int n = 0; n < N; ++n) {
-            const int idx = (k * N + n) * T + t;
-            if (v.gain_per_watt[idx] <= 0.0) continue;
-            const double grad = snr_mix / (v.gain_per_watt[idx] * scale_w) + penalty * (1.0 - 2.0 * ws.x_ref[idx]);
-            const double at_y = ws.dual_c1[n * T + t] - ws.dual_c7[k] / d_bar;
-            const double u = ws.x[idx] - tau * at_y;
-            block[count] = (u / tau - grad + opt.proximal_x * ws.x_ref[idx]) / w;
-            ids[count++] = idx;
-          }
-          project_capped_simplex(block, count, ws.block_scratch);
-          for (int i = 0; i < count; ++i) ws.x[ids[i]] = block[i];
+    relaxed_linearise(team, v, opt, penalty, ws);
+    for (int it = 0; it < opt.pdhg_iterations; ++it) pdhg_step(team, v, snr_lin, opt, penalty, ws);
+    relaxed_terms(team, v, snr_lin, ws);
+    if (team.leader()) {
+      // Integer recovery of this iterate, repaired, kept if best.
+      if (round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], ws, ws.candidate)) {
+        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+        const double power_w = total_power(v, ws.candidate);
+        if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
+          copy_solution(v, ws.candidate, out);
+          ws.scalars[kBestPowerW] = power_w;
+          ws.scalars[kHaveBest] = 1.0;
         }
       }
-      // Primal step on s, per UE over the reachable options.
-      for (int k = 0; k < K; ++k) {
-        double d_bar = 1.0, load = 0.0;
-        for (int l = 0; l < L; ++l) d_bar = fmax(d_bar, static_cast<double>(v.required_resources[k * L + l]));
-        for (int n = 0; n < N; ++n)
-          for (int t = 0; t < T; ++t) {
-            const int idx = (k * N + n) * T + t;
-            if (ws.x_ref[idx] > 0.0) load += ws.x_ref[idx] / (v.gain_per_watt[idx] * scale_w);
-          }
-        const double tau = 1.0;  // column sums of s in C7 are D_kl/D̄_k <= 1
-        const double prox = opt.proximal_s * d_bar;
-        const double w = 1.0 / tau + prox;
-        for (int l = 0; l < L; ++l) {
-          const int kl = k * L + l;
-          if (snr_lin[kl] < 0.0) continue;
-          const double grad = snr_lin[kl] * load + penalty * d_bar * (1.0 - 2.0 * ws.s_ref[kl]);
-          const double u = ws.s[kl] - tau * ws.dual_c7[k] * v.required_resources[kl] / d_bar;
-          ws.s[kl] = (u / tau - grad + prox * ws.s_ref[kl]) / w;
-        }
-        project_option_simplex(ws.s + k * L, snr_lin + k * L, L);
-      }
-      // Dual step on C1 (Σ_k x <= 1) at the extrapolated point 2x − x_prev.
-      for (int n = 0; n < N; ++n)
-        for (int t = 0; t < T; ++t) {
-          double sum = 0.0;
-          int terms = 0;
-          for (int k = 0; k < K; ++k) {
-            const int idx = (k * N + n) * T + t;
-            if (!usable(v, k, n, t)) continue;
-            sum += 2.0 * ws.x[idx] - ws.x_prev[idx];
-            ++terms;
-          }
-          if (terms == 0) continue;
-          ws.dual_c1[n * T + t] = fmax(0.0, ws.dual_c1[n * T + t] + (sum - 1.0) / terms);
-        }
-      // Dual step on C7 ((Σ_l s D_kl − Σ x)/D̄_k <= 0).
-      for (int k = 0; k < K; ++k) {
-        double d_bar = 1.0;
-        for (int l = 0; l < L; ++l) d_bar = fmax(d_bar, static_cast<double>(v.required_resources[k * L + l]));
-        double demand = 0.0, row_sum = 0.0;
-        for (int l = 0; l < L; ++l) {
-          const int kl = k * L + l;
-          demand += (2.0 * ws.s[kl] - ws.s_prev[kl]) * v.required_resources[kl];
-          row_sum += v.required_resources[kl];
-        }
-        double supply = 0.0;
-        int columns = 0;
-        for (int n = 0; n < N; ++n)
-          for (int t = 0; t < T; ++t)
-            if (usable(v, k, n, t)) {
-              const int idx = (k * N + n) * T + t;
-              supply += 2.0 * ws.x[idx] - ws.x_prev[idx];
-              ++columns;
-            }
-        const double sigma = d_bar / (row_sum + columns);
-        ws.dual_c7[k] = fmax(0.0, ws.dual_c7[k] + sigma * (demand - supply) / d_bar);
-      }
+      // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x).
+      const double relaxed = ws.scalars[kRelaxed];
+      ws.scalars[kStop] =
+          relaxed_prev >= 0.0 && fabs(relaxed - relaxed_prev) <= opt.tolerance * fmax(relaxed, 1e-300) ? 1.0 : 0.0;
+      relaxed_prev = relaxed;
     }
-
-    // Integer recovery of this iterate, repaired, kept if best.
-    if (round_relaxed(v, snr_lin, ws.x, ws.s, scale_w, ws, ws.candidate)) {
-      repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
-      const double power_w = total_power(v, ws.candidate);
-      if (!have_best || power_w < best_power_w) {
-        copy_solution(v, ws.candidate, out);
-        best_power_w = power_w;
-        have_best = true;
-      }
-    }
-
-    // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x).
-    double relaxed = 0.0;
-    for (int k = 0; k < K; ++k) {
-      double snr_mix = 0.0, load = 0.0;
-      for (int l = 0; l < L; ++l)
-        if (snr_lin[k * L + l] > 0.0) snr_mix += ws.s[k * L + l] * snr_lin[k * L + l];
-      for (int n = 0; n < N; ++n)
-        for (int t = 0; t < T; ++t) {
-          const int idx = (k * N + n) * T + t;
-          if (ws.x[idx] > 0.0) load += ws.x[idx] / v.gain_per_watt[idx];
-        }
-      relaxed += snr_mix * load;
-    }
-    if (relaxed_prev >= 0.0 && fabs(relaxed - relaxed_prev) <= opt.tolerance * fmax(relaxed, 1e-300)) break;
-    relaxed_prev = relaxed;
+    team.sync();
+    if (ws.scalars[kStop] != 0.0) break;
   }
 
-  if (!have_best) {
-    CoreResult fail = greedy;
-    fail.iterations = iterations;
-    return fail;
+  if (team.leader()) {
+    if (ws.scalars[kHaveBest] == 0.0) {
+      result.iterations = iterations;  // Greedy JSCC's failure, as the reason
+    } else {
+      result = CoreResult();
+      result.feasible = true;
+      result.total_power_w = ws.scalars[kBestPowerW];
+      result.iterations = iterations;
+    }
   }
-  CoreResult result;
-  result.feasible = true;
-  result.total_power_w = best_power_w;
-  result.iterations = iterations;
   return result;
+}
+
+// The sequential entry (the CPU backends, one instance per thread on the GPU).
+LEOSEM_HD CoreResult jcrra_core(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+                                JcrraWorkspace ws, SolutionBuffers out) {
+  return jcrra_team(SequentialTeam(), v, snr_lin, opt, ws, out);
 }
 
 }  // namespace leosem

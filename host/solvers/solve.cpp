@@ -163,39 +163,43 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
 
 }  // namespace
 
-// Storage for JCRRA's workspace (host side).
+// Storage for JCRRA's workspace (host side): one array per type, laid out by
+// carve_jcrra_workspace (counted first, then carved).
 struct JcrraStorage {
-  std::vector<int> order, slot_sc, slot_order, saved_resource, block_ids;
+  struct Carver {
+    double* doubles = nullptr;
+    int* ints = nullptr;
+    size_t used_doubles = 0, used_ints = 0;
+    double* take_doubles(size_t count) {
+      double* p = doubles ? doubles + used_doubles : nullptr;
+      used_doubles += count;
+      return p;
+    }
+    int* take_ints(size_t count) {
+      int* p = ints ? ints + used_ints : nullptr;
+      used_ints += count;
+      return p;
+    }
+  };
+  std::vector<double> doubles, key, slot_power;
+  std::vector<int> ints, order;
   std::vector<unsigned char> busy;
-  std::vector<double> key, x, x_prev, x_ref, s, s_prev, s_ref, dual_c1, dual_c7, slot_power, slot_gain, block,
-      block_scratch;
-  SolutionStorage candidate;
+  JcrraWorkspace ws;
   JcrraStorage(int K, int N, int T, int L)
-      : order(K * N * T), slot_sc(T), slot_order(T), saved_resource(T), block_ids(N), busy(K * T), key(K * N * T),
-        x(K * N * T), x_prev(K * N * T), x_ref(K * N * T), s(K * L), s_prev(K * L), s_ref(K * L), dual_c1(N * T),
-        dual_c7(K), slot_power(T), slot_gain(T), block(N), block_scratch(N), candidate(K, N, T) {}
-  JcrraWorkspace workspace() {
-    JcrraWorkspace ws;
+      : key(static_cast<size_t>(K) * N * T), slot_power(T), order(static_cast<size_t>(K) * N * T),
+        busy(static_cast<size_t>(K) * T) {
+    Carver counter;
+    carve_jcrra_workspace(K, N, T, L, counter);
+    doubles.resize(counter.used_doubles);
+    ints.resize(counter.used_ints);
+    Carver carver;
+    carver.doubles = doubles.data();
+    carver.ints = ints.data();
+    ws = carve_jcrra_workspace(K, N, T, L, carver);
     ws.greedy = {order.data(), busy.data(), key.data()};
-    ws.x = x.data();
-    ws.x_prev = x_prev.data();
-    ws.x_ref = x_ref.data();
-    ws.s = s.data();
-    ws.s_prev = s_prev.data();
-    ws.s_ref = s_ref.data();
-    ws.dual_c1 = dual_c1.data();
-    ws.dual_c7 = dual_c7.data();
     ws.slot_power_w = slot_power.data();
-    ws.slot_gain = slot_gain.data();
-    ws.slot_sc = slot_sc.data();
-    ws.slot_order = slot_order.data();
-    ws.saved_resource = saved_resource.data();
-    ws.block = block.data();
-    ws.block_scratch = block_scratch.data();
-    ws.block_ids = block_ids.data();
-    ws.candidate = candidate.buffers();
-    return ws;
   }
+  JcrraWorkspace workspace() const { return ws; }
 };
 
 namespace {

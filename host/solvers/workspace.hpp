@@ -3,7 +3,7 @@
 // the CPU, one per instance in a device chunk on the GPU. Host-device: the kernels carve their
 // instance's slot themselves. Counting and carving are one code path (a carver without base
 // pointers only counts), so the sizes can never disagree with the pointers handed out.
-// When JcrraWorkspace changes (issue "JCRRA at the roofline"), carve_instance_workspace follows.
+// JCRRA's own arrays are laid out by carve_jcrra_workspace (solvers/jcrra.hpp), next to its struct.
 #pragma once
 #include <cstddef>
 
@@ -90,25 +90,9 @@ LEOSEM_HD InstanceWorkspace carve_instance_workspace(const WorkspaceDims& d, con
     ws.jpeg.ue_resource = c.take_ints(T);
   }
   if (needs.jcrra) {
-    JcrraWorkspace& j = ws.jcrra;
-    j.greedy = ws.jpeg.greedy;
-    j.slot_power_w = ws.slot_power_w;
-    j.x = c.take_doubles(K * N * T);
-    j.x_prev = c.take_doubles(K * N * T);
-    j.x_ref = c.take_doubles(K * N * T);
-    j.s = c.take_doubles(K * L);
-    j.s_prev = c.take_doubles(K * L);
-    j.s_ref = c.take_doubles(K * L);
-    j.dual_c1 = c.take_doubles(N * T);
-    j.dual_c7 = c.take_doubles(K);
-    j.slot_gain = c.take_doubles(T);
-    j.slot_sc = c.take_ints(T);
-    j.slot_order = c.take_ints(T);
-    j.saved_resource = c.take_ints(T);
-    j.block = c.take_doubles(N);
-    j.block_scratch = c.take_doubles(N);
-    j.block_ids = c.take_ints(N);
-    j.candidate = carve_solution(d, c);
+    ws.jcrra = carve_jcrra_workspace(d.users, d.subchannels, d.slots, d.options, c);  // solvers/jcrra.hpp
+    ws.jcrra.greedy = ws.jpeg.greedy;
+    ws.jcrra.slot_power_w = ws.slot_power_w;
   }
   return ws;
 }

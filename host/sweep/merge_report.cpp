@@ -42,10 +42,15 @@ OpenFile open_sweep_file(const std::string& path) {
   return f;
 }
 
+// Copies a shard's whole array (its instances are the last dimension) into the merged file at
+// instance offset col0.
 template <typename T>
-void copy_columns(hid_t from, hid_t to, const std::string& path, hsize_t points, hsize_t columns, hsize_t col0) {
-  const std::vector<T> data = read_rect<T>(from, path, 0, 0, points, columns);
-  write_rect<T>(to, path, 0, col0, points, columns, data.data());
+void copy_columns(hid_t from, hid_t to, const std::string& path, std::vector<hsize_t> dims, hsize_t col0) {
+  const std::vector<hsize_t> origin(dims.size(), 0);
+  const std::vector<T> data = h5_read_slab<T>(from, path, origin, dims);
+  std::vector<hsize_t> start = origin;
+  start.back() = col0;
+  h5_write_slab<T>(to, path, start, dims, data.data());
 }
 
 }  // namespace
@@ -114,19 +119,19 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   try {
     H5Handle out(id, H5Fclose);
     create_sweep_layout(id, merged);
-    const hsize_t points = static_cast<hsize_t>(merged.points);
     for (const OpenFile& s : shards) {
       const hsize_t columns = s.header.instance_index.size(), col0 = s.header.instance_index.empty() ? 0 : s.header.instance_index.front();
       if (columns == 0) continue;
       const hid_t from = s.handle->get();
-      for (const std::string& algorithm : merged.algorithms) {
-        copy_columns<double>(from, id, "/results/" + algorithm + "/power_w", points, columns, col0);
-        copy_columns<int8_t>(from, id, "/results/" + algorithm + "/status", points, columns, col0);
-        copy_columns<int32_t>(from, id, "/results/" + algorithm + "/iterations", points, columns, col0);
-      }
-      copy_columns<uint8_t>(from, id, "/done", points, columns, col0);
+      std::vector<hsize_t> dims{merged.algorithms.size()};  // [algorithm, axes..., instance]
+      for (hsize_t n : merged.axis_sizes()) dims.push_back(n);
+      dims.push_back(columns);
+      copy_columns<double>(from, id, "/power_w", dims, col0);
+      copy_columns<int8_t>(from, id, "/status", dims, col0);
+      copy_columns<int32_t>(from, id, "/iterations", dims, col0);
+      copy_columns<uint8_t>(from, id, "/done", std::vector<hsize_t>(dims.begin() + 1, dims.end()), col0);
     }
-    write_summary(id, merged.algorithms, points, next);
+    write_summary(id, merged);
     mark_complete(id);
     h5_check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush");
   } catch (...) {
@@ -144,26 +149,31 @@ struct SummaryColumns {
   std::vector<double> fraction, mean_dbm, low_dbm, high_dbm;
 };
 
-// A complete file's stored /summary.
-SummaryColumns read_summary(hid_t id, const std::string& algorithm) {
-  const std::string group = "/summary/" + algorithm;
-  return {h5_read_all<int32_t>(id, group + "/instances"),       h5_read_all<int32_t>(id, group + "/feasible"),
-          h5_read_all<double>(id, group + "/feasible_fraction"), h5_read_all<double>(id, group + "/mean_power_dbm"),
-          h5_read_all<double>(id, group + "/ci95_low_dbm"),      h5_read_all<double>(id, group + "/ci95_high_dbm")};
+// A complete file's stored summary, row `algorithm` of the [algorithm, axes...] arrays.
+SummaryColumns read_summary(hid_t id, const SweepHeader& h, size_t algorithm) {
+  const size_t points = static_cast<size_t>(h.points);
+  const auto row = [&](auto all) {
+    if (all.size() != h.algorithms.size() * points) throw InputError("the summary arrays do not match the axes");
+    return decltype(all)(all.begin() + static_cast<long>(algorithm * points),
+                         all.begin() + static_cast<long>((algorithm + 1) * points));
+  };
+  return {row(h5_read_all<int32_t>(id, "/evaluated")),        row(h5_read_all<int32_t>(id, "/feasible")),
+          row(h5_read_all<double>(id, "/feasible_fraction")), row(h5_read_all<double>(id, "/mean_power_dbm")),
+          row(h5_read_all<double>(id, "/ci95_low_dbm")),      row(h5_read_all<double>(id, "/ci95_high_dbm"))};
 }
 
 // A partial file's summary so far, computed as finalize() would over the (point, instance) pairs
 // marked done; also counts them.
-SummaryColumns summarize_done(hid_t id, const SweepHeader& h, const std::string& algorithm, size_t& done_pairs) {
+SummaryColumns summarize_done(hid_t id, const SweepHeader& h, size_t algorithm, size_t& done_pairs) {
   const size_t points = static_cast<size_t>(h.points), instances = h.instance_index.size();
   SummaryColumns s;
   done_pairs = 0;
   const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
   for (size_t p = 0; p < points; ++p) {
-    const std::string group = "/results/" + algorithm;
-    const std::vector<uint8_t> done = read_rect<uint8_t>(id, "/done", p, 0, 1, instances);
-    const std::vector<double> power = read_rect<double>(id, group + "/power_w", p, 0, 1, instances);
-    std::vector<int8_t> status = read_rect<int8_t>(id, group + "/status", p, 0, 1, instances);
+    const std::vector<uint8_t> done = read_point_done(id, h, p);
+    std::vector<double> power;
+    std::vector<int8_t> status;
+    read_point_results(id, h, algorithm, p, power, status);
     for (size_t j = 0; j < instances; ++j) {
       if (done[j]) ++done_pairs;
       else status[j] = -1;  // a block being written: not counted until marked done
@@ -188,8 +198,8 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   const size_t axes = h.axis_fields.size();
   std::vector<SummaryColumns> summaries;
   size_t done_pairs = 0;
-  for (const std::string& algorithm : h.algorithms)
-    summaries.push_back(h.complete ? read_summary(id, algorithm) : summarize_done(id, h, algorithm, done_pairs));
+  for (size_t a = 0; a < h.algorithms.size(); ++a)
+    summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_done(id, h, a, done_pairs));
   std::string note;
   if (!h.complete) {
     const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();

@@ -140,7 +140,9 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
           throw interrupted(signal_number);
         }
         std::vector<StoredResult> results;
-        backend.evaluate({spec.seed, static_cast<uint32_t>(p), first + chunk.first, chunk.count}, results);
+        // Keys of consecutive instances differ in .instance only (the point part is the sweep's choice).
+        const InstanceKey key = spec.instance_key(p, first + chunk.first);
+        backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
         wait_for_writer();
         writing = std::async(std::launch::async, write_chunk, p, chunk, std::move(results));
         stats.evaluated += chunk.count;

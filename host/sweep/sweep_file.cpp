@@ -12,11 +12,8 @@
 namespace leosem {
 namespace {
 
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : "\n") + item;
-  return out;
-}
+const std::vector<int8_t> kStatusFlagValues{-1, 0, 1, 2, 3};
+const char* kStatusFlagMeanings = "not_computed optimal feasible infeasible unsolved";
 
 template <typename T>
 void create_filled(hid_t file, const std::string& path, const std::vector<hsize_t>& dims, T fill) {
@@ -33,19 +30,53 @@ void create_filled(hid_t file, const std::string& path, const std::vector<hsize_
                H5Dclose);
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = text.find('\n', start);
-    items.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return items;
+// Describes dataset `path`: units, long name, and its dimensions ("algorithm", the axes, "instance"
+// as flagged) attached as dimension scales.
+void describe(hid_t file, const std::string& path, const SweepHeader& h, bool algorithm, bool instance,
+              const std::string& units, const std::string& long_name) {
+  unsigned index = 0;
+  if (algorithm) h5_attach_dimension_scale(file, path, "/algorithm", index++);
+  for (const std::string& field : h.axis_fields) h5_attach_dimension_scale(file, path, "/" + field, index++);
+  if (instance) h5_attach_dimension_scale(file, path, "/instance", index++);
+  if (!units.empty()) h5_set_text_attribute(file, path, "units", units);
+  h5_set_text_attribute(file, path, "long_name", long_name);
+}
+
+std::vector<hsize_t> result_dims(const SweepHeader& h, bool algorithm, bool instance) {
+  std::vector<hsize_t> dims;
+  if (algorithm) dims.push_back(h.algorithms.size());
+  for (hsize_t n : h.axis_sizes()) dims.push_back(n);
+  if (instance) dims.push_back(h.instance_index.size());
+  return dims;
 }
 
 }  // namespace
+
+std::string field_units(const std::string& field) {
+  static const std::vector<std::pair<std::string, std::string>> suffixes{
+      {"_dbm_hz", "dBm/Hz"}, {"_slots", "slot"}, {"_km", "km"}, {"_deg", "degree"}, {"_ghz", "GHz"},
+      {"_mhz", "MHz"},       {"_dbi", "dBi"},    {"_dbw", "dBW"}, {"_dbm", "dBm"},    {"_db", "dB"},
+      {"_s", "s"},           {"_m", "m"},        {"_w", "W"}};
+  for (const auto& [suffix, unit] : suffixes)
+    if (field.size() > suffix.size() && field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return unit;
+  return "1";
+}
+
+std::vector<hsize_t> SweepHeader::axis_sizes() const {
+  std::vector<hsize_t> sizes;
+  for (const std::vector<double>& values : axis_coordinates) sizes.push_back(values.size());
+  return sizes;
+}
+
+std::vector<hsize_t> SweepHeader::point_indices(size_t point) const {
+  std::vector<hsize_t> index(axis_coordinates.size());
+  for (size_t a = axis_coordinates.size(); a-- > 0;) {
+    index[a] = point % axis_coordinates[a].size();
+    point /= axis_coordinates[a].size();
+  }
+  return index;
+}
 
 uint32_t Shard::first(uint32_t instances) const {
   return static_cast<uint32_t>(static_cast<uint64_t>(instances) * index / count);
@@ -66,7 +97,10 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
   h.config_text = spec.resolved_text();
   h.config_sha256 = spec.config_sha256();
   h.algorithms = spec.algorithms;
-  for (const SweepAxis& axis : spec.axes) h.axis_fields.push_back(axis.field);
+  for (const SweepAxis& axis : spec.axes) {
+    h.axis_fields.push_back(axis.field);
+    h.axis_coordinates.push_back(axis.values);
+  }
   if (spec.instances_overridden) h.overrides.push_back("instances = " + std::to_string(spec.instances));
   for (const FieldOverride& o : spec.overrides) h.overrides.push_back(o.field + " = " + o.value_toml);
   h.seed = static_cast<int64_t>(spec.seed);
@@ -82,19 +116,19 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 }
 
 void create_sweep_layout(hid_t root, const SweepHeader& h) {
-  h5_write_string_attribute(root, "format", h.format);
-  h5_write_string_attribute(root, "leosem_version", h.leosem_version);
-  h5_write_string_attribute(root, "git_commit", h.git_commit);
-  h5_write_string_attribute(root, "backend", h.backend);
-  h5_write_string_attribute(root, "device", h.device);
-  h5_write_string_attribute(root, "driver_version", h.driver_version);
-  h5_write_string_attribute(root, "runtime_version", h.runtime_version);
-  h5_write_string_attribute(root, "sweep_name", h.sweep_name);
-  h5_write_string_attribute(root, "config_text", h.config_text);
-  h5_write_string_attribute(root, "config_sha256", h.config_sha256);
-  h5_write_string_attribute(root, "algorithms", join_lines(h.algorithms));
-  h5_write_string_attribute(root, "axis_fields", join_lines(h.axis_fields));
-  h5_write_string_attribute(root, "overrides", join_lines(h.overrides));
+  h5_write_text_attribute(root, "format", h.format);
+  h5_write_text_attribute(root, "leosem_version", h.leosem_version);
+  h5_write_text_attribute(root, "git_commit", h.git_commit);
+  h5_write_text_attribute(root, "backend", h.backend);
+  h5_write_text_attribute(root, "device", h.device);
+  h5_write_text_attribute(root, "driver_version", h.driver_version);
+  h5_write_text_attribute(root, "runtime_version", h.runtime_version);
+  h5_write_text_attribute(root, "sweep_name", h.sweep_name);
+  h5_write_text_attribute(root, "config_text", h.config_text);
+  h5_write_text_attribute(root, "config_sha256", h.config_sha256);
+  h5_write_text_list_attribute(root, "algorithms", h.algorithms);
+  h5_write_text_list_attribute(root, "axis_fields", h.axis_fields);
+  h5_write_text_list_attribute(root, "overrides", h.overrides);
   h5_write_scalar_attribute<int64_t>(root, "seed", h.seed);
   h5_write_scalar_attribute<int64_t>(root, "instances_per_point", h.instances_per_point);
   h5_write_scalar_attribute<int64_t>(root, "points", h.points);
@@ -102,32 +136,45 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_scalar_attribute<int64_t>(root, "shard_count", h.shard_count);
   h5_write_scalar_attribute<int64_t>(root, "complete", 0);
 
-  const hsize_t points = static_cast<hsize_t>(h.points), instances = h.instance_index.size();
-  H5Handle points_group(h5_checked(H5Gcreate2(root, "/points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"),
-                        H5Gclose);
-  h5_write_dataset(root, "/points/axis_values", h.axis_values, {points, h.axis_fields.size()});
-  H5Handle instances_group(h5_checked(H5Gcreate2(root, "/instances", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"),
-                           H5Gclose);
-  h5_write_dataset(root, "/instances/index", h.instance_index, {instances});
-
-  const std::vector<hsize_t> dims{points, instances};
-  H5Handle results(h5_checked(H5Gcreate2(root, "/results", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-  for (const std::string& algorithm : h.algorithms) {
-    const std::string group = "/results/" + algorithm;
-    H5Handle g(h5_checked(H5Gcreate2(root, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-    create_filled<double>(root, group + "/power_w", dims, std::numeric_limits<double>::quiet_NaN());
-    create_filled<int8_t>(root, group + "/status", dims, -1);
-    create_filled<int32_t>(root, group + "/iterations", dims, 0);
+  // The dimensions (coordinates): algorithm, one per axis (named by its field), instance.
+  h5_write_text_dataset(root, "/algorithm", h.algorithms);
+  h5_make_dimension_scale(root, "/algorithm", "algorithm");
+  h5_set_text_attribute(root, "/algorithm", "long_name", "algorithm");
+  for (size_t a = 0; a < h.axis_fields.size(); ++a) {
+    const std::string path = "/" + h.axis_fields[a];
+    h5_write_dataset(root, path, h.axis_coordinates[a], {h.axis_coordinates[a].size()});
+    h5_make_dimension_scale(root, path, h.axis_fields[a]);
+    h5_set_text_attribute(root, path, "units", field_units(h.axis_fields[a]));
+    h5_set_text_attribute(root, path, "long_name", "scenario field " + h.axis_fields[a] + " (sweep axis)");
   }
-  create_filled<uint8_t>(root, "/done", dims, 0);
+  h5_write_dataset(root, "/instance", h.instance_index, {h.instance_index.size()});
+  h5_make_dimension_scale(root, "/instance", "instance");
+  h5_set_text_attribute(root, "/instance", "long_name", "global instance index (key: seed, point, instance)");
+
+  const std::vector<hsize_t> dims = result_dims(h, true, true);
+  create_filled<double>(root, "/power_w", dims, std::numeric_limits<double>::quiet_NaN());
+  describe(root, "/power_w", h, true, true, "W", "total transmit power of the instance (NaN when not served)");
+  create_filled<int8_t>(root, "/status", dims, -1);
+  describe(root, "/status", h, true, true, "", "solve status");
+  h5_set_array_attribute<int8_t>(root, "/status", "flag_values", kStatusFlagValues);
+  h5_set_text_attribute(root, "/status", "flag_meanings", kStatusFlagMeanings);
+  create_filled<int32_t>(root, "/iterations", dims, 0);
+  describe(root, "/iterations", h, true, true, "1", "solver iterations");
+  create_filled<uint8_t>(root, "/done", result_dims(h, false, true), 0);
+  describe(root, "/done", h, false, true, "1", "1 where the (point, instance) is finished for every algorithm");
 }
 
 SweepHeader read_sweep_header(hid_t file) {
   SweepHeader h;
-  const auto text = [&](const char* name) { return h5_read_string_attribute(file, "/", name); };
+  if (H5Aexists(file, "format") <= 0) throw InputError("not a leosem sweep file (no 'format' attribute)");
+  const auto text = [&](const char* name) { return h5_read_text_attribute(file, "/", name); };
+  const auto list = [&](const char* name) { return h5_read_text_list_attribute(file, "/", name); };
   const auto number = [&](const char* name) { return h5_read_scalar_attribute<int64_t>(file, "/", name); };
   h.format = text("format");
-  if (h.format != "leosem-sweep-1") throw InputError("not a leosem sweep file (format '" + h.format + "')");
+  if (h.format == "leosem-sweep-1")
+    throw InputError("a leosem-sweep-1 file, written by an older leosem: run the sweep again (this leosem reads " +
+                     std::string(kSweepFormat) + ")");
+  if (h.format != kSweepFormat) throw InputError("not a leosem sweep file (format '" + h.format + "')");
   h.leosem_version = text("leosem_version");
   h.git_commit = text("git_commit");
   h.backend = text("backend");
@@ -141,18 +188,47 @@ SweepHeader read_sweep_header(hid_t file) {
   h.sweep_name = text("sweep_name");
   h.config_text = text("config_text");
   h.config_sha256 = text("config_sha256");
-  h.algorithms = split_lines(text("algorithms"));
-  h.axis_fields = split_lines(text("axis_fields"));
-  h.overrides = split_lines(text("overrides"));
+  h.algorithms = list("algorithms");
+  h.axis_fields = list("axis_fields");
+  h.overrides = list("overrides");
   h.seed = number("seed");
   h.instances_per_point = number("instances_per_point");
   h.points = number("points");
   h.shard_index = number("shard_index");
   h.shard_count = number("shard_count");
   h.complete = number("complete");
-  h.axis_values = h5_read_all<double>(file, "/points/axis_values");
-  h.instance_index = h5_read_all<uint32_t>(file, "/instances/index");
+  for (const std::string& field : h.axis_fields) h.axis_coordinates.push_back(h5_read_all<double>(file, "/" + field));
+  h.instance_index = h5_read_all<uint32_t>(file, "/instance");
+  size_t points = 1;
+  for (hsize_t n : h.axis_sizes()) points *= n;
+  if (static_cast<int64_t>(points) != h.points)
+    throw InputError("the axes hold " + std::to_string(points) + " points, the 'points' attribute says " +
+                     std::to_string(h.points));
+  for (size_t p = 0; p < points; ++p) {
+    const std::vector<hsize_t> index = h.point_indices(p);
+    for (size_t a = 0; a < index.size(); ++a) h.axis_values.push_back(h.axis_coordinates[a][index[a]]);
+  }
   return h;
+}
+
+void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,
+                        std::vector<int8_t>& status) {
+  std::vector<hsize_t> start{algorithm}, count{1};
+  for (hsize_t i : h.point_indices(point)) {
+    start.push_back(i);
+    count.push_back(1);
+  }
+  start.push_back(0);
+  count.push_back(h.instance_index.size());
+  power_w = h5_read_slab<double>(file, "/power_w", start, count);
+  status = h5_read_slab<int8_t>(file, "/status", start, count);
+}
+
+std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point) {
+  std::vector<hsize_t> start = h.point_indices(point), count(start.size(), 1);
+  start.push_back(0);
+  count.push_back(h.instance_index.size());
+  return h5_read_slab<uint8_t>(file, "/done", start, count);
 }
 
 SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
@@ -160,7 +236,8 @@ SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard
       partial_path_(path + ".partial"),
       points_(spec.point_count()),
       shard_instances_(shard.size(spec.instances)),
-      algorithms_(spec.algorithms) {
+      algorithms_(spec.algorithms),
+      layout_(make_header(spec, shard, {})) {
   h5_quiet();
 }
 
@@ -178,7 +255,10 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
   SweepFile f(path, spec, shard);
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f.file_ < 0) throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it");
-  if (h5_read_string_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
+  if (h5_read_text_attribute(f.file_, "/", "format") != kSweepFormat)
+    throw InputError("cannot resume '" + f.partial_path_ + "': it is not a " + std::string(kSweepFormat) +
+                     " file (written by another leosem version); delete it and run again");
+  if (h5_read_text_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
     throw InputError("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
   if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
       h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_count") != shard.count)
@@ -192,7 +272,8 @@ SweepFile::SweepFile(SweepFile&& other) noexcept
       file_(other.file_),
       points_(other.points_),
       shard_instances_(other.shard_instances_),
-      algorithms_(std::move(other.algorithms_)) {
+      algorithms_(std::move(other.algorithms_)),
+      layout_(std::move(other.layout_)) {
   other.file_ = -1;
 }
 
@@ -200,11 +281,19 @@ SweepFile::~SweepFile() {
   if (file_ >= 0) H5Fclose(file_);  // an unfinished run stays as FILE.partial, resumable
 }
 
-std::vector<uint8_t> SweepFile::read_done() const { return h5_read_all<uint8_t>(file_, "/done"); }
+std::vector<uint8_t> SweepFile::read_done() const { return h5_read_all<uint8_t>(file_, "/done"); }  // C order = [point][instance]
 
 void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results) {
   const hsize_t n = results.empty() ? 0 : results[0].size();
   if (n == 0) return;
+  const std::vector<hsize_t> index = layout_.point_indices(point);
+  std::vector<hsize_t> start{0}, count{1};  // [algorithm, axes..., instance]
+  for (hsize_t i : index) {
+    start.push_back(i);
+    count.push_back(1);
+  }
+  start.push_back(j0);
+  count.push_back(n);
   for (size_t a = 0; a < algorithms_.size(); ++a) {
     std::vector<double> power(n);
     std::vector<int8_t> status(n);
@@ -214,21 +303,22 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
       status[j] = results[a][j].status;
       iterations[j] = results[a][j].iterations;
     }
-    const std::string group = "/results/" + algorithms_[a];
-    write_rect(file_, group + "/power_w", point, j0, 1, n, power.data());
-    write_rect(file_, group + "/status", point, j0, 1, n, status.data());
-    write_rect(file_, group + "/iterations", point, j0, 1, n, iterations.data());
+    start[0] = a;
+    h5_write_slab(file_, "/power_w", start, count, power.data());
+    h5_write_slab(file_, "/status", start, count, status.data());
+    h5_write_slab(file_, "/iterations", start, count, iterations.data());
   }
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
   const std::vector<uint8_t> done(n, 1);
-  write_rect(file_, "/done", point, j0, 1, n, done.data());
+  h5_write_slab(file_, "/done", std::vector<hsize_t>(start.begin() + 1, start.end()),
+                std::vector<hsize_t>(count.begin() + 1, count.end()), done.data());
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
 void mark_complete(hid_t file) { h5_write_scalar_attribute<int64_t>(file, "complete", 1); }
 
 void SweepFile::finalize() {
-  write_summary(file_, algorithms_, points_, shard_instances_);
+  write_summary(file_, layout_);
   mark_complete(file_);
   h5_check(H5Fclose(file_), "close");
   file_ = -1;
@@ -255,36 +345,38 @@ PointSummary summarize(const std::vector<double>& power_w, const std::vector<int
   return s;
 }
 
-void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_t points, uint32_t instances) {
-  if (H5Lexists(file, "/summary", H5P_DEFAULT) <= 0) {
-    H5Handle g(h5_checked(H5Gcreate2(file, "/summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-  }
+void write_summary(hid_t file, const SweepHeader& h) {
   const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
-  for (const std::string& algorithm : algorithms) {
-    std::vector<int32_t> count(points), feasible(points);
-    std::vector<double> fraction(points), mean_w(points), mean_dbm(points), low_dbm(points), high_dbm(points);
+  const size_t points = static_cast<size_t>(h.points), cells = h.algorithms.size() * points;
+  std::vector<int32_t> count(cells), feasible(cells);
+  std::vector<double> fraction(cells), mean_w(cells), mean_dbm(cells), low_dbm(cells), high_dbm(cells);
+  std::vector<double> power;
+  std::vector<int8_t> status;
+  for (size_t a = 0; a < h.algorithms.size(); ++a)
     for (size_t p = 0; p < points; ++p) {
-      const std::string group = "/results/" + algorithm;
-      const PointSummary s = summarize(read_rect<double>(file, group + "/power_w", p, 0, 1, instances),
-                                       read_rect<int8_t>(file, group + "/status", p, 0, 1, instances));
-      count[p] = static_cast<int32_t>(s.instances);
-      feasible[p] = static_cast<int32_t>(s.feasible);
-      fraction[p] = s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0;
-      mean_w[p] = s.mean_power_w;
-      mean_dbm[p] = to_dbm(s.mean_power_w);
-      low_dbm[p] = to_dbm(s.mean_power_w - s.ci95_half_w);
-      high_dbm[p] = to_dbm(s.mean_power_w + s.ci95_half_w);
+      read_point_results(file, h, a, p, power, status);
+      const PointSummary s = summarize(power, status);
+      const size_t c = a * points + p;  // [algorithm, axes...] in C order
+      count[c] = static_cast<int32_t>(s.instances);
+      feasible[c] = static_cast<int32_t>(s.feasible);
+      fraction[c] = s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0;
+      mean_w[c] = s.mean_power_w;
+      mean_dbm[c] = to_dbm(s.mean_power_w);
+      low_dbm[c] = to_dbm(s.mean_power_w - s.ci95_half_w);
+      high_dbm[c] = to_dbm(s.mean_power_w + s.ci95_half_w);
     }
-    const std::string group = "/summary/" + algorithm;
-    H5Handle g(h5_checked(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group"), H5Gclose);
-    h5_write_dataset(file, group + "/instances", count, {points});
-    h5_write_dataset(file, group + "/feasible", feasible, {points});
-    h5_write_dataset(file, group + "/feasible_fraction", fraction, {points});
-    h5_write_dataset(file, group + "/mean_power_w", mean_w, {points});
-    h5_write_dataset(file, group + "/mean_power_dbm", mean_dbm, {points});
-    h5_write_dataset(file, group + "/ci95_low_dbm", low_dbm, {points});
-    h5_write_dataset(file, group + "/ci95_high_dbm", high_dbm, {points});
-  }
+  const std::vector<hsize_t> dims = result_dims(h, true, false);
+  const auto put = [&](const std::string& path, const auto& data, const std::string& units, const std::string& name) {
+    h5_write_dataset(file, path, data, dims);
+    describe(file, path, h, true, false, units, name);
+  };
+  put("/evaluated", count, "1", "instances evaluated");
+  put("/feasible", feasible, "1", "instances served (status optimal or feasible)");
+  put("/feasible_fraction", fraction, "1", "fraction of the evaluated instances served");
+  put("/mean_power_w", mean_w, "W", "mean total transmit power over the served instances");
+  put("/mean_power_dbm", mean_dbm, "dBm", "mean total transmit power over the served instances");
+  put("/ci95_low_dbm", low_dbm, "dBm", "95% confidence interval of the mean power, lower end (mean - 1.96 s/sqrt(n))");
+  put("/ci95_high_dbm", high_dbm, "dBm", "95% confidence interval of the mean power, upper end (mean + 1.96 s/sqrt(n))");
 }
 
 }  // namespace leosem

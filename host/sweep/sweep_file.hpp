@@ -1,4 +1,6 @@
-// The HDF5 file of a sweep run (schema: docs/sweep-output.md). A run writes FILE.partial with
+// The HDF5 file of a sweep run (schema leosem-sweep-2: docs/sweep-output.md). Self-describing:
+// per-instance arrays [algorithm, axis..., instance] with HDF5 dimension scales (coordinates),
+// units and status flag meanings, text as variable-length UTF-8. A run writes FILE.partial with
 // fixed-size datasets allocated up front, so later writes touch raw data only and a killed run
 // leaves a readable file; /done marks finished (point, instance) pairs for --resume. finalize()
 // adds the summary, marks the file complete and renames it to FILE.
@@ -21,6 +23,8 @@ struct Shard {
   uint32_t size(uint32_t instances) const;
 };
 
+inline constexpr const char* kSweepFormat = "leosem-sweep-2";
+
 // Per-instance outcome of one algorithm, as stored.
 struct StoredResult {
   double power_w;      // NaN when infeasible
@@ -37,14 +41,22 @@ struct RunIdentity {
 
 // The root attributes and the point table of a sweep file: what identifies its results.
 struct SweepHeader {
-  std::string format = "leosem-sweep-1";
+  std::string format = kSweepFormat;
   std::string leosem_version, git_commit, backend, device, driver_version, runtime_version, sweep_name, config_text, config_sha256;
   std::vector<std::string> algorithms, axis_fields;
   std::vector<std::string> overrides;  // `run --instances/--set`, as "instances = N", "field = value"
   int64_t seed = 0, instances_per_point = 0, points = 0, shard_index = 0, shard_count = 1, complete = 0;
-  std::vector<double> axis_values;       // [points][axes]
-  std::vector<uint32_t> instance_index;  // the global instance indices this file holds
+  std::vector<std::vector<double>> axis_coordinates;  // per axis, its values (the dimension scales)
+  std::vector<double> axis_values;                    // [points][axes], points in C order (last axis fastest)
+  std::vector<uint32_t> instance_index;               // the global instance indices this file holds
+
+  // Index of point p along each axis.
+  std::vector<hsize_t> point_indices(size_t point) const;
+  std::vector<hsize_t> axis_sizes() const;
 };
+
+// The unit of a scenario field, from its name's suffix (docs/sweep-output.md), "1" if none.
+std::string field_units(const std::string& field);
 
 SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIdentity& who);
 // Creates the whole layout of a sweep file (attributes, points, instances, filled result
@@ -82,6 +94,7 @@ class SweepFile {
   size_t points_ = 0;
   uint32_t shard_instances_ = 0;
   std::vector<std::string> algorithms_;
+  SweepHeader layout_;  // the shapes (axes, instances) the file was created with
 };
 
 // Summary statistics of one (point, algorithm), over the instances in a file.
@@ -94,7 +107,12 @@ struct PointSummary {
 
 PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status);
 
-// Writes the /summary group of an open file from its /results (used by finalize and merge).
-void write_summary(hid_t file, const std::vector<std::string>& algorithms, size_t points, uint32_t instances);
+// One point's per-instance data of one algorithm (algorithm index a), and its done flags.
+void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,
+                        std::vector<int8_t>& status);
+std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point);
+
+// Writes the summary arrays of an open file from its per-instance data (used by finalize and merge).
+void write_summary(hid_t file, const SweepHeader& h);
 
 }  // namespace leosem

@@ -80,8 +80,12 @@ std::vector<double> SweepSpec::point_values(size_t point) const {
 }
 
 std::string SweepSpec::resolved_text() const {
+  // The keying of random numbers is part of the identity: files from before common random
+  // numbers (keyed by point) never merge with or resume into files made after.
   std::string text = "# leosem sweep\n" + sweep_text + "\n# leosem base scenario\n" + scenario_text +
-                     "\n# leosem data files (SHA-256)\n" + data_digests;
+                     "\n# leosem data files (SHA-256)\n" + data_digests + "# leosem random keys: " +
+                     (independent_points ? "(seed, point, instance)" : "(seed, 0, instance): common random numbers") +
+                     "\n";
   if (!overrides.empty() || instances_overridden) {
     text += "# leosem command-line overrides (run --set, --instances)\n";
     if (instances_overridden) text += "instances = " + std::to_string(instances) + "\n";
@@ -134,12 +138,12 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   SweepSpec spec;
   spec.origin = origin;
   spec.sweep_text = text;
-  const std::set<std::string> known{"name", "scenario", "instances", "algorithms", "seed", "axis"};
+  const std::set<std::string> known{"name", "scenario", "instances", "algorithms", "seed", "independent_points", "axis"};
   for (const auto& [key, node] : root) {
     (void)node;
     if (!known.count(std::string(key.str())))
       reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
-                                                  "instances, algorithms, seed, [[axis]])");
+                                                  "instances, algorithms, seed, independent_points, [[axis]])");
   }
 
   if (const toml::node* name = root.get("name")) {
@@ -163,6 +167,12 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
     spec.seed = static_cast<uint64_t>(*v);
   } else {
     reject("seed", "(missing)", "a sweep must state its seed");
+  }
+
+  if (const toml::node* independent = root.get("independent_points")) {
+    auto v = independent->value_exact<bool>();
+    if (!v) reject("independent_points", "(not a boolean)", "must be true or false");
+    spec.independent_points = *v;
   }
 
   const toml::array* algorithms = root.get("algorithms") ? root.get("algorithms")->as_array() : nullptr;

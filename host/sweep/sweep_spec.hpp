@@ -33,6 +33,9 @@ struct SweepSpec {
   uint32_t instances = 0;           // per point
   std::vector<std::string> algorithms;
   uint64_t seed = 1;
+  // false (default): common random numbers, instance i is keyed (seed, 0, i) at every point, so
+  // the swept field changes only what it governs (MODEL §8); true: keyed (seed, point, i).
+  bool independent_points = false;
   // SHA-256 of the data files the scenario reads (JPEG table, quality grid): part of the
   // resolved text, so shards made with different data never merge.
   std::string data_digests;
@@ -44,6 +47,10 @@ struct SweepSpec {
   size_t point_count() const;
   // Axis values of point p, one per axis.
   std::vector<double> point_values(size_t point) const;
+  // The random key of instance i at point p (see independent_points).
+  InstanceKey instance_key(size_t point, uint32_t instance) const {
+    return {seed, independent_points ? static_cast<uint32_t>(point) : 0u, instance};
+  }
   // The resolved text and its SHA-256 (hex): what identifies a sweep's results (file contents,
   // not paths, so shards run from different directories agree).
   std::string resolved_text() const;

@@ -8,8 +8,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 same() {  # the datasets of two sweep files, bit for bit
-  for group in /results /summary /done /points /instances; do
-    h5diff "$1" "$2" "$group" "$group" > /dev/null || fail "$1 and $2 differ in $group"
+  for data in power_w status iterations done evaluated feasible feasible_fraction mean_power_w mean_power_dbm \
+    ci95_low_dbm ci95_high_dbm algorithm users.ssim_mean instance; do
+    h5diff "$1" "$2" "/$data" "/$data" > /dev/null || fail "$1 and $2 differ in /$data"
   done
 }
 
@@ -41,7 +42,7 @@ write_sweep small 24
 grep -q "leosem run: 100.0% 48/48 instances" "$work/log.txt" || fail "no progress log: $(cat "$work/log.txt")"
 header="$(h5dump -H "$work/single.h5")"
 grep -q 'DATASET "power_w"' <<< "$header" || fail "no power_w"
-grep -q 'DATASPACE  SIMPLE { ( 2, 24 )' <<< "$header" || fail "results are not 2 points x 24 instances"
+grep -q 'DATASPACE  SIMPLE { ( 3, 2, 24 )' <<< "$header" || fail "results are not 3 algorithms x 2 points x 24 instances"
 report="$("$leosem" report "$work/single.h5")"
 [ "$(grep -c -E '^(jcrra|greedy-jscc|greedy-jpeg) ' <<< "$report")" -eq 6 ] || fail "report rows: $report"
 csv="$("$leosem" report "$work/single.h5" --csv)"

@@ -1,0 +1,72 @@
+// Block-cooperative JCRRA on the device: one instance per thread block, the block's threads
+// sharing every PDHG step of the relaxed solve (the phases of host/solvers/jcrra.hpp over a
+// CUDA-block team), the iterate and the duals in shared memory when they fit the device's
+// opt-in limit, in global memory otherwise. The start, the rounding and the repair run on the
+// block's first thread. Same code as the CPU's jcrra_core, so the results agree (docs/jcrra.md §10).
+// Host header: no CUDA types. Only in CUDA builds (leosem_cuda).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "quality/quality_model.hpp"
+#include "solvers/jcrra.hpp"
+
+namespace leosem {
+
+// Threads per block of the JCRRA kernel.
+inline constexpr int kJcrraBlockThreads = 256;
+
+// Per-instance element counts of the kernel's global scratch (JcrraWorkspace, Greedy JSCC's
+// workspace), one slot per instance, slot after slot.
+struct JcrraBlockScratch {
+  size_t doubles = 0, ints = 0, bytes = 0;
+};
+JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options);
+
+// Dynamic shared memory one block needs to keep the relaxed state on chip (bytes).
+size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options);
+
+// A batch of instances of one shape, every pointer on the device, instance-major and dense:
+// gains [B][K*N*T], deadlines [B][K], required resources [B][K*L], images and SSIM targets
+// [B][K], required SNR [B][K*L] (fill_required_snr); outputs as SolutionBuffers per instance
+// plus one CoreResult each; scratch of B·jcrra_block_scratch(...) elements per type.
+struct JcrraBlockBatch {
+  int instances = 0;
+  int users = 0, subchannels = 0, slots = 0, options = 0;
+  double compression_ratios[kMaxOptions] = {};
+  double max_power_w = 0.0, symbols_per_resource = 0.0;
+  const double* gain_per_watt = nullptr;
+  const int* deadline_slots = nullptr;
+  const int* required_resources = nullptr;
+  const double* images = nullptr;
+  const double* ssim_requirement = nullptr;
+  const double* snr_lin = nullptr;
+  int* option = nullptr;
+  int* resources = nullptr;
+  int* assigned_ue = nullptr;
+  double* power_w = nullptr;
+  CoreResult* result = nullptr;
+  double* scratch_doubles = nullptr;
+  int* scratch_ints = nullptr;
+  unsigned char* scratch_bytes = nullptr;
+};
+
+// Launches the kernel on `stream` (a cudaStream_t; null = the default stream), asynchronously.
+// State in shared memory when it fits (and !force_global); returns whether it did. Throws on a
+// launch error.
+bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& options, bool force_global,
+                        void* stream = nullptr);
+
+// Convenience for tests and benchmarks: copies same-shape instances to the device, solves them,
+// copies the solutions back. `shared_used` tells where the state lived.
+struct JcrraBlockSolution {
+  CoreResult core;
+  std::vector<int> option, resources, assigned_ue;
+  std::vector<double> power_w;
+};
+std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& instances, const QualityModel& quality,
+                                                  const JcrraOptions& options, bool force_global,
+                                                  bool* shared_used = nullptr, double* kernel_seconds = nullptr);
+
+}  // namespace leosem

@@ -1,0 +1,162 @@
+"""The sweep file describes itself (xarray opens it with named dimensions, coordinates, units and
+status meanings), and the leosem package reads, summarises, pairs and plots it."""
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import leosem
+from conftest import run_leosem
+
+
+def test_xarray_h5netcdf_opens_a_fresh_sweep(two_axis_file):
+    ds = xr.open_dataset(two_axis_file, engine="h5netcdf")
+    try:
+        dims = ("algorithm", "users.deadline_mean_slots", "users.ssim_mean", "instance")
+        for name in ("power_w", "status", "iterations"):
+            assert ds[name].dims == dims
+        assert ds["done"].dims == dims[1:]
+        assert ds["mean_power_dbm"].dims == dims[:-1]
+        assert ds.sizes == {"algorithm": 2, "users.deadline_mean_slots": 3, "users.ssim_mean": 2, "instance": 7}
+        assert [str(a) for a in ds["algorithm"].values] == ["greedy-jscc", "greedy-jpeg"]
+        assert ds["users.deadline_mean_slots"].values.tolist() == [20, 30, 40]
+        assert ds["users.ssim_mean"].values.tolist() == [0.7, 0.8]
+        assert ds["instance"].values.tolist() == list(range(7))
+        assert ds["users.deadline_mean_slots"].attrs["units"] == "slot"
+        assert ds["users.ssim_mean"].attrs["units"] == "1"
+        assert ds["power_w"].attrs["units"] == "W"
+        assert ds["mean_power_dbm"].attrs["units"] == "dBm"
+        assert list(ds["status"].attrs["flag_values"]) == [-1, 0, 1, 2, 3]
+        assert ds["status"].attrs["flag_meanings"] == "not_computed optimal feasible infeasible unsolved"
+        assert ds["status"].dtype == np.int8
+        assert set(np.unique(ds["status"].values)) <= {0, 1, 2, 3}
+        # Text attributes are str, lists are lists of str (no bytes, no newline-joined lists).
+        assert ds.attrs["format"] == "leosem-sweep-2"
+        assert isinstance(ds.attrs["config_text"], str) and "users.ssim_mean" in ds.attrs["config_text"]
+        assert list(ds.attrs["algorithms"]) == ["greedy-jscc", "greedy-jpeg"]
+        assert list(ds.attrs["axis_fields"]) == ["users.deadline_mean_slots", "users.ssim_mean"]
+        assert int(ds.attrs["complete"]) == 1
+    finally:
+        ds.close()
+
+
+def test_open_sweep_selects_by_coordinates(two_axis_file):
+    ds = leosem.open_sweep(two_axis_file)
+    one = ds["power_w"].sel(algorithm="greedy-jpeg", **{"users.deadline_mean_slots": 30, "users.ssim_mean": 0.8})
+    assert one.dims == ("instance",) and one.sizes["instance"] == 7
+    assert ds.attrs["sweep_name"] == "two-axes"
+    assert isinstance(ds.attrs["git_commit"], str)
+
+
+def test_summary_equals_the_engines_summary(two_axis_file):
+    """The package recomputes the summary from per-instance data (sharing no code with the engine)."""
+    ds = leosem.open_sweep(two_axis_file)
+    s = leosem.summary(ds)
+    assert s["evaluated"].values.min() == 7
+    np.testing.assert_array_equal(s["evaluated"].values, ds["evaluated"].values)
+    np.testing.assert_array_equal(s["feasible"].values, ds["feasible"].values)
+    for name in ("feasible_fraction", "mean_power_w", "mean_power_dbm", "ci95_low_dbm", "ci95_high_dbm"):
+        np.testing.assert_allclose(s[name].values, ds[name].values, rtol=1e-12, atol=0, equal_nan=True)
+    assert np.isfinite(s["mean_power_dbm"].values).any()
+
+
+def test_report_csv_matches_summary_table(two_axis_file):
+    csv = run_leosem("report", str(two_axis_file), "--csv").stdout.strip().splitlines()
+    header, rows = leosem.summary_table(leosem.open_sweep(two_axis_file))
+    assert csv[0].split(",")[:3] == ["algorithm", "users.deadline_mean_slots", "users.ssim_mean"]
+    assert len(csv) - 1 == len(rows) == 12
+    for line, row in zip(csv[1:], rows):
+        fields = line.split(",")
+        assert fields[0] == row[0]
+        assert [float(v) for v in fields[1:3]] == row[1:3]
+        assert int(fields[3]) == row[3] and int(fields[4]) == row[4]
+        for text, value in zip(fields[5:], row[5:]):
+            assert (math.isnan(float(text)) and math.isnan(value)) or abs(float(text) - value) < 1e-5
+
+
+def test_partial_file(sweep_dir):
+    out = sweep_dir / "part.h5"
+    result = run_leosem("run", str(sweep_dir / "two.toml"), "--out", str(out), "--block", "3",
+                        "--abort-after-blocks", "2", check=False)
+    assert result.returncode != 0
+    ds = leosem.open_sweep(str(out) + ".partial")
+    assert int(ds.attrs["complete"]) == 0
+    assert "mean_power_dbm" not in ds  # the engine's summary is written only when complete
+    s = leosem.summary(ds)
+    assert int(ds["done"].sum()) == 6
+    assert int(s["evaluated"].sel(algorithm="greedy-jscc").sum()) == 6
+
+
+def test_paired_on_known_numbers():
+    status = np.array([[[0, 1, 2, 0]], [[0, 0, 0, 3]]], dtype=np.int8)  # [algorithm, point axis, instance]
+    power = np.array([[[1.0, 2.0, np.nan, 4.0]], [[10.0, 4.0, 5.0, np.nan]]])
+    ds = xr.Dataset(
+        {"power_w": (("algorithm", "x.a", "instance"), power),
+         "status": (("algorithm", "x.a", "instance"), status),
+         "done": (("x.a", "instance"), np.ones((1, 4), dtype=np.uint8))},
+        coords={"algorithm": ["a", "b"], "x.a": [1.0], "instance": np.arange(4)})
+    p = leosem.paired(ds).sel({"x.a": 1.0})
+    assert int(p["common_instances"]) == 2  # instances 0 and 1: served by both
+    assert p["mean_power_dbm"].sel(algorithm="a") == pytest.approx(10 * math.log10(1.5) + 30)
+    assert p["mean_power_dbm"].sel(algorithm="b") == pytest.approx(10 * math.log10(7.0) + 30)
+    assert float(p["ratio_mean_db"].sel(algorithm="a")) == 0.0
+    assert p["ratio_mean_db"].sel(algorithm="b") == pytest.approx((10.0 + 10 * math.log10(2.0)) / 2)
+    assert p["ratio_min_db"].sel(algorithm="b") == pytest.approx(10 * math.log10(2.0))
+    assert p["ratio_max_db"].sel(algorithm="b") == pytest.approx(10.0)
+    s = leosem.summary(ds).sel({"x.a": 1.0})
+    assert int(s["evaluated"].sel(algorithm="a")) == 4 and int(s["feasible"].sel(algorithm="a")) == 3
+    assert s["mean_power_w"].sel(algorithm="a") == pytest.approx(7.0 / 3)
+    sd = np.std([1.0, 2.0, 4.0], ddof=1)
+    assert s["ci95_high_dbm"].sel(algorithm="a") == pytest.approx(10 * math.log10(7.0 / 3 + 1.96 * sd / math.sqrt(3)) + 30)
+
+
+def test_plot(two_axis_file):
+    import matplotlib
+    matplotlib.use("Agg")
+    ds = leosem.open_sweep(two_axis_file)
+    with pytest.raises(ValueError, match="select one value"):
+        leosem.plot(ds, x="users.ssim_mean")
+    fig = leosem.plot(ds.sel({"users.deadline_mean_slots": 30}), x="users.ssim_mean")
+    axis = fig.axes[0]
+    assert [line.get_label() for line in axis.get_lines()] == ["Greedy JSCC", "Greedy JPEG"]
+    assert list(axis.get_lines()[0].get_xdata()) == [0.7, 0.8]
+    assert axis.get_xlabel() == "users.ssim_mean"
+
+
+def test_rejects_other_files(tmp_path):
+    import h5py
+    path = tmp_path / "other.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "leosem-sweep-1"
+    with pytest.raises(ValueError, match="older leosem"):
+        leosem.open_sweep(path)
+
+
+def test_plot_paper_draws_through_the_package(sweep_dir, tmp_path):
+    """tools/plot_paper.py (a thin user of the package): figure, summary and paired CSVs."""
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    (sweep_dir / "one.toml").write_text(
+        'name = "one-axis"\nscenario = "base.toml"\ninstances = 6\nalgorithms = ["greedy-jscc", "greedy-jpeg"]\n'
+        'seed = 3\n[[axis]]\nfield = "users.ssim_mean"\nvalues = [0.7, 0.8]\n')
+    out = sweep_dir / "one.h5"
+    run_leosem("run", str(sweep_dir / "one.toml"), "--out", str(out))
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "plot_paper.py")
+    subprocess.run([sys.executable, script, str(tmp_path), str(out)], check=True, capture_output=True)
+    assert (tmp_path / "one-axis.png").stat().st_size > 1000
+    with open(tmp_path / "one-axis-summary.csv") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["algorithm", "users.ssim_mean", "instances", "feasible", "feasible_fraction",
+                       "mean_power_dbm", "ci95_low_dbm", "ci95_high_dbm"]
+    assert [r[:3] for r in rows[1:]] == [["greedy-jscc", "0.7", "6"], ["greedy-jscc", "0.8", "6"],
+                                         ["greedy-jpeg", "0.7", "6"], ["greedy-jpeg", "0.8", "6"]]
+    with open(tmp_path / "one-axis-paired.csv") as f:
+        paired_rows = list(csv.reader(f))
+    assert paired_rows[0][:4] == ["point", "users.ssim_mean", "common_instances", "greedy-jscc_mean_dbm"]
+    assert paired_rows[0][-3:] == ["greedy-jpeg_vs_greedy-jscc_mean_db", "greedy-jpeg_vs_greedy-jscc_min_db",
+                                   "greedy-jpeg_vs_greedy-jscc_max_db"]
+    assert len(paired_rows) == 3
