@@ -112,5 +112,23 @@ TEST(Jcrra, FindsSolutionsWhereGreedyRunsOutOfResources) {
   EXPECT_TRUE(check_solution(inst, in.quality, nullptr, sol).ok());
 }
 
+TEST(Jcrra, FindsTheEarliestDeadlineAssignmentWhereGainOrderFails) {
+  // Two UEs, one SC, two slots, one resource each. UE 0 may use slot 0 only; UE 1 has the better
+  // gain there, so every gain-ordered assignment gives slot 0 to UE 1 and leaves UE 0 without.
+  Instance inst = testing::hand_instance(2, 1, 2, 2, {1, 1, 1, 1});
+  inst.deadline_slots = {1, 2};
+  inst.gain_per_watt[inst.knt(0, 0, 0)] = 1.0;
+  inst.gain_per_watt[inst.knt(1, 0, 0)] = 5.0;
+  inst.gain_per_watt[inst.knt(1, 0, 1)] = 2.0;
+  SolverInputs in;
+  EXPECT_EQ(solve(Algorithm::GreedyJscc, inst, in).status, SolveStatus::Infeasible);
+  ASSERT_EQ(solve(Algorithm::Exact, inst, in).status, SolveStatus::Optimal);
+  const Solution sol = solve(Algorithm::Jcrra, inst, in);
+  ASSERT_EQ(sol.status, SolveStatus::Feasible) << sol.reason;
+  EXPECT_EQ(sol.assigned_ue[0 * 2 + 0], 0);  // resource (n = 0, t = 0)
+  EXPECT_EQ(sol.assigned_ue[0 * 2 + 1], 1);
+  EXPECT_TRUE(check_solution(inst, in.quality, nullptr, sol).ok());
+}
+
 }  // namespace
 }  // namespace leosem
