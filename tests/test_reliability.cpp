@@ -61,29 +61,39 @@ SweepSpec make_spec(const TempDir& dir, uint32_t instances = 37) {
   return load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
 }
 
-// A deterministic function of the instance, so runs compare bit for bit.
-EvaluatorFactory stand_in() {
-  return [](const ScenarioConfig&, const std::vector<std::string>& algorithms) -> InstanceEvaluator {
-    return [=](const Instance& inst) {
-      std::vector<StoredResult> out(algorithms.size());
+// A stand-in backend, a deterministic function of the instance, so runs compare bit for bit.
+class StandIn final : public SweepBatchBackend {
+ public:
+  RunIdentity identity() const override { return {"stand-in", "test", "", ""}; }
+  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
+    params_ = config.params;
+    algorithms_ = algorithms.size();
+  }
+  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
+    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
+    for (uint32_t j = 0; j < range.count; ++j) {
+      const Instance inst = generate_instance(params_, {range.seed, range.point, range.first_instance + j});
       const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
-      out[0] = {total, 1, 1};
-      out[1] = {1.0 / total, 0, 7};
-      return out;
-    };
-  };
-}
+      out[j] = {total, 1, 1};
+      out[range.count + j] = {1.0 / total, 0, 7};
+    }
+  }
+
+ private:
+  ScenarioParams params_{};
+  size_t algorithms_ = 0;
+};
 
 RunOptions options() {
   RunOptions o;
   o.block_size = 8;
-  o.threads = 1;
   return o;
 }
 
 void run(const SweepSpec& spec, const std::string& out, RunOptions o = options()) {
   std::ostringstream log;
-  run_sweep(spec, out, o, stand_in(), log);
+  StandIn backend;
+  run_sweep(spec, out, o, backend, log);
 }
 
 haddr_t object_address(hid_t file, const std::string& path) {

@@ -7,7 +7,7 @@
 #include "cli/validators.hpp"
 #include "quality/csv_util.hpp"
 #include "quality/quality_config.hpp"
-#include "quality/quality_fit.hpp"
+#include "measure/quality_fit.hpp"
 
 namespace leosem::cli {
 namespace {
