@@ -12,3 +12,13 @@ std::vector<double> channel_gains_cuda(const ScenarioParams&, const InstanceRang
 }
 
 }  // namespace leosem
+
+#include "backends/sweep_batch.hpp"
+
+namespace leosem {
+
+std::unique_ptr<SweepBatchBackend> make_cuda_backend(int, uint32_t) {
+  throw std::runtime_error("the cuda backend: this leosem was built without CUDA (LEOSEM_CUDA=OFF or no nvcc)");
+}
+
+}  // namespace leosem

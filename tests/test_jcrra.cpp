@@ -6,6 +6,10 @@
 #include "solvers/checker.hpp"
 #include "solvers/jcrra.hpp"
 
+#include <functional>
+#include <memory>
+#include <vector>
+
 namespace leosem {
 namespace {
 
@@ -78,6 +82,117 @@ TEST(Projection, OptionSimplexKeepsUnreachableAtZero) {
   for (double v : s) EXPECT_GE(v, 0.0);
 }
 
+// A host team that runs each phase's items in a scrambled order (7 virtual threads, the last
+// first, each striding over the items as a CUDA block does). If any item of a phase read what
+// another item of the same phase writes, or a sum depended on the team, the results would
+// differ from SequentialTeam's; they must be identical to the bit. The two runs' workspaces
+// start with different garbage, so a read of something never written would show too.
+struct ScrambledTeam {
+  template <class Work>
+  void for_each(int count, Work&& work) const {
+    for (int thread = 6; thread >= 0; --thread)
+      for (int i = thread; i < count; i += 7) work(i);
+  }
+  void sync() const {}
+  bool leader() const { return true; }
+};
+
+// A host team that defers every item until the next barrier and then runs the pending calls'
+// items last phase first, each scrambled: a barrier missing between two dependent calls (one
+// reading what the other writes) would change the results. The leader's serial sections run
+// at once, as on the GPU they may run before the other threads' pending items.
+struct DeferredTeam {
+  struct Pending {
+    std::function<void(int)> work;
+    int count;
+  };
+  std::shared_ptr<std::vector<Pending>> pending = std::make_shared<std::vector<Pending>>();
+  template <class Work>
+  void for_each(int count, Work&& work) const {
+    pending->push_back({std::function<void(int)>(work), count});
+  }
+  void sync() const {
+    for (auto call = pending->rbegin(); call != pending->rend(); ++call)
+      for (int thread = 6; thread >= 0; --thread)
+        for (int i = thread; i < call->count; i += 7) call->work(i);
+    pending->clear();
+  }
+  bool leader() const { return true; }
+};
+
+struct HostCarver {
+  std::vector<double> doubles;
+  std::vector<int> ints;
+  size_t used_doubles = 0, used_ints = 0;
+  double* take_doubles(size_t count) {
+    used_doubles += count;
+    return doubles.empty() ? nullptr : doubles.data() + used_doubles - count;
+  }
+  int* take_ints(size_t count) {
+    used_ints += count;
+    return ints.empty() ? nullptr : ints.data() + used_ints - count;
+  }
+};
+
+struct TeamRun {
+  CoreResult result;
+  std::vector<int> option, assigned_ue;
+  std::vector<double> power_w;
+};
+
+template <class Team>
+TeamRun run_team(const Instance& inst, const SolverInputs& in, double garbage) {
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  HostCarver counter;
+  carve_jcrra_workspace(K, N, T, L, counter);
+  HostCarver carver;
+  carver.doubles.assign(counter.used_doubles, garbage);  // the solver must initialise what it reads
+  carver.ints.assign(counter.used_ints, static_cast<int>(garbage));
+  JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, carver);
+  std::vector<int> order(static_cast<size_t>(K) * N * T), resources(K);
+  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
+  std::vector<double> key(static_cast<size_t>(K) * N * T), slot_power(T);
+  ws.greedy = {order.data(), busy.data(), key.data()};
+  ws.slot_power_w = slot_power.data();
+  TeamRun run;
+  run.option.assign(K, -1);
+  run.assigned_ue.assign(static_cast<size_t>(N) * T, -1);
+  run.power_w.assign(static_cast<size_t>(N) * T, 0.0);
+  const std::vector<double> snr = required_snr_table(inst, in.quality);
+  JcrraOptions opt = in.options.jcrra;
+  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+  const Team team;
+  run.result = jcrra_team(team, make_instance_view(inst), snr.data(), opt, ws,
+                          {run.option.data(), resources.data(), run.assigned_ue.data(), run.power_w.data()});
+  return run;
+}
+
+template <class Team>
+void expect_same_as_sequential() {
+  SolverInputs in;
+  std::vector<Instance> instances;
+  for (uint32_t i = 0; i < 40; ++i) instances.push_back(testing::small_instance(i));
+  for (uint32_t i = 0; i < 2; ++i) instances.push_back(generate_instance(default_scenario_params(), {1, 0, i}));
+  int feasible = 0;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const TeamRun sequential = run_team<SequentialTeam>(instances[i], in, -7.0);
+    const TeamRun scrambled = run_team<Team>(instances[i], in, 12345.0);
+    ASSERT_EQ(sequential.result.feasible, scrambled.result.feasible) << i;
+    EXPECT_EQ(sequential.result.iterations, scrambled.result.iterations) << i;
+    if (!sequential.result.feasible) continue;
+    ++feasible;
+    EXPECT_EQ(sequential.result.total_power_w, scrambled.result.total_power_w) << i;  // bitwise
+    EXPECT_EQ(sequential.option, scrambled.option) << i;
+    EXPECT_EQ(sequential.assigned_ue, scrambled.assigned_ue) << i;
+    EXPECT_EQ(sequential.power_w, scrambled.power_w) << i;
+  }
+  EXPECT_GE(feasible, 25);
+}
+
+TEST(JcrraTeam, ResultsDoNotDependOnTheOrderOfItemsWithinAPhase) { expect_same_as_sequential<ScrambledTeam>(); }
+
+TEST(JcrraTeam, EveryDependencyBetweenPhasesHasABarrier) { expect_same_as_sequential<DeferredTeam>(); }
+
 TEST(Jcrra, NeverWorseThanGreedyAndReportsIterations) {
   SolverInputs in;
   int improved = 0, compared = 0;
@@ -109,6 +224,24 @@ TEST(Jcrra, FindsSolutionsWhereGreedyRunsOutOfResources) {
   ASSERT_EQ(sol.status, SolveStatus::Feasible) << sol.reason;
   EXPECT_EQ(sol.option[0], 0);
   EXPECT_EQ(sol.resources[0], 2);
+  EXPECT_TRUE(check_solution(inst, in.quality, nullptr, sol).ok());
+}
+
+TEST(Jcrra, FindsTheEarliestDeadlineAssignmentWhereGainOrderFails) {
+  // Two UEs, one SC, two slots, one resource each. UE 0 may use slot 0 only; UE 1 has the better
+  // gain there, so every gain-ordered assignment gives slot 0 to UE 1 and leaves UE 0 without.
+  Instance inst = testing::hand_instance(2, 1, 2, 2, {1, 1, 1, 1});
+  inst.deadline_slots = {1, 2};
+  inst.gain_per_watt[inst.knt(0, 0, 0)] = 1.0;
+  inst.gain_per_watt[inst.knt(1, 0, 0)] = 5.0;
+  inst.gain_per_watt[inst.knt(1, 0, 1)] = 2.0;
+  SolverInputs in;
+  EXPECT_EQ(solve(Algorithm::GreedyJscc, inst, in).status, SolveStatus::Infeasible);
+  ASSERT_EQ(solve(Algorithm::Exact, inst, in).status, SolveStatus::Optimal);
+  const Solution sol = solve(Algorithm::Jcrra, inst, in);
+  ASSERT_EQ(sol.status, SolveStatus::Feasible) << sol.reason;
+  EXPECT_EQ(sol.assigned_ue[0 * 2 + 0], 0);  // resource (n = 0, t = 0)
+  EXPECT_EQ(sol.assigned_ue[0 * 2 + 1], 1);
   EXPECT_TRUE(check_solution(inst, in.quality, nullptr, sol).ok());
 }
 

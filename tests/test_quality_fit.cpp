@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "quality/quality_fit.hpp"
+#include "measure/quality_fit.hpp"
 #include "quality_test_util.hpp"
 #include "scenario/config.hpp"
 

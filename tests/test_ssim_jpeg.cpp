@@ -4,11 +4,11 @@
 
 #include <cmath>
 
-#include "quality/jpeg_codec.hpp"
+#include "measure/jpeg_codec.hpp"
 #include "quality/jpeg_table.hpp"
-#include "quality/jpeg_table_build.hpp"
+#include "measure/jpeg_table_build.hpp"
 #include "quality/quality_config.hpp"
-#include "quality/ssim.hpp"
+#include "measure/ssim.hpp"
 #include "quality_test_util.hpp"
 
 namespace leosem {

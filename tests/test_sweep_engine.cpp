@@ -54,21 +54,39 @@ SweepSpec make_spec(const TempDir& dir, uint32_t instances = 37) {
   return load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
 }
 
-// alpha: total gain of the UEs' usable resources (feasible); beta: infeasible when UE 0's
-// deadline is odd. Deterministic in the instance, so runs can be compared bit for bit.
-EvaluatorFactory stand_in(long fail_after = -1) {
-  auto calls = std::make_shared<std::atomic<long>>(0);
-  return [=](const ScenarioConfig&, const std::vector<std::string>& algorithms) -> InstanceEvaluator {
-    return [=](const Instance& inst) {
-      if (fail_after >= 0 && (*calls)++ >= fail_after) throw std::runtime_error("stand-in failure");
-      std::vector<StoredResult> out(algorithms.size());
+// A stand-in backend. alpha: total gain of the UEs' usable resources (feasible); beta:
+// infeasible when UE 0's deadline is odd. Deterministic in the instance, so runs can be
+// compared bit for bit. Throws at the (fail_after + 1)-th instance when fail_after >= 0.
+class StandIn final : public SweepBatchBackend {
+ public:
+  explicit StandIn(long fail_after = -1) : fail_after_(fail_after) {}
+  RunIdentity identity() const override { return {"stand-in", "test", "", ""}; }
+  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
+    params_ = config.params;
+    algorithms_ = algorithms.size();
+  }
+  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
+    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
+    for (uint32_t j = 0; j < range.count; ++j) {
+      if (fail_after_ >= 0 && calls_++ >= fail_after_) throw std::runtime_error("stand-in failure");
+      const Instance inst = generate_instance(params_, {range.seed, range.point, range.first_instance + j});
       const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
-      out[0] = {total, 1, 1};
+      out[j] = {total, 1, 1};
       const bool odd = inst.deadline_slots[0] % 2 == 1;
-      out[1] = {odd ? std::nan("") : 1.0 / total, static_cast<int8_t>(odd ? 2 : 0), 7};
-      return out;
-    };
-  };
+      out[range.count + j] = {odd ? std::nan("") : 1.0 / total, static_cast<int8_t>(odd ? 2 : 0), 7};
+    }
+  }
+
+ private:
+  long fail_after_, calls_ = 0;
+  ScenarioParams params_{};
+  size_t algorithms_ = 0;
+};
+
+RunStats run(const SweepSpec& spec, const std::string& out, const RunOptions& o, std::ostream& log,
+             long fail_after = -1) {
+  StandIn backend(fail_after);
+  return run_sweep(spec, out, o, backend, log);
 }
 
 template <typename T>
@@ -97,7 +115,6 @@ void expect_same_results(const std::string& a, const std::string& b) {
 RunOptions options(uint32_t block = 8) {
   RunOptions o;
   o.block_size = block;
-  o.threads = 2;
   return o;
 }
 
@@ -161,7 +178,7 @@ TEST(SweepRun, WritesResultsAndSummary) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);
   std::ostringstream log;
-  const RunStats stats = run_sweep(spec, dir.file("out.h5"), options(), stand_in(), log);
+  const RunStats stats = run(spec, dir.file("out.h5"), options(), log);
   EXPECT_EQ(stats.evaluated, 2u * 37u);
   ASSERT_TRUE(fs::exists(dir.file("out.h5")));
   EXPECT_FALSE(fs::exists(dir.file("out.h5.partial")));
@@ -196,13 +213,13 @@ TEST(SweepRun, ShardsMergedEqualOneRunBitForBit) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);
   std::ostringstream log;
-  run_sweep(spec, dir.file("single.h5"), options(), stand_in(), log);
+  run(spec, dir.file("single.h5"), options(), log);
   std::vector<std::string> shards;
   for (uint32_t i = 0; i < 3; ++i) {
     RunOptions o = options(5);
     o.shard = {i, 3};
     shards.push_back(dir.file("shard" + std::to_string(i) + ".h5"));
-    run_sweep(spec, shards.back(), o, stand_in(), log);
+    run(spec, shards.back(), o, log);
   }
   merge_sweep_files(dir.file("merged.h5"), {shards[2], shards[0], shards[1]});  // any order
   expect_same_results(dir.file("single.h5"), dir.file("merged.h5"));
@@ -217,14 +234,14 @@ TEST(SweepRun, MergeRefusesMismatchedDuplicateOrMissingShards) {
     RunOptions o = options();
     o.shard = {i, 2};
     shards.push_back(dir.file("s" + std::to_string(i) + ".h5"));
-    run_sweep(spec, shards.back(), o, stand_in(), log);
+    run(spec, shards.back(), o, log);
   }
   // Another configuration: same base, other instance count.
   TempDir other_dir;
   const SweepSpec other = make_spec(other_dir, 38);
   RunOptions o = options();
   o.shard = {1, 2};
-  run_sweep(other, other_dir.file("o1.h5"), o, stand_in(), log);
+  run(other, other_dir.file("o1.h5"), o, log);
 
   const auto refused = [&](const std::vector<std::string>& files, const std::string& part) {
     try {
@@ -245,16 +262,16 @@ TEST(SweepRun, InterruptedRunResumesToTheSameResult) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);
   std::ostringstream log;
-  run_sweep(spec, dir.file("whole.h5"), options(), stand_in(), log);
+  run(spec, dir.file("whole.h5"), options(), log);
   // Fails after 30 instances: blocks written before the failure stay in out.h5.partial.
-  EXPECT_THROW(run_sweep(spec, dir.file("out.h5"), options(), stand_in(30), log), std::runtime_error);
+  EXPECT_THROW(run(spec, dir.file("out.h5"), options(), log, 30), std::runtime_error);
   ASSERT_TRUE(fs::exists(dir.file("out.h5.partial")));
   EXPECT_FALSE(fs::exists(dir.file("out.h5")));
   // Without --resume the leftover is not silently overwritten.
-  EXPECT_THROW(run_sweep(spec, dir.file("out.h5"), options(), stand_in(), log), std::runtime_error);
+  EXPECT_THROW(run(spec, dir.file("out.h5"), options(), log), std::runtime_error);
   RunOptions resume = options();
   resume.resume = true;
-  const RunStats stats = run_sweep(spec, dir.file("out.h5"), resume, stand_in(), log);
+  const RunStats stats = run(spec, dir.file("out.h5"), resume, log);
   EXPECT_GT(stats.skipped, 0u);
   EXPECT_LT(stats.evaluated, 74u);
   expect_same_results(dir.file("whole.h5"), dir.file("out.h5"));
@@ -264,13 +281,13 @@ TEST(SweepRun, ResumeRefusesAnotherConfiguration) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);
   std::ostringstream log;
-  EXPECT_THROW(run_sweep(spec, dir.file("out.h5"), options(), stand_in(3), log), std::runtime_error);
+  EXPECT_THROW(run(spec, dir.file("out.h5"), options(), log, 3), std::runtime_error);
   write_text(dir.file("sweep.toml"), sweep_text(40));
   const SweepSpec changed = load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
   RunOptions resume = options();
   resume.resume = true;
   try {
-    run_sweep(changed, dir.file("out.h5"), resume, stand_in(), log);
+    run(changed, dir.file("out.h5"), resume, log);
     ADD_FAILURE() << "resumed another configuration";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos) << e.what();

@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "quality/csv_util.hpp"
 #include "quality/quality_config.hpp"
-#include "quality/quality_fit.hpp"
+#include "measure/quality_fit.hpp"
 
 namespace leosem::cli {
 namespace {

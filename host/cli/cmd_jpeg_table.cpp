@@ -5,8 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "quality/csv_util.hpp"
-#include "quality/jpeg_table_build.hpp"
-#include "quality/ssim.hpp"
+#include "measure/jpeg_table_build.hpp"
+#include "measure/ssim.hpp"
 
 #include <jpeglib.h>
 

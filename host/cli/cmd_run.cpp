@@ -1,4 +1,6 @@
-// `leosem run SWEEP --out FILE.h5 [--instances N] [--set FIELD=VALUE]... [--threads N] [--shard I/N] [--resume]`.
+// `leosem run SWEEP --out FILE.h5 [--backend auto|cpu|cuda] [--device N] [--instances N] [--set FIELD=VALUE]...
+//  [--threads N] [--shard I/N] [--resume]`.
+#include <omp.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -27,7 +29,7 @@ Shard parse_shard(const std::string& text) {
 
 void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run a sweep (points x instances x algorithms) on the CPU backend, streaming results to HDF5");
+      "run", "Run a sweep (points x instances x algorithms) on the GPU or the CPU, streaming results to HDF5");
   auto sweep = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto threads = std::make_shared<int>(0);
@@ -35,6 +37,9 @@ void add_run_command(CLI::App& app) {
   auto resume = std::make_shared<bool>(false);
   auto block = std::make_shared<uint32_t>(256);
   auto abort_after = std::make_shared<long>(-1);
+  auto backend_name = std::make_shared<std::string>("auto");
+  auto device = std::make_shared<int>(0);
+  auto max_chunk = std::make_shared<uint32_t>(65536);
   auto instances = std::make_shared<int64_t>(0);
   auto set = std::make_shared<std::vector<std::string>>();
   cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(CLI::ExistingFile);
@@ -50,7 +55,21 @@ void add_run_command(CLI::App& app) {
                   "before it is validated; VALUE is TOML (10, 0.5, \"text\"), paths relative to the scenario file. "
                   "Repeatable; recorded in the output and its configuration hash")
       ->allow_extra_args(false);  // one FIELD=VALUE per --set: a SWEEP after it stays positional
-  cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--backend", *backend_name,
+                  "auto: cuda when compiled in and a device is visible, else cpu (the log says which); "
+                  "cpu: OpenMP; cuda: the device pipeline (exact and mcf still run on host threads). "
+                  "Results are identical on both")
+      ->capture_default_str();
+  cmd->add_option("--device", *device, "CUDA device index for the cuda backend (see `leosem info`)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1023));
+  cmd->add_option("--max-chunk", *max_chunk,
+                  "cuda: most instances per device chunk (chunks are otherwise sized from free device memory)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 10000000u));
+  cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores): the cpu backend, and exact/mcf "
+                                         "with the cuda backend")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--shard", *shard, "Run only slice I of N of the instances (0 <= I < N), e.g. a Slurm array task")
       ->capture_default_str();
   cmd->add_flag("--resume", *resume, "Continue FILE.partial left by an interrupted run of the same sweep and shard");
@@ -65,12 +84,18 @@ void add_run_command(CLI::App& app) {
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;
-    options.threads = *threads;
     options.block_size = *block;
     options.abort_after_blocks = *abort_after;
     options.progress_bar = isatty(STDERR_FILENO) != 0;
     catch_interrupts();  // Ctrl-C / scancel: stop after the current block, leaving FILE.partial resumable
-    const RunStats stats = run_sweep(spec, *out, options, solver_evaluator_factory(), std::cerr);
+    const BackendChoice choice = choose_backend(*backend_name, *device);
+    if (choice.backend != "cuda" && cmd->count("--device") > 0 && *backend_name == "cpu")
+      throw CLI::ValidationError("--device", "applies to the cuda backend only (--backend cpu was given)");
+    if (*backend_name == "auto") std::cerr << "leosem run: backend " << choice.backend << " (" << choice.reason << ")\n";
+    if (*threads > 0) omp_set_num_threads(*threads);
+    const std::unique_ptr<SweepBatchBackend> backend =
+        choice.backend == "cuda" ? make_cuda_backend(*device, *max_chunk) : make_cpu_backend(*threads);
+    const RunStats stats = run_sweep(spec, *out, options, *backend, std::cerr);
     std::cerr << "leosem run: wrote " << *out << " (" << stats.evaluated << " instances evaluated, " << stats.skipped
               << " resumed) in " << stats.wall_time_s << " s\n";
   });

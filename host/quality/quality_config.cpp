@@ -3,16 +3,18 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/data_dir.hpp"
 #include "quality/quality_config_toml.hpp"
 #include "scenario/toml_reader.hpp"
 
-#ifndef LEOSEM_DATA_DIR
-#error "LEOSEM_DATA_DIR (the folder of the committed data tables) must be defined by the build"
-#endif
-
 namespace leosem {
 
-std::string default_jpeg_table_path() { return std::string(LEOSEM_DATA_DIR) + "/jpeg_table_aerial64.csv"; }
+// Where the data directory is not found, the path says so: loading it then fails with a message
+// that names the field, the search and LEOSEM_DATA_DIR.
+std::string default_jpeg_table_path() {
+  const std::string dir = data_directory();
+  return (dir.empty() ? "(" + data_directory_search_note() + ")" : dir) + "/jpeg_table_aerial64.csv";
+}
 
 QualityModel QualityConfig::model() const {
   QualityModel m;

@@ -54,6 +54,9 @@ struct JcrraWorkspace {
   int* slot_order = nullptr;       // [T]
   int* saved_resource = nullptr;   // [T]
   SolutionBuffers candidate;       // option [K], resources [K], assigned_ue [N*T], power_w [N*T]
+  SolutionBuffers backup;          // the same sizes: the pair moves' undo copy
+  int* path_from = nullptr;        // [N*T] augmenting paths: the resource each was reached from
+  int* path_queue = nullptr;       // [N*T] breadth-first queue of resources
 };
 
 // Team-shared scalars, by index into JcrraWorkspace::scalars.
@@ -92,6 +95,12 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
   ws.candidate.resources = c.take_ints(K);
   ws.candidate.assigned_ue = c.take_ints(N * T);
   ws.candidate.power_w = c.take_doubles(N * T);
+  ws.backup.option = c.take_ints(K);
+  ws.backup.resources = c.take_ints(K);
+  ws.backup.assigned_ue = c.take_ints(N * T);
+  ws.backup.power_w = c.take_doubles(N * T);
+  ws.path_from = c.take_ints(N * T);
+  ws.path_queue = c.take_ints(N * T);
   return ws;
 }
 
@@ -210,9 +219,10 @@ LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) 
 // option takes, per usable slot, its best free SC (if its power fits the slot's remaining
 // budget), and keeps the D_kl slots with the largest gains; picks the option of least power.
 // This is exact for UE k given the others (cost Γ_kl/g is separable and C2 allows one SC per
-// slot). Keeps the old choice unless the new one is strictly cheaper. Returns true if changed.
+// slot). Keeps the old choice unless the new one is strictly cheaper (or, with `place`, for a
+// UE that holds nothing, takes the cheapest option that fits). Returns true if changed.
 LEOSEM_HD bool best_response(const InstanceView& v, const double* snr_lin, int k, SolutionBuffers sol,
-                             JcrraWorkspace ws) {
+                             JcrraWorkspace ws, bool place = false) {
   const int N = v.subchannels, T = v.slots, L = v.options;
   const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
   // Current cost of UE k and its resources; free them.
@@ -249,7 +259,7 @@ LEOSEM_HD bool best_response(const InstanceView& v, const double* snr_lin, int k
   }
   heap_sort_descending(ws.slot_order, slots_found, ws.slot_gain);
   // Each option: the D_kl best slots whose power fits the remaining budget.
-  double best_power_w = old_power_w;
+  double best_power_w = place ? HUGE_VAL : old_power_w;
   int best_option = -1;
   for (int l = 0; l < L; ++l) {
     const double snr = snr_lin[k * L + l];
@@ -293,18 +303,6 @@ LEOSEM_HD bool best_response(const InstanceView& v, const double* snr_lin, int k
   return true;
 }
 
-// Sweeps best responses over the UEs until none improves (at most `passes` sweeps).
-LEOSEM_HD int repair_by_best_response(const InstanceView& v, const double* snr_lin, SolutionBuffers sol,
-                                      JcrraWorkspace ws, int passes) {
-  int sweeps = 0;
-  for (; sweeps < passes; ++sweeps) {
-    bool changed = false;
-    for (int k = 0; k < v.users; ++k) changed = best_response(v, snr_lin, k, sol, ws) || changed;
-    if (!changed) break;
-  }
-  return sweeps;
-}
-
 LEOSEM_HD void copy_solution(const InstanceView& v, const SolutionBuffers& from, SolutionBuffers to) {
   for (int k = 0; k < v.users; ++k) {
     to.option[k] = from.option[k];
@@ -316,24 +314,76 @@ LEOSEM_HD void copy_solution(const InstanceView& v, const SolutionBuffers& from,
   }
 }
 
+// Releases every resource of UE k.
+LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
+  for (int r = 0; r < v.subchannels * v.slots; ++r)
+    if (sol.assigned_ue[r] == k) {
+      sol.assigned_ue[r] = -1;
+      sol.power_w[r] = 0.0;
+    }
+  sol.resources[k] = 0;
+}
+
+// Re-places UEs a and b together: both released, then each placed by best response, a first and
+// then b first; keeps the first order that is strictly cheaper than before, else restores. This
+// reaches exchanges of resources between two UEs that single best responses cannot (each UE's
+// move alone is blocked by the other). Returns true if changed.
+LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
+                             JcrraWorkspace ws) {
+  const double before_w = total_power(v, sol);
+  copy_solution(v, sol, ws.backup);
+  for (int order = 0; order < 2; ++order) {
+    const int first = order == 0 ? a : b, second = order == 0 ? b : a;
+    free_ue(v, a, sol);
+    free_ue(v, b, sol);
+    if (best_response(v, snr_lin, first, sol, ws, true) && best_response(v, snr_lin, second, sol, ws, true) &&
+        total_power(v, sol) < before_w * (1.0 - 1e-12))
+      return true;
+    copy_solution(v, ws.backup, sol);
+  }
+  return false;
+}
+
+// Sweeps best responses over the UEs until none improves, then (with `pairs`) pair moves over
+// every pair of UEs; repeats while anything improves (at most `passes` sweeps).
+LEOSEM_HD int repair_by_best_response(const InstanceView& v, const double* snr_lin, SolutionBuffers sol,
+                                      JcrraWorkspace ws, int passes, bool pairs = false) {
+  int sweeps = 0;
+  for (; sweeps < passes; ++sweeps) {
+    bool changed = false;
+    for (int k = 0; k < v.users; ++k) changed = best_response(v, snr_lin, k, sol, ws) || changed;
+    if (!changed && pairs)
+      for (int a = 0; a < v.users; ++a)
+        for (int b = a + 1; b < v.users; ++b) changed = pair_response(v, snr_lin, a, b, sol, ws) || changed;
+    if (!changed) break;
+  }
+  return sweeps;
+}
+
 // ---- rounding of a relaxed point ----
 
-// ρ_k = Σ_l s_kl ρ_l rounded up to the next reachable option; the association by priority
-// (x descending, then cost ascending) under C1, C2, deadlines and the per-slot budget.
+// ρ_k = Σ_l s_kl ρ_l rounded up to the next reachable option (or, with `down`, down to the
+// previous one: fewer resources, for tight instances); the association by priority (x
+// descending, then cost ascending) under C1, C2, deadlines and the per-slot budget.
 // Returns true if every UE got its D_k.
 LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const double* x, const double* s,
-                             double cost_scale_w, JcrraWorkspace ws, SolutionBuffers sol) {
+                             double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   for (int k = 0; k < K; ++k) {
     double rho = 0.0;
     for (int l = 0; l < L; ++l) rho += s[k * L + l] * v.compression_ratios[l];
-    int chosen = -1, largest = -1;
+    int up = -1, below = -1, smallest = -1, largest = -1;
     for (int l = 0; l < L; ++l) {
       if (snr_lin[k * L + l] < 0.0) continue;
+      if (smallest < 0) smallest = l;
       largest = l;
-      if (chosen < 0 && v.compression_ratios[l] >= rho * (1.0 - 1e-9)) chosen = l;
+      if (up < 0 && v.compression_ratios[l] >= rho * (1.0 - 1e-9)) up = l;
+      if (v.compression_ratios[l] <= rho * (1.0 + 1e-9)) below = l;
     }
-    sol.option[k] = chosen >= 0 ? chosen : largest;
+    if (down)
+      sol.option[k] = below >= 0 ? below : smallest;
+    else
+      sol.option[k] = up >= 0 ? up : largest;
   }
   int count = 0;
   for (int k = 0; k < K; ++k)
@@ -349,6 +399,93 @@ LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const
   heap_sort_descending(ws.greedy.order, count, ws.greedy.key);
   return assign_in_order(v, snr_lin, sol.option, ws.greedy.order, count, true, ws.greedy.busy,
                          ws.slot_power_w, sol) < 0;
+}
+
+// Reorders the usable (k, n, t) of order[0..count) earliest deadline first, then gain descending
+// (key[] is overwritten).
+LEOSEM_HD void order_by_deadline(const InstanceView& v, int* order, int count, double* key) {
+  double max_gain = 0.0;
+  for (int i = 0; i < count; ++i) max_gain = fmax(max_gain, v.gain_per_watt[order[i]]);
+  for (int i = 0; i < count; ++i) {
+    const int idx = order[i], k = idx / (v.subchannels * v.slots);
+    key[idx] = static_cast<double>(v.slots - v.deadline_slots[k]) + 0.5 * v.gain_per_watt[idx] / max_gain;
+  }
+  heap_sort_descending(order, count, key);
+}
+
+// May UE k (at its option in `option`) take resource r = n*T + t: usable, and its power fits the
+// slot's budget alone?
+LEOSEM_HD bool allowed_alone(const InstanceView& v, const double* snr_lin, const int* option, int k, int r) {
+  const int N = v.subchannels, T = v.slots, n = r / T, t = r % T;
+  if (!usable(v, k, n, t)) return false;
+  return snr_lin[k * v.options + option[k]] / v.gain_per_watt[(k * N + n) * T + t] <= v.max_power_w;
+}
+
+// Does UE k hold a resource in slot t other than `except`?
+LEOSEM_HD bool holds_slot(const InstanceView& v, const SolutionBuffers& sol, int k, int t, int except) {
+  for (int n = 0; n < v.subchannels; ++n) {
+    const int r = n * v.slots + t;
+    if (r != except && sol.assigned_ue[r] == k) return true;
+  }
+  return false;
+}
+
+// Feasibility-first assignment for fixed options: each UE's D_k resources by augmenting paths
+// (breadth first over resources; a held resource's owner moves to another it may use), so a UE
+// is left short only if no re-arrangement of the others frees a resource for it (C1, C2,
+// deadlines; the per-slot budget only per resource). Then the per-slot budget is checked.
+// Returns true if every UE got its D_k and no slot is over budget.
+LEOSEM_HD bool assign_by_augmenting_paths(const InstanceView& v, const double* snr_lin, JcrraWorkspace ws,
+                                          SolutionBuffers sol) {
+  const int K = v.users, T = v.slots, NT = v.subchannels * v.slots, L = v.options;
+  for (int r = 0; r < NT; ++r) {
+    sol.assigned_ue[r] = -1;
+    sol.power_w[r] = 0.0;
+  }
+  for (int k = 0; k < K; ++k) sol.resources[k] = 0;
+  for (int k = 0; k < K; ++k) {
+    const int need = v.required_resources[k * L + sol.option[k]];
+    while (sol.resources[k] < need) {
+      // Breadth-first search from the resources k may take in slots it does not hold yet.
+      for (int r = 0; r < NT; ++r) ws.path_from[r] = -2;  // -2 unvisited, -1 a root
+      int head = 0, tail = 0, found = -1;
+      for (int r = 0; r < NT && found < 0; ++r) {
+        if (!allowed_alone(v, snr_lin, sol.option, k, r) || holds_slot(v, sol, k, r % T, -1)) continue;
+        ws.path_from[r] = -1;
+        if (sol.assigned_ue[r] < 0) found = r;
+        else ws.path_queue[tail++] = r;
+      }
+      while (found < 0 && head < tail) {
+        const int r = ws.path_queue[head++], owner = sol.assigned_ue[r];
+        for (int q = 0; q < NT && found < 0; ++q) {
+          if (ws.path_from[q] != -2 || !allowed_alone(v, snr_lin, sol.option, owner, q)) continue;
+          if (holds_slot(v, sol, owner, q % T, r)) continue;
+          ws.path_from[q] = r;
+          if (sol.assigned_ue[q] < 0) found = q;
+          else ws.path_queue[tail++] = q;
+        }
+      }
+      if (found < 0) return false;
+      // Shift along the path: each owner moves to the next resource; k takes the root.
+      for (int q = found; ws.path_from[q] != -1; q = ws.path_from[q]) sol.assigned_ue[q] = sol.assigned_ue[ws.path_from[q]];
+      int root = found;
+      while (ws.path_from[root] != -1) root = ws.path_from[root];
+      sol.assigned_ue[root] = k;
+      ++sol.resources[k];
+      // A UE met twice on one path could end up twice in a slot (C2): refuse such an outcome.
+      for (int j = 0; j < K; ++j)
+        for (int t = 0; t < T; ++t) {
+          int held = 0;
+          for (int n = 0; n < v.subchannels; ++n) held += sol.assigned_ue[n * T + t] == j;
+          if (held > 1) return false;
+        }
+    }
+  }
+  for (int r = 0; r < NT; ++r) {
+    const int k = sol.assigned_ue[r];
+    if (k >= 0) sol.power_w[r] = snr_lin[k * L + sol.option[k]] / v.gain_per_watt[(k * v.subchannels + r / T) * T + r % T];
+  }
+  return first_slot_over_budget(v, sol) < 0;
 }
 
 // ---- the relaxed solve, cooperative (team.hpp) ----
@@ -586,21 +723,56 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
                                 const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
   const int K = v.users;
   CoreResult result;  // meaningful on the leader
-  // 1. Start from Greedy JSCC. If it failed (deadline or budget), try the fewest-resource
-  //    options (the smallest reachable ρ) in the same gain order with the budget respected.
+  // 1. Starts (leader): Greedy JSCC; every common option l (each UE at its smallest reachable
+  //    option >= l) assigned in gain order under the budget; and, for tight deadlines, the
+  //    fewest-resource options assigned earliest-deadline first. Each repaired; the cheapest is
+  //    the first best point and the SCA's start. None feasible: the SCA starts from nothing.
   if (team.leader()) {
     result = greedy_jscc_core(v, snr_lin, opt.base_option, ws.greedy, ws.slot_power_w, out);
+    const bool unreachable = !result.feasible && result.reason == FailReason::QualityUnreachable;
     bool have_best = result.feasible;
-    if (!result.feasible && result.reason != FailReason::QualityUnreachable) {
-      for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
-      const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
-      have_best = assign_in_order(v, snr_lin, out.option, ws.greedy.order, count, true, ws.greedy.busy,
-                                  ws.slot_power_w, out) < 0;
+    double best_power_w = 0.0;
+    if (have_best) {
+      repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
+      best_power_w = total_power(v, out);
     }
-    if (have_best) repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
+    if (!unreachable) {
+      const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
+      for (int start = 0; start <= v.options; ++start) {
+        const bool deadline_first = start == v.options;
+        for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, deadline_first ? 0 : start);
+        bool complete = true;
+        for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
+        if (!complete) continue;
+        if (deadline_first) order_by_deadline(v, ws.greedy.order, count, ws.greedy.key);
+        if (assign_in_order(v, snr_lin, ws.candidate.option, ws.greedy.order, count, true, ws.greedy.busy,
+                            ws.slot_power_w, ws.candidate) >= 0)
+          continue;
+        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+        const double power_w = total_power(v, ws.candidate);
+        if (!have_best || power_w < best_power_w) {
+          copy_solution(v, ws.candidate, out);
+          best_power_w = power_w;
+          have_best = true;
+        }
+      }
+      // Still nothing: per common option, the feasibility-first assignment (augmenting paths).
+      for (int start = 0; start < v.options && !have_best; ++start) {
+        for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, start);
+        bool complete = true;
+        for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
+        if (!complete || !assign_by_augmenting_paths(v, snr_lin, ws, ws.candidate)) continue;
+        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+        copy_solution(v, ws.candidate, out);
+        best_power_w = total_power(v, out);
+        have_best = true;
+      }
+      if (!have_best)
+        for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
+    }
     ws.scalars[kHaveBest] = have_best ? 1.0 : 0.0;
-    ws.scalars[kBestPowerW] = have_best ? total_power(v, out) : 0.0;
-    ws.scalars[kStop] = !result.feasible && result.reason == FailReason::QualityUnreachable ? 1.0 : 0.0;
+    ws.scalars[kBestPowerW] = best_power_w;
+    ws.scalars[kStop] = unreachable ? 1.0 : 0.0;
   }
   team.sync();
   if (ws.scalars[kStop] != 0.0) return result;
@@ -621,7 +793,9 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
     relaxed_terms(team, v, snr_lin, ws);
     if (team.leader()) {
       // Integer recovery of this iterate, repaired, kept if best.
-      if (round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], ws, ws.candidate)) {
+      // Rounded down only when rounding up fails (tight deadlines: fewer resources).
+      if (round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], false, ws, ws.candidate) ||
+          round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], true, ws, ws.candidate)) {
         repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
         const double power_w = total_power(v, ws.candidate);
         if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
@@ -630,10 +804,13 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
           ws.scalars[kHaveBest] = 1.0;
         }
       }
-      // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x).
+      // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x), once a
+      // feasible point is known (without one, every iteration is another chance to round).
       const double relaxed = ws.scalars[kRelaxed];
-      ws.scalars[kStop] =
-          relaxed_prev >= 0.0 && fabs(relaxed - relaxed_prev) <= opt.tolerance * fmax(relaxed, 1e-300) ? 1.0 : 0.0;
+      ws.scalars[kStop] = ws.scalars[kHaveBest] != 0.0 && relaxed_prev >= 0.0 &&
+                                  fabs(relaxed - relaxed_prev) <= opt.tolerance * fmax(relaxed, 1e-300)
+                              ? 1.0
+                              : 0.0;
       relaxed_prev = relaxed;
     }
     team.sync();
@@ -644,9 +821,11 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
     if (ws.scalars[kHaveBest] == 0.0) {
       result.iterations = iterations;  // Greedy JSCC's failure, as the reason
     } else {
+      // Polish the best point with pair moves too (on every candidate they would cost too much).
+      repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes, true);
       result = CoreResult();
       result.feasible = true;
-      result.total_power_w = ws.scalars[kBestPowerW];
+      result.total_power_w = total_power(v, out);
       result.iterations = iterations;
     }
   }

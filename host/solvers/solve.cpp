@@ -63,11 +63,13 @@ std::vector<double> required_snr_table(const Instance& inst, const QualityModel&
   return snr;
 }
 
-int option_index_for_ratio(const Instance& inst, double rho) {
-  for (int l = 0; l < inst.options; ++l)
-    if (inst.params.compression_ratios[l] >= rho * (1.0 - 1e-9)) return l;
-  return inst.options - 1;
+int option_index_for_ratio(const ScenarioParams& params, double rho) {
+  for (int l = 0; l < params.options; ++l)
+    if (params.compression_ratios[l] >= rho * (1.0 - 1e-9)) return l;
+  return params.options - 1;
 }
+
+int option_index_for_ratio(const Instance& inst, double rho) { return option_index_for_ratio(inst.params, rho); }
 
 std::string describe_failure(const CoreResult& r, const Instance& inst) {
   std::ostringstream out;

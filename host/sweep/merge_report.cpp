@@ -96,11 +96,19 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   SweepHeader merged = first;
   merged.shard_index = 0;
   merged.shard_count = 1;
-  std::vector<std::string> devices;
-  for (const OpenFile& s : shards)
-    if (std::find(devices.begin(), devices.end(), s.header.device) == devices.end()) devices.push_back(s.header.device);
-  merged.device.clear();
-  for (const std::string& d : devices) merged.device += (merged.device.empty() ? "" : "; ") + d;
+  // Shards run on different backends and devices merge: the merged file lists each once.
+  const auto joined = [&](std::string SweepHeader::*field) {
+    std::vector<std::string> values;
+    for (const OpenFile& s : shards)
+      if (std::find(values.begin(), values.end(), s.header.*field) == values.end()) values.push_back(s.header.*field);
+    std::string text;
+    for (const std::string& v : values) text += (text.empty() ? "" : "; ") + v;
+    return text;
+  };
+  merged.backend = joined(&SweepHeader::backend);
+  merged.device = joined(&SweepHeader::device);
+  merged.driver_version = joined(&SweepHeader::driver_version);
+  merged.runtime_version = joined(&SweepHeader::runtime_version);
   merged.instance_index.resize(next);
   for (uint32_t i = 0; i < next; ++i) merged.instance_index[i] = i;
 

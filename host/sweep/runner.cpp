@@ -1,13 +1,13 @@
 #include "sweep/runner.hpp"
 
-#include <omp.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
+#include <future>
+#include <stdexcept>
 #include <iomanip>
 #include <sstream>
 
@@ -56,22 +56,10 @@ class Progress {
 
 }  // namespace
 
-std::string cpu_device_description(int threads) {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(cpuinfo, line))
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  return model + ", " + std::to_string(threads) + " OpenMP threads";
-}
-
 RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const RunOptions& options,
-                   const EvaluatorFactory& make_evaluator, std::ostream& log) {
+                   SweepBatchBackend& backend, std::ostream& log) {
   const auto start = Clock::now();
-  if (options.threads > 0) omp_set_num_threads(options.threads);
-  const int threads = omp_get_max_threads();
+  if (options.block_size == 0) throw std::invalid_argument("run_sweep: block_size must be > 0");
   if (std::filesystem::exists(out_path)) {
     if (options.resume) {  // e.g. a requeued Slurm task whose run had finished
       log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
@@ -88,9 +76,9 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   if (partial_exists && !options.resume)
     throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or delete it");
 
-  SweepFile file = options.resume && partial_exists
-                       ? SweepFile::resume(out_path, spec, options.shard)
-                       : SweepFile::create(out_path, spec, options.shard, {"cpu", cpu_device_description(threads)});
+  const RunIdentity who = backend.identity();
+  SweepFile file = options.resume && partial_exists ? SweepFile::resume(out_path, spec, options.shard)
+                                                    : SweepFile::create(out_path, spec, options.shard, who);
   const size_t points = file.points();
   const uint32_t instances = file.shard_instances();
   const uint32_t first = options.shard.first(spec.instances);
@@ -104,47 +92,67 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
                                           std::to_string(first + instances - 1)
                                     : "no instances";
   log << "leosem run: " << points << " points x " << instances << " instances (shard " << options.shard.index << "/"
-      << options.shard.count << ", " << slice << ") x "
-      << spec.algorithms.size() << " algorithms, " << threads << " threads"
+      << options.shard.count << ", " << slice << ") x " << spec.algorithms.size() << " algorithms, backend "
+      << who.backend << " (" << who.device << ")"
       << (already ? ", resuming with " + std::to_string(already) + " done" : "") << std::endl;
   Progress progress(points * instances, already, options.progress_bar, options.log_interval_s, log);
 
+  // Writing chunk i (HDF5, this thread's helper) overlaps evaluating chunk i + 1 (the backend):
+  // at most two chunks' results are held, so host memory stays bounded.
+  std::future<void> writing;
+  const auto wait_for_writer = [&]() {
+    if (writing.valid()) writing.get();  // rethrows a write error
+  };
   long blocks_written = 0;
-  for (size_t p = 0; p < points; ++p) {
-    const ScenarioConfig config = point_scenario(spec, p);
-    const InstanceEvaluator evaluate = make_evaluator(config, spec.algorithms);
-    for (uint32_t j0 = 0; j0 < instances; j0 += options.block_size) {
-      const uint32_t n = std::min(options.block_size, instances - j0);
-      bool all_done = true;
-      for (uint32_t j = 0; j < n; ++j) all_done &= done[p * instances + j0 + j] != 0;
-      if (all_done) continue;
-
-      std::vector<std::vector<StoredResult>> results(spec.algorithms.size(), std::vector<StoredResult>(n));
-      std::exception_ptr failure;
-#pragma omp parallel for schedule(dynamic, 1)
-      for (long j = 0; j < static_cast<long>(n); ++j) {
-        try {
-          const InstanceKey key = spec.instance_key(p, first + j0 + static_cast<uint32_t>(j));
-          const std::vector<StoredResult> r = evaluate(generate_instance(config.params, key));
-          for (size_t a = 0; a < r.size(); ++a) results[a][j] = r[a];
-        } catch (...) {
-#pragma omp critical
-          failure = std::current_exception();
-        }
-      }
-      if (failure) std::rethrow_exception(failure);
-      file.write_block(p, j0, results);
-      stats.evaluated += n;
+  size_t instances_written = 0;  // by this run (the writer's count)
+  const auto interrupted = [&](int signal_number) {
+    return Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
+                       std::to_string(instances_written) + " instances: '" + out_path +
+                       ".partial' holds the finished blocks; run again with --resume to continue");
+  };
+  const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
+    const size_t algorithms = spec.algorithms.size();
+    for (uint32_t j0 = 0; j0 < chunk.count; j0 += options.block_size) {
+      const uint32_t n = std::min(options.block_size, chunk.count - j0);
+      std::vector<std::vector<StoredResult>> block(algorithms, std::vector<StoredResult>(n));
+      for (size_t a = 0; a < algorithms; ++a)
+        for (uint32_t j = 0; j < n; ++j) block[a][j] = results[a * chunk.count + j0 + j];
+      file.write_block(p, chunk.first + j0, block);
       progress.advance(n);
-      if (const int signal_number = pending_interrupt_signal())
-        throw Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
-                          std::to_string(stats.evaluated) + " instances: '" + out_path +
-                          ".partial' holds the finished blocks; run again with --resume to continue");
+      instances_written += n;
+      if (const int signal_number = pending_interrupt_signal()) throw interrupted(signal_number);
       if (options.abort_after_blocks >= 0 && ++blocks_written >= options.abort_after_blocks) {
         log << "leosem run: aborting after " << blocks_written << " blocks (--abort-after-blocks)" << std::endl;
         std::_Exit(137);  // as if killed: no cleanup, no destructors
       }
     }
+  };
+  try {
+    for (size_t p = 0; p < points; ++p) {
+      const uint8_t* point_done = done.data() + p * instances;
+      if (std::all_of(point_done, point_done + instances, [](uint8_t d) { return d != 0; })) continue;
+      backend.prepare_point(point_scenario(spec, p), spec.algorithms);
+      const std::vector<ChunkRange> chunks =
+          plan_chunks(point_done, instances, options.block_size, backend.chunk_instances(options.block_size));
+      for (const ChunkRange& chunk : chunks) {
+        if (const int signal_number = pending_interrupt_signal()) {
+          wait_for_writer();  // the writer may have stopped on it already (and thrown)
+          throw interrupted(signal_number);
+        }
+        std::vector<StoredResult> results;
+        // Keys of consecutive instances differ in .instance only (the point part is the sweep's choice).
+        const InstanceKey key = spec.instance_key(p, first + chunk.first);
+        backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
+        wait_for_writer();
+        writing = std::async(std::launch::async, write_chunk, p, chunk, std::move(results));
+        stats.evaluated += chunk.count;
+      }
+    }
+    wait_for_writer();
+  } catch (...) {
+    // What was evaluated before the failure is written (the resume starts after it).
+    if (writing.valid()) writing.wait();
+    throw;
   }
   file.finalize();
   stats.wall_time_s = std::chrono::duration<double>(Clock::now() - start).count();

@@ -1,27 +1,23 @@
-// `leosem run`: evaluates every (point, instance, algorithm) of a sweep on the CPU backend
-// (OpenMP over instances, the per-instance code of model/ and solvers/), streaming results to
-// the sweep file block by block so memory stays bounded however many instances there are.
+// `leosem run`: evaluates every (point, instance, algorithm) of a sweep through a batched
+// backend (backends/sweep_batch.hpp: reference, cpu, cuda) and streams the results to the sweep
+// file block by block. The runner keeps only streaming, resume and progress: it plans each
+// point's chunks (the instances not yet done, in the backend's chunk size), has the backend
+// evaluate them, and writes chunk i while the backend works on chunk i + 1, so memory stays
+// bounded however many instances there are.
 #pragma once
-#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "model/instance.hpp"
+#include "backends/sweep_batch.hpp"
 #include "sweep/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace leosem {
 
-// Evaluates every algorithm of the sweep on one instance (must be thread-safe).
-using InstanceEvaluator = std::function<std::vector<StoredResult>(const Instance&)>;
-// Builds the evaluator of one sweep point from its scenario (quality models, tables, ...).
-using EvaluatorFactory = std::function<InstanceEvaluator(const ScenarioConfig&, const std::vector<std::string>& algorithms)>;
-
 struct RunOptions {
   Shard shard;
   bool resume = false;
-  int threads = 0;            // 0: OpenMP's default
   uint32_t block_size = 256;  // instances per write (and per resume granularity)
   bool progress_bar = false;  // a bar on a terminal, else periodic log lines
   double log_interval_s = 10.0;
@@ -35,8 +31,6 @@ struct RunStats {
 };
 
 RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const RunOptions& options,
-                   const EvaluatorFactory& make_evaluator, std::ostream& log);
-
-std::string cpu_device_description(int threads);
+                   SweepBatchBackend& backend, std::ostream& log);
 
 }  // namespace leosem

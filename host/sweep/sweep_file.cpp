@@ -91,6 +91,8 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
   h.git_commit = kGitCommit;
   h.backend = who.backend;
   h.device = who.device;
+  h.driver_version = who.driver_version;
+  h.runtime_version = who.runtime_version;
   h.sweep_name = spec.name;
   h.config_text = spec.resolved_text();
   h.config_sha256 = spec.config_sha256();
@@ -119,6 +121,8 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_text_attribute(root, "git_commit", h.git_commit);
   h5_write_text_attribute(root, "backend", h.backend);
   h5_write_text_attribute(root, "device", h.device);
+  h5_write_text_attribute(root, "driver_version", h.driver_version);
+  h5_write_text_attribute(root, "runtime_version", h.runtime_version);
   h5_write_text_attribute(root, "sweep_name", h.sweep_name);
   h5_write_text_attribute(root, "config_text", h.config_text);
   h5_write_text_attribute(root, "config_sha256", h.config_sha256);
@@ -175,6 +179,12 @@ SweepHeader read_sweep_header(hid_t file) {
   h.git_commit = text("git_commit");
   h.backend = text("backend");
   h.device = text("device");
+  // Absent from files written before the backends recorded them.
+  const auto optional_text = [&](const char* name) {
+    return H5Aexists_by_name(file, "/", name, H5P_DEFAULT) > 0 ? text(name) : std::string();
+  };
+  h.driver_version = optional_text("driver_version");
+  h.runtime_version = optional_text("runtime_version");
   h.sweep_name = text("sweep_name");
   h.config_text = text("config_text");
   h.config_sha256 = text("config_sha256");

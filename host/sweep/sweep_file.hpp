@@ -33,14 +33,16 @@ struct StoredResult {
 };
 
 struct RunIdentity {
-  std::string backend;  // "cpu"
-  std::string device;   // e.g. the CPU model and thread count
+  std::string backend;          // "cpu", "cuda" or "reference"
+  std::string device;           // the CPU model and thread count, or the GPU's name
+  std::string driver_version;   // CUDA driver version ("" on the CPU)
+  std::string runtime_version;  // CUDA runtime version, or the OpenMP version
 };
 
 // The root attributes and the point table of a sweep file: what identifies its results.
 struct SweepHeader {
   std::string format = kSweepFormat;
-  std::string leosem_version, git_commit, backend, device, sweep_name, config_text, config_sha256;
+  std::string leosem_version, git_commit, backend, device, driver_version, runtime_version, sweep_name, config_text, config_sha256;
   std::vector<std::string> algorithms, axis_fields;
   std::vector<std::string> overrides;  // `run --instances/--set`, as "instances = N", "field = value"
   int64_t seed = 0, instances_per_point = 0, points = 0, shard_index = 0, shard_count = 1, complete = 0;

@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
       }
       ++exact_optimal;
       jcrra_found += solved(jcrra);
+      if (!solved(jcrra))  // JCRRA missed a solution the exact solver found: name the instance
+        std::printf("tight instance %d (K=%d N=%d T=%d): exact %.4g W, jcrra: %s\n", i, inst.users, inst.subchannels,
+                    inst.slots, exact.total_power_w, jcrra.reason.c_str());
       greedy_found += solved(greedy);
       if (exact.total_power_w <= 0.0) continue;
       if (solved(jcrra)) tight_jcrra.add(jcrra.total_power_w, exact.total_power_w);

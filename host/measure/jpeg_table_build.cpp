@@ -1,7 +1,7 @@
-#include "quality/jpeg_table_build.hpp"
+#include "measure/jpeg_table_build.hpp"
 
 #include "quality/grid_model.hpp"  // QualityDataError
-#include "quality/ssim.hpp"
+#include "measure/ssim.hpp"
 
 namespace leosem {
 

@@ -1,4 +1,4 @@
-#include "quality/ssim.hpp"
+#include "measure/ssim.hpp"
 
 #include <cmath>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "quality/quality_fit.hpp"
+#include "measure/quality_fit.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>

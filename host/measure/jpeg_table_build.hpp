@@ -1,11 +1,11 @@
 // Making a JPEG rate-quality table from images (MODEL.md §5.2; `leosem jpeg-table`): every image
 // is cut into non-overlapping tiles (edges that do not fill a tile are dropped); each tile is
 // encoded in memory at each quality, decoded, and measured: SSIM on luma against the tile
-// (quality/ssim.hpp), and compressed size, whole file and entropy-coded scan alone.
+// (measure/ssim.hpp), and compressed size, whole file and entropy-coded scan alone.
 #pragma once
 #include <vector>
 
-#include "quality/jpeg_codec.hpp"
+#include "measure/jpeg_codec.hpp"
 #include "quality/jpeg_table.hpp"
 
 namespace leosem {

@@ -1,4 +1,4 @@
-#include "quality/jpeg_codec.hpp"
+#include "measure/jpeg_codec.hpp"
 
 #include <csetjmp>
 #include <cstdio>
