@@ -6,7 +6,8 @@
 #   here:    bash tools/build.sh -DCMAKE_CUDA_ARCHITECTURES=90
 #            bash ../shared/tools/device-pack.sh build .device     (or /work/shared/tools/...)
 #   there:   bash tools/gpu-check.sh [.device]                      (from the project root)
-# Exit status 0 when every check passed.
+# Exit status 0 when every check passed. For a quick try of the script itself (e.g. without a
+# device): GPU_CHECK_INSTANCES=50 GPU_CHECK_BENCH_ARGS="--batches 64 --cpu-instances 32".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pack="${1:-$root/.device}"
@@ -49,10 +50,11 @@ subchannels = 3
 [time]
 slots = 40
 TOML
-cat > "$work/parity.toml" <<'TOML'
+instances="${GPU_CHECK_INSTANCES:-4000}"
+cat > "$work/parity.toml" <<TOML
 name = "gpu-check-parity"
 scenario = "base.toml"
-instances = 4000
+instances = ${instances}
 algorithms = ["jcrra", "greedy-jscc", "greedy-jpeg", "mcf"]
 seed = 3
 [[axis]]
@@ -63,7 +65,7 @@ timed sweep-cpu "$bin/leosem" run "$work/parity.toml" --out "$work/cpu.h5" --bac
 timed sweep-cuda "$bin/leosem" run "$work/parity.toml" --out "$work/cuda.h5" --backend cuda --max-chunk 2048
 if "$bin/leosem" report "$work/cpu.h5" --csv > "$work/cpu.csv" 2>&1 &&
    "$bin/leosem" report "$work/cuda.h5" --csv > "$work/cuda.csv" 2>&1 && cmp -s "$work/cpu.csv" "$work/cuda.csv"; then
-  row "parity sweep: summaries equal" pass "2 x 4000 instances, 4 algorithms"
+  row "parity sweep: summaries equal" pass "2 x $instances instances, 4 algorithms"
 else
   row "parity sweep: summaries equal" FAIL "see diff below"; diff "$work/cpu.csv" "$work/cuda.csv" | head -20
 fi
@@ -77,7 +79,8 @@ fi
 row "cuda sweep rate" info "$(grep -o 'in [0-9.]* s' "$work/sweep-cuda.log" | tail -1) (cpu: $(grep -o 'in [0-9.]* s' "$work/sweep-cpu.log" | tail -1))"
 
 # 3. The benchmark (JCRRA up to 16k instances: 64k would take minutes).
-timed bench_sweep timeout 240 "$bin/bench_sweep" --batches 2048,16384,65536 --jcrra-max-batch 16384 --cpu-instances 1024
+# shellcheck disable=SC2086
+timed bench_sweep timeout 240 "$bin/bench_sweep" ${GPU_CHECK_BENCH_ARGS:---batches 2048,16384,65536 --jcrra-max-batch 16384 --cpu-instances 1024}
 
 echo
 echo "| check | result | detail |"
