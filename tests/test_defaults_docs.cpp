@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "scenario/config.hpp"
+#include "solvers/solve.hpp"
 
 namespace {
 
@@ -135,6 +136,26 @@ TEST(DefaultsAgree, DefaultTomlAndDocsListTheSameFieldsWithTheSameDefaults) {
   }
   for (const auto& [name, value] : docs) ADD_FAILURE() << name << " is documented but not in default.toml";
   EXPECT_GT(compared, 40);
+}
+
+TEST(DefaultsAgree, SolverDefaultsHaveOneSource) {
+  // default.toml's [solvers] parses to SolverConfig's defaults, and the solvers' own option
+  // structs take theirs from it.
+  const leosem::ScenarioConfig file =
+      leosem::load_scenario_file(std::string(LEOSEM_SOURCE_DIR) + "/sweeps/scenarios/default.toml");
+  const leosem::SolverConfig config;
+  EXPECT_DOUBLE_EQ(file.solvers.greedy_jscc_rho, config.greedy_jscc_rho);
+  EXPECT_DOUBLE_EQ(file.solvers.milp_time_limit_s, config.milp_time_limit_s);
+  EXPECT_EQ(file.solvers.jcrra_max_iterations, config.jcrra_max_iterations);
+  EXPECT_DOUBLE_EQ(file.solvers.jcrra_tolerance, config.jcrra_tolerance);
+  const leosem::SolverOptions options;
+  EXPECT_DOUBLE_EQ(options.greedy_rho, config.greedy_jscc_rho);
+  EXPECT_DOUBLE_EQ(options.milp_time_limit_s, config.milp_time_limit_s);
+  EXPECT_EQ(options.jcrra.max_sca_iterations, config.jcrra_max_iterations);
+  EXPECT_DOUBLE_EQ(options.jcrra.tolerance, config.jcrra_tolerance);
+  // JcrraOptions' own defaults (the core's, for callers without a scenario) agree too.
+  EXPECT_EQ(leosem::JcrraOptions{}.max_sca_iterations, config.jcrra_max_iterations);
+  EXPECT_DOUBLE_EQ(leosem::JcrraOptions{}.tolerance, config.jcrra_tolerance);
 }
 
 }  // namespace

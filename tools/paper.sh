@@ -3,7 +3,7 @@
 #   bash tools/paper.sh [INSTANCES] [OUTDIR]
 # INSTANCES per point (default: as in the sweep files); OUTDIR (default out/paper/) receives
 # <sweep>.h5, <sweep>.png figures, <sweep>-summary.csv and <sweep>-paired.csv. The committed
-# results/ were made with `bash tools/paper.sh 1000 results`.
+# results/ were made with `bash tools/paper.sh 400 results`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 instances="${1:-}"

@@ -160,3 +160,30 @@ def test_plot_paper_draws_through_the_package(sweep_dir, tmp_path):
     assert paired_rows[0][-3:] == ["greedy-jpeg_vs_greedy-jscc_mean_db", "greedy-jpeg_vs_greedy-jscc_min_db",
                                    "greedy-jpeg_vs_greedy-jscc_max_db"]
     assert len(paired_rows) == 3
+
+
+def test_pip_installs_the_package_from_the_checkout(tmp_path):
+    """`pip install ./python` (offline: no dependencies fetched, the system's numpy/h5py used)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    # A copy: pip writes build files beside pyproject.toml, which must not land in the checkout.
+    checkout = tmp_path / "python"
+    source = os.path.join(os.path.dirname(__file__), "..")
+    shutil.copytree(source, checkout, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+                    str(checkout)], check=True, capture_output=True)
+    where = subprocess.run([python, "-c", "import leosem; print(leosem.__file__)"], check=True, cwd=str(tmp_path),
+                           capture_output=True, text=True).stdout.strip()
+    assert where.startswith(str(venv)), where
+
+
+def test_configuration_holds_no_machine_paths(two_axis_file, sweep_dir):
+    ds = leosem.open_sweep(two_axis_file)
+    assert str(sweep_dir) not in ds.attrs["config_text"]
+    assert "share/leosem" not in ds.attrs["config_text"] and "results/data" not in ds.attrs["config_text"]
