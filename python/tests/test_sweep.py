@@ -165,15 +165,19 @@ def test_plot_paper_draws_through_the_package(sweep_dir, tmp_path):
 def test_pip_installs_the_package_from_the_checkout(tmp_path):
     """`pip install ./python` (offline: no dependencies fetched, the system's numpy/h5py used)."""
     import os
+    import shutil
     import subprocess
     import sys
 
-    checkout = os.path.join(os.path.dirname(__file__), "..")
+    # A copy: pip writes build files beside pyproject.toml, which must not land in the checkout.
+    checkout = tmp_path / "python"
+    source = os.path.join(os.path.dirname(__file__), "..")
+    shutil.copytree(source, checkout, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                    checkout], check=True, capture_output=True)
+                    str(checkout)], check=True, capture_output=True)
     where = subprocess.run([python, "-c", "import leosem; print(leosem.__file__)"], check=True, cwd=str(tmp_path),
                            capture_output=True, text=True).stdout.strip()
     assert where.startswith(str(venv)), where
