@@ -101,7 +101,7 @@ __global__ void __launch_bounds__(kJcrraBlockThreads)
   if (use_shared) {
     BumpCarver on_chip;
     on_chip.doubles = shared_state;
-    carve_jcrra_shared_state(K, N, T, L, on_chip, ws);
+    carve_jcrra_shared_state(K, N, T, L, options.mixed_precision, on_chip, ws);
   }
   SolutionBuffers out{b.option + i * K, b.resources + i * K, b.assigned_ue + i * nt, b.power_w + i * nt};
   const CoreResult result = jcrra_team(BlockTeam(), v, b.snr_lin + i * K * L, options, ws, out);
@@ -136,10 +136,10 @@ JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int
   return {counter.used_doubles, counter.used_ints, counter.used_bytes};
 }
 
-size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options) {
+size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision) {
   BumpCarver counter;
   JcrraWorkspace ws;
-  carve_jcrra_shared_state(users, subchannels, slots, options, counter, ws);
+  carve_jcrra_shared_state(users, subchannels, slots, options, mixed_precision, counter, ws);
   return counter.used_doubles * sizeof(double);
 }
 
@@ -148,7 +148,8 @@ bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& option
   int device = 0, shared_limit = 0;
   check(cudaGetDevice(&device), "cudaGetDevice");
   check(cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "shared limit");
-  const size_t shared_bytes = jcrra_block_shared_bytes(batch.users, batch.subchannels, batch.slots, batch.options);
+  const size_t shared_bytes =
+      jcrra_block_shared_bytes(batch.users, batch.subchannels, batch.slots, batch.options, options.mixed_precision);
   const bool use_shared = !force_global && shared_bytes <= static_cast<size_t>(shared_limit);
   if (use_shared)  // opt in to the large shared-memory carve-out (above 48 KB)
     check(cudaFuncSetAttribute(jcrra_block_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,

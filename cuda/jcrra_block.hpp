@@ -25,7 +25,7 @@ struct JcrraBlockScratch {
 JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options);
 
 // Dynamic shared memory one block needs to keep the relaxed state on chip (bytes).
-size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options);
+size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision = false);
 
 // A batch of instances of one shape, every pointer on the device, instance-major and dense:
 // gains [B][K*N*T], deadlines [B][K], required resources [B][K*L], images and SSIM targets

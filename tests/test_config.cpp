@@ -173,6 +173,9 @@ TEST(Config, SolverSettings) {
   expect_rejected("[solvers]\nmilp_time_limit_s = -1\n", {"solvers.milp_time_limit_s"});
   expect_rejected("[solvers]\njcrra_max_iterations = 2.5\n", {"solvers.jcrra_max_iterations", "integer"});
   expect_rejected("[solvers]\njcrra_tolerance = 0\n", {"solvers.jcrra_tolerance"});
+  expect_rejected("[solvers]\njcrra_precision = \"fp16\"\n", {"solvers.jcrra_precision", "fp64", "mixed"});
+  EXPECT_TRUE(parse_scenario("[solvers]\njcrra_precision = \"mixed\"\n").solvers.jcrra_mixed_precision);
+  EXPECT_FALSE(parse_scenario("").solvers.jcrra_mixed_precision);
   expect_rejected("[solvers]\nmethod = \"fast\"\n", {"solvers.method", "unknown key"});
 }
 

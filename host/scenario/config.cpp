@@ -272,6 +272,8 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
   sc.jcrra_tolerance = solvers.number("jcrra_tolerance", sc.jcrra_tolerance);
   if (!(sc.jcrra_tolerance > 0.0 && sc.jcrra_tolerance < 1.0))
     reject("solvers.jcrra_tolerance", sc.jcrra_tolerance, "must be in (0, 1)");
+  sc.jcrra_mixed_precision =
+      solvers.text("jcrra_precision", sc.jcrra_mixed_precision ? "mixed" : "fp64", {"fp64", "mixed"}) == "mixed";
   solvers.reject_unknown_keys();
 
   // Relative paths in [quality] resolve against the configuration file's folder.

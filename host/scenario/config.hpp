@@ -22,6 +22,7 @@ struct SolverConfig {
   double milp_time_limit_s = 10.0;    // exact: CBC's wall-clock limit per instance
   int jcrra_max_iterations = 30;      // JCRRA: SCA iterations at most
   double jcrra_tolerance = 1e-4;      // JCRRA: stop when the relaxed objective changes by less (relative)
+  bool jcrra_mixed_precision = false; // JCRRA: jcrra_precision = "mixed" (x in FP32) or "fp64"
 };
 
 struct ScenarioConfig {

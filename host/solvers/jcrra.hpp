@@ -22,6 +22,7 @@ struct JcrraOptions {
   double proximal_s = 0.5;      // proximal weight on s, times D̄_k
   double penalty = 1.0;         // weight of the integrality penalty at the last iteration
   int repair_passes = 6;        // best-response sweeps over the UEs after each rounding
+  bool mixed_precision = false; // x stored in FP32 (sums, duals and powers stay FP64)
 };
 
 // Caller-owned scratch (carve_jcrra_workspace lays it out). The relaxed solve's state (x, the
@@ -31,7 +32,8 @@ struct JcrraWorkspace {
   GreedyWorkspace greedy;          // order/busy/key of the start, reused by the rounding
   double* slot_power_w = nullptr;  // [T]
   // Relaxed problem (the cooperative part).
-  double* x = nullptr;           // [K*N*T] relaxed association, the PDHG iterate
+  double* x = nullptr;           // [K*N*T] relaxed association, the PDHG iterate (mixed precision:
+                                 // its first half holds K*N*T floats instead)
   double* cost = nullptr;        // [K*N*T] per SCA iteration: c_x·x_ref − ∂f/∂x; NaN where unusable
   double* s = nullptr;           // [K*L] relaxed option weights
   double* s_prev = nullptr;      // [K*L]
@@ -107,11 +109,11 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
 // Points the relaxed solve's per-step state (everything pdhg_step reads and writes except `cost`)
 // at memory from `c`: the block kernel carves it from shared memory. Doubles only.
 template <class Carver>
-LEOSEM_HD void carve_jcrra_shared_state(int users, int subchannels, int slots, int options, Carver& c,
-                                        JcrraWorkspace& ws) {
+LEOSEM_HD void carve_jcrra_shared_state(int users, int subchannels, int slots, int options, bool mixed_precision,
+                                        Carver& c, JcrraWorkspace& ws) {
   const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
                L = static_cast<size_t>(options);
-  ws.x = c.take_doubles(K * N * T);
+  ws.x = c.take_doubles(mixed_precision ? (K * N * T + 1) / 2 : K * N * T);  // FP32 x: half the doubles
   ws.dual_c1 = c.take_doubles(N * T);
   ws.row_sum_c1 = c.take_doubles(N * T);
   ws.block_sum = c.take_doubles(K * T);
@@ -171,11 +173,12 @@ LEOSEM_HD void project_capped_simplex(double* y, int count, double* scratch) {
 // threshold θ > 0 is found by Michelot's iteration from θ = 0: θ ← (Σ_{y>θ} y − 1)/#{y>θ} rises
 // monotonically to the simplex threshold and stops when the active set stops changing (at most
 // count passes). Zeros (unusable entries) stay zero.
-LEOSEM_HD void project_capped_simplex_strided(double* y, int count, int stride) {
+template <class Real>
+LEOSEM_HD void project_capped_simplex_strided(Real* y, int count, int stride) {
   double clipped_sum = 0.0;
-  for (int i = 0; i < count; ++i) clipped_sum += fmin(fmax(y[i * stride], 0.0), 1.0);
+  for (int i = 0; i < count; ++i) clipped_sum += fmin(fmax(static_cast<double>(y[i * stride]), 0.0), 1.0);
   if (clipped_sum <= 1.0) {
-    for (int i = 0; i < count; ++i) y[i * stride] = fmin(fmax(y[i * stride], 0.0), 1.0);
+    for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(fmin(fmax(static_cast<double>(y[i * stride]), 0.0), 1.0));
     return;
   }
   double theta = 0.0;
@@ -184,14 +187,14 @@ LEOSEM_HD void project_capped_simplex_strided(double* y, int count, int stride) 
     int active = 0;
     for (int i = 0; i < count; ++i)
       if (y[i * stride] > theta) {
-        sum += y[i * stride];
+        sum += static_cast<double>(y[i * stride]);
         ++active;
       }
     const double next = (sum - 1.0) / active;  // active >= 1: θ stays below max y
     if (!(next > theta)) break;
     theta = next;
   }
-  for (int i = 0; i < count; ++i) y[i * stride] = fmax(y[i * stride] - theta, 0.0);
+  for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(fmax(static_cast<double>(y[i * stride]) - theta, 0.0));
 }
 
 // Projection of s[0..L) onto the simplex restricted to the entries with allowed[l] (the others
@@ -366,7 +369,8 @@ LEOSEM_HD int repair_by_best_response(const InstanceView& v, const double* snr_l
 // previous one: fewer resources, for tight instances); the association by priority (x
 // descending, then cost ascending) under C1, C2, deadlines and the per-slot budget.
 // Returns true if every UE got its D_k.
-LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const double* x, const double* s,
+template <class Real>
+LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const Real* x, const double* s,
                              double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   for (int k = 0; k < K; ++k) {
@@ -393,7 +397,7 @@ LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const
         if (!usable(v, k, n, t)) continue;
         // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
         const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
-        ws.greedy.key[idx] = floor(x[idx] * 100.0 + 0.5) * 1e7 - fmin(cost, 1e6);
+        ws.greedy.key[idx] = floor(static_cast<double>(x[idx]) * 100.0 + 0.5) * 1e7 - fmin(cost, 1e6);
         ws.greedy.order[count++] = idx;
       }
   heap_sort_descending(ws.greedy.order, count, ws.greedy.key);
@@ -568,31 +572,33 @@ LEOSEM_HD void relaxed_setup(const Team& team, const InstanceView& v, const doub
 // The relaxed point from the integer solution `sol` (x = 1 on its resources, s one-hot on its
 // options; x = 0 and s on `sol.option` when `assigned` is false), duals zero, and the row sums
 // of C1 and C7 at that point (the PDHG's previous iterate).
-template <class Team>
+template <class Team, class Real>
 LEOSEM_HD void relaxed_start(const Team& team, const InstanceView& v, const SolutionBuffers& sol, bool assigned,
-                             JcrraWorkspace ws) {
+                             Real* x, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   team.for_each(K * N * T, [&](int idx) {
     const int k = idx / (N * T), r = idx % (N * T);
-    ws.x[idx] = assigned && sol.assigned_ue[r] == k ? 1.0 : 0.0;
+    x[idx] = assigned && sol.assigned_ue[r] == k ? Real(1) : Real(0);
   });
   team.for_each(K * L, [&](int kl) { ws.s[kl] = (kl % L == sol.option[kl / L]) ? 1.0 : 0.0; });
   team.for_each(K, [&](int k) { ws.dual_c7[k] = 0.0; });
   team.sync();
   team.for_each(N * T, [&](int r) {
     double row = 0.0;
-    for (int k = 0; k < K; ++k) row += ws.x[k * N * T + r];
+    for (int k = 0; k < K; ++k) row += static_cast<double>(x[k * N * T + r]);
     ws.row_sum_c1[r] = row;
     ws.dual_c1[r] = 0.0;
   });
   chunked_sums(
-      team, K, N * T, [&](int k, int j) { return ws.x[k * N * T + j]; }, ws.chunk_sum, ws.supply_c7);
+      team, K, N * T, [&](int k, int j) { return static_cast<double>(x[k * N * T + j]); }, ws.chunk_sum,
+      ws.supply_c7);
 }
 
 // Γ_k(s) and W_k(x) per UE at the current point, and the relaxed objective Σ_k Γ_k W_k (in cost
 // units) in scalars[kRelaxed].
-template <class Team>
-LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const double* snr_lin, JcrraWorkspace ws) {
+template <class Team, class Real>
+LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
+                             JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   const double scale_w = ws.scalars[kScaleW];
   team.for_each(K, [&](int k) {
@@ -605,7 +611,8 @@ LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const doub
       team, K, N * T,
       [&](int k, int j) {
         const int idx = k * N * T + j;  // x > 0 only where usable, so g > 0
-        return ws.x[idx] > 0.0 ? ws.x[idx] / (v.gain_per_watt[idx] * scale_w) : 0.0;
+        const double x_idx = static_cast<double>(x[idx]);
+        return x_idx > 0.0 ? x_idx / (v.gain_per_watt[idx] * scale_w) : 0.0;
       },
       ws.chunk_sum, ws.ue_load);
   if (team.leader()) {
@@ -619,9 +626,9 @@ LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const doub
 // The SCA surrogate at the current point (docs/jcrra.md §3): s_ref = s and, per usable entry,
 // the constant part of the x-step, cost = c_x·x_ref − (Γ_k(s_ref)/g + η(1 − 2 x_ref)); NaN marks
 // an unusable entry. Needs relaxed_terms at this point.
-template <class Team>
+template <class Team, class Real>
 LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const JcrraOptions& opt, double penalty,
-                                 JcrraWorkspace ws) {
+                                 const Real* x, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   const double scale_w = ws.scalars[kScaleW];
   team.for_each(K * L, [&](int kl) { ws.s_ref[kl] = ws.s[kl]; });
@@ -632,7 +639,7 @@ LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const 
       ws.cost[idx] = NAN;
       return;
     }
-    const double x_ref = ws.x[idx];
+    const double x_ref = static_cast<double>(x[idx]);
     ws.cost[idx] = opt.proximal_x * x_ref - (ws.ue_snr_mix[k] / (g * scale_w) + penalty * (1.0 - 2.0 * x_ref));
   });
   team.sync();
@@ -640,9 +647,9 @@ LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const 
 
 // One preconditioned PDHG step on the surrogate (docs/jcrra.md §4): primal steps, then the dual
 // ascent on C1 and C7 at the extrapolated point 2v⁺ − v (A v kept from the previous step).
-template <class Team>
+template <class Team, class Real>
 LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
-                         double penalty, JcrraWorkspace ws) {
+                         double penalty, Real* x, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   // Phase 1: x per (UE, slot) column over the SCs; s per UE over the reachable options.
   team.for_each(K * T, [&](int item) {
@@ -652,16 +659,16 @@ LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* 
       const double tau = 1.0 / (1.0 + 1.0 / ws.ue_d_bar[k]);
       const double w = 1.0 / tau + opt.proximal_x;
       const double dual_k = ws.dual_c7[k] / ws.ue_d_bar[k];
-      double* column = ws.x + k * N * T + t;
+      Real* column = x + k * N * T + t;
       const double* cost = ws.cost + k * N * T + t;
       for (int n = 0; n < N; ++n) {
         const double c = cost[n * T];
         if (c != c) continue;  // unusable: x stays 0
-        const double u = column[n * T] - tau * (ws.dual_c1[n * T + t] - dual_k);
-        column[n * T] = (u / tau + c) / w;
+        const double u = static_cast<double>(column[n * T]) - tau * (ws.dual_c1[n * T + t] - dual_k);
+        column[n * T] = static_cast<Real>((u / tau + c) / w);
       }
       project_capped_simplex_strided(column, N, T);
-      for (int n = 0; n < N; ++n) sum += column[n * T];
+      for (int n = 0; n < N; ++n) sum += static_cast<double>(column[n * T]);
     }
     ws.block_sum[item] = sum;
   });
@@ -685,7 +692,7 @@ LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* 
   team.for_each(N * T, [&](int r) {
     if (ws.c1_step[r] == 0.0) return;  // no UE can use (n, t)
     double row = 0.0;
-    for (int k = 0; k < K; ++k) row += ws.x[k * N * T + r];
+    for (int k = 0; k < K; ++k) row += static_cast<double>(x[k * N * T + r]);
     ws.dual_c1[r] = fmax(0.0, ws.dual_c1[r] + (2.0 * row - ws.row_sum_c1[r] - 1.0) * ws.c1_step[r]);
     ws.row_sum_c1[r] = row;
   });
@@ -718,9 +725,9 @@ LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* 
 
 // JCRRA over a team; the result (and `out`) are valid on the leader. The start, the rounding and
 // the repair run on the leader alone; the relaxed solve is shared.
-template <class Team>
-LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const double* snr_lin,
-                                const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
+template <class Team, class Real>
+LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
+                                   const JcrraOptions& opt, Real* x, JcrraWorkspace ws, SolutionBuffers out) {
   const int K = v.users;
   CoreResult result;  // meaningful on the leader
   // 1. Starts (leader): Greedy JSCC; every common option l (each UE at its smallest reachable
@@ -779,8 +786,8 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
 
   // 2. Constants and the initial relaxed point: the start solution (or nothing assigned).
   relaxed_setup(team, v, snr_lin, ws);
-  relaxed_start(team, v, out, ws.scalars[kHaveBest] != 0.0, ws);
-  relaxed_terms(team, v, snr_lin, ws);
+  relaxed_start(team, v, out, ws.scalars[kHaveBest] != 0.0, x, ws);
+  relaxed_terms(team, v, snr_lin, x, ws);
 
   // 3. SCA iterations: surrogate, PDHG steps, integer recovery, stopping rule.
   double relaxed_prev = -1.0;  // leader's
@@ -788,14 +795,14 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
   for (int r = 0; r < opt.max_sca_iterations; ++r) {
     iterations = r + 1;
     const double penalty = opt.penalty * (r + 1) / opt.max_sca_iterations;
-    relaxed_linearise(team, v, opt, penalty, ws);
-    for (int it = 0; it < opt.pdhg_iterations; ++it) pdhg_step(team, v, snr_lin, opt, penalty, ws);
-    relaxed_terms(team, v, snr_lin, ws);
+    relaxed_linearise(team, v, opt, penalty, x, ws);
+    for (int it = 0; it < opt.pdhg_iterations; ++it) pdhg_step(team, v, snr_lin, opt, penalty, x, ws);
+    relaxed_terms(team, v, snr_lin, x, ws);
     if (team.leader()) {
       // Integer recovery of this iterate, repaired, kept if best.
       // Rounded down only when rounding up fails (tight deadlines: fewer resources).
-      if (round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], false, ws, ws.candidate) ||
-          round_relaxed(v, snr_lin, ws.x, ws.s, ws.scalars[kScaleW], true, ws, ws.candidate)) {
+      if (round_relaxed(v, snr_lin, x, ws.s, ws.scalars[kScaleW], false, ws, ws.candidate) ||
+          round_relaxed(v, snr_lin, x, ws.s, ws.scalars[kScaleW], true, ws, ws.candidate)) {
         repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
         const double power_w = total_power(v, ws.candidate);
         if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
@@ -830,6 +837,16 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
     }
   }
   return result;
+}
+
+// JCRRA over a team, in FP64 or (opt.mixed_precision) with the iterate x stored in FP32 in the
+// first half of ws.x; every sum, dual, step and power stays FP64.
+template <class Team>
+LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const double* snr_lin,
+                                const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
+  if (opt.mixed_precision)
+    return jcrra_team_in(team, v, snr_lin, opt, reinterpret_cast<float*>(ws.x), ws, out);
+  return jcrra_team_in(team, v, snr_lin, opt, ws.x, ws, out);
 }
 
 // The sequential entry (the CPU backends, one instance per thread on the GPU).

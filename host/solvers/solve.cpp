@@ -264,6 +264,7 @@ SolverInputs make_solver_inputs(const ScenarioConfig& config) {
   inputs.options.milp_time_limit_s = config.solvers.milp_time_limit_s;
   inputs.options.jcrra.max_sca_iterations = config.solvers.jcrra_max_iterations;
   inputs.options.jcrra.tolerance = config.solvers.jcrra_tolerance;
+  inputs.options.jcrra.mixed_precision = config.solvers.jcrra_mixed_precision;
   return inputs;
 }
 

@@ -26,8 +26,10 @@ Solution to_solution(const JcrraBlockSolution& s) {
   return sol;
 }
 
-void expect_parity(const std::vector<Instance>& instances, bool force_global, bool expect_shared) {
+void expect_parity(const std::vector<Instance>& instances, bool force_global, bool expect_shared,
+                   bool mixed_precision = false) {
   SolverInputs in;
+  in.options.jcrra.mixed_precision = mixed_precision;
   JcrraOptions options = in.options.jcrra;
   options.base_option = option_index_for_ratio(instances.front(), in.options.greedy_rho);
   bool shared_used = false;
@@ -77,6 +79,13 @@ TEST(JcrraBlockGpu, DefaultScenarioMatchesTheHost) {
   std::vector<Instance> batch;
   for (uint32_t i = 0; i < 24; ++i) batch.push_back(generate_instance(default_scenario_params(), {1, 0, i}));
   expect_parity(batch, false, true);  // K·N·T = 19 200: the state fits an H100/H200's shared memory
+}
+
+TEST(JcrraBlockGpu, MixedPrecisionMatchesTheHostsMixedPrecision) {
+  std::vector<Instance> batch;
+  for (uint32_t i = 0; i < 24; ++i) batch.push_back(generate_instance(default_scenario_params(), {1, 0, i}));
+  expect_parity(batch, false, true, true);
+  expect_parity(small_batch(3, 4, 30, 77, 40), true, false, true);
 }
 
 TEST(JcrraBlockGpu, InstancesTooLargeForSharedMemoryFallBackToGlobal) {
