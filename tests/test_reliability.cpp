@@ -20,7 +20,7 @@
 #include "io/hdf5_verify.hpp"
 #include "scenario/config.hpp"
 #include "scenario/limits.hpp"
-#include "sweep/merge_report.hpp"
+#include "io/merge_report.hpp"
 #include "sweep/runner.hpp"
 
 using namespace leosem;

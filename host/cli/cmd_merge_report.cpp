@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
-#include "sweep/merge_report.hpp"
+#include "io/merge_report.hpp"
 
 namespace leosem::cli {
 

@@ -1,4 +1,4 @@
-#include "sweep/merge_report.hpp"
+#include "io/merge_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
-#include "sweep/sweep_file.hpp"
+#include "io/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace leosem {

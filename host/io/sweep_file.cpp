@@ -1,4 +1,4 @@
-#include "sweep/sweep_file.hpp"
+#include "io/sweep_file.hpp"
 
 #include <cmath>
 #include <cstdio>
