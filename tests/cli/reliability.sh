@@ -31,15 +31,8 @@ refused() {  # description, expected text in the error, command...
   grep -q -- "$text" "$work/err.txt" || fail "$what: error lacks '$text': $(head -c 500 "$work/err.txt")"
 }
 
-cat > "$work/base.toml" <<'TOML'
-[users]
-count = 3
-deadline_mean_slots = 20
-[radio]
-subchannels = 3
-[time]
-slots = 40
-TOML
+source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
+write_small_scenario "$work/base.toml"
 cat > "$work/s.toml" <<'TOML'
 scenario = "base.toml"
 instances = 900

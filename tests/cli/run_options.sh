@@ -16,15 +16,8 @@ expect_exit() {
 }
 attribute() { h5dump -a "/$2" "$1"; }  # file, root attribute
 
-cat > "$work/base.toml" <<'TOML'
-[users]
-count = 3
-deadline_mean_slots = 20
-[radio]
-subchannels = 3
-[time]
-slots = 40
-TOML
+source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
+write_small_scenario "$work/base.toml"
 cat > "$work/s.toml" <<'TOML'
 name = "s"
 scenario = "base.toml"

@@ -14,15 +14,8 @@ same() {  # the datasets of two sweep files, bit for bit
   done
 }
 
-cat > "$work/base.toml" <<'TOML'
-[users]
-count = 3
-deadline_mean_slots = 20
-[radio]
-subchannels = 3
-[time]
-slots = 40
-TOML
+source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
+write_small_scenario "$work/base.toml"
 write_sweep() {  # name instances
   cat > "$work/$1.toml" <<TOML
 name = "$1"
