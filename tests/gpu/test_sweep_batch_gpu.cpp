@@ -1,5 +1,5 @@
 // Tier 3 on a device (label gpu): the cuda backend of the sweep's batched operation against the
-// cpu backend. Per algorithm and quality model, >= 2000 instances: identical status and
+// cpu backend (JCRRA there is the block kernel, one instance per thread block). Per algorithm and quality model, >= 2000 instances: identical status and
 // iterations, power within 1e-9 relative (and the count of results not bit-identical is
 // printed: with --fmad=false it should be 0). Whole sweeps: --backend cuda equal to
 // --backend cpu bit for bit in results and summary (so shards made on either merge), and a
@@ -25,7 +25,7 @@ void require_device() {
 }
 
 void expect_cuda_equals_cpu(const ScenarioConfig& config, const std::vector<std::string>& names, uint32_t count,
-                            uint32_t max_chunk, const std::string& what) {
+                            uint32_t max_chunk, const std::string& what, double relative_tolerance = 1e-9) {
   const InstanceRange range{21, 0, 1000, count};
   auto cpu = make_cpu_backend(0);
   cpu->prepare_point(config, names);
@@ -41,7 +41,7 @@ void expect_cuda_equals_cpu(const ScenarioConfig& config, const std::vector<std:
     const StoredResult& e = expected[i];
     const StoredResult& g = got[i];
     const bool both_nan = std::isnan(e.power_w) && std::isnan(g.power_w);
-    const bool close = both_nan || std::fabs(e.power_w - g.power_w) <= 1e-9 * std::fabs(e.power_w);
+    const bool close = both_nan || std::fabs(e.power_w - g.power_w) <= relative_tolerance * std::fabs(e.power_w);
     if (!(e.status == g.status && e.iterations == g.iterations && close) && ++mismatches <= 5)
       ADD_FAILURE() << what << ": " << names[i / count] << " instance " << i % count << ": cpu (" << e.power_w
                     << ", " << int(e.status) << ", " << e.iterations << ") cuda (" << g.power_w << ", "
@@ -75,6 +75,32 @@ TEST(SweepBatchGpu, EachAlgorithmGridMatchesCpu) {
 TEST(SweepBatchGpu, DefaultScenarioGreedyMatchesCpu) {
   ASSERT_NO_FATAL_FAILURE(require_device());
   expect_cuda_equals_cpu(parse_scenario(""), {"greedy-jscc", "greedy-jpeg"}, 4096, 65536, "default scenario");
+}
+
+// JCRRA runs one block per instance in sweeps (cuda/jcrra_block_kernel.cuh) and must give what
+// the cpu backend's jcrra_core (the same phases over a sequential team) gives: same status and
+// iterations, power within 1e-6 dB (the bound: log/exp of the two math libraries may
+// differ in the last bit). The default scenario keeps its state in shared memory where the
+// device allows it (H100/H200 in FP64, A100 only mixed); 480 slots never fit and run from
+// global memory in the arena slot.
+constexpr double kOneMicroDecibel = 2.302e-7;   // relative power difference of 1e-6 dB
+
+ScenarioConfig default_with_precision(const std::string& extra) {
+  return parse_scenario("[solvers]\njcrra_precision = \"" + extra + "\"\n");
+}
+
+TEST(SweepBatchGpu, DefaultScenarioJcrraBlockKernelMatchesCpu) {
+  ASSERT_NO_FATAL_FAILURE(require_device());
+  expect_cuda_equals_cpu(default_with_precision("fp64"), {"jcrra"}, 256, 65536, "default scenario, jcrra fp64",
+                         kOneMicroDecibel);
+  expect_cuda_equals_cpu(default_with_precision("mixed"), {"jcrra", "greedy-jscc"}, 256, 65536,
+                         "default scenario, jcrra mixed", kOneMicroDecibel);
+}
+
+TEST(SweepBatchGpu, JcrraTooLargeForSharedMemoryRunsFromTheArena) {
+  ASSERT_NO_FATAL_FAILURE(require_device());
+  expect_cuda_equals_cpu(parse_scenario("[time]\nslots = 480\n[users]\ndeadline_mean_slots = 120\n"), {"jcrra"}, 32,
+                         65536, "480 slots (global memory), jcrra", kOneMicroDecibel);
 }
 
 TEST(SweepBatchGpu, MixedDeviceAndHostAlgorithmsInSmallChunks) {
