@@ -1,11 +1,12 @@
-// Block-cooperative JCRRA (cuda/jcrra_block.hpp): one instance per block, jcrra_team over the
-// block's threads.
+// Block-cooperative JCRRA (cuda/jcrra_block.hpp) on same-shape instances given as dense arrays:
+// the kernel of cuda/jcrra_block_kernel.cuh over a JcrraBlockBatch.
 #include <cuda_runtime.h>
 
 #include <stdexcept>
 #include <string>
 
 #include "cuda/jcrra_block.hpp"
+#include "cuda/jcrra_block_kernel.cuh"
 #include "solvers/solve.hpp"
 
 namespace leosem {
@@ -16,55 +17,9 @@ void check(cudaError_t status, const char* what) {
     throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
 }
 
-// The block as a team (solvers/team.hpp): items strided over the threads, barriers are
-// __syncthreads, thread 0 leads. Host bodies are empty: the kernel is the only caller.
-struct BlockTeam {
-  template <class Work>
-  __host__ __device__ void for_each(int count, Work&& work) const {
-#ifdef __CUDA_ARCH__
-    for (int i = static_cast<int>(threadIdx.x); i < count; i += static_cast<int>(blockDim.x)) work(i);
-#endif
-  }
-  __host__ __device__ void sync() const {
-#ifdef __CUDA_ARCH__
-    __syncthreads();
-#endif
-  }
-  __host__ __device__ bool leader() const {
-#ifdef __CUDA_ARCH__
-    return threadIdx.x == 0;
-#else
-    return true;
-#endif
-  }
-};
-
-// Bump allocator over typed arrays; with null bases it only counts.
-struct BumpCarver {
-  double* doubles = nullptr;
-  int* ints = nullptr;
-  unsigned char* bytes = nullptr;
-  size_t used_doubles = 0, used_ints = 0, used_bytes = 0;
-  __host__ __device__ double* take_doubles(size_t count) {
-    double* p = doubles ? doubles + used_doubles : nullptr;
-    used_doubles += count;
-    return p;
-  }
-  __host__ __device__ int* take_ints(size_t count) {
-    int* p = ints ? ints + used_ints : nullptr;
-    used_ints += count;
-    return p;
-  }
-  __host__ __device__ unsigned char* take_bytes(size_t count) {
-    unsigned char* p = bytes ? bytes + used_bytes : nullptr;
-    used_bytes += count;
-    return p;
-  }
-};
-
 // One instance's global scratch: JCRRA's workspace plus Greedy JSCC's (order, key, busy) and
 // the slot powers. Counting and carving are this one function.
-__host__ __device__ JcrraWorkspace carve_block_scratch(int K, int N, int T, int L, BumpCarver& c) {
+__host__ __device__ JcrraWorkspace carve_block_scratch(int K, int N, int T, int L, WorkspaceCarver& c) {
   JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, c);
   const size_t knt = static_cast<size_t>(K) * N * T;
   ws.greedy.order = c.take_ints(knt);
@@ -74,39 +29,39 @@ __host__ __device__ JcrraWorkspace carve_block_scratch(int K, int N, int T, int 
   return ws;
 }
 
-__global__ void __launch_bounds__(kJcrraBlockThreads)
-    jcrra_block_kernel(JcrraBlockBatch b, JcrraOptions options, JcrraBlockScratch per_instance, bool use_shared) {
-  extern __shared__ double shared_state[];
-  const size_t i = blockIdx.x;
-  const int K = b.users, N = b.subchannels, T = b.slots, L = b.options;
-  const size_t knt = static_cast<size_t>(K) * N * T, nt = static_cast<size_t>(N) * T;
-  InstanceView v;
-  v.users = K;
-  v.subchannels = N;
-  v.slots = T;
-  v.options = L;
-  v.gain_per_watt = b.gain_per_watt + i * knt;
-  v.deadline_slots = b.deadline_slots + i * K;
-  v.required_resources = b.required_resources + i * K * L;
-  v.images = b.images + i * K;
-  v.ssim_requirement = b.ssim_requirement + i * K;
-  v.compression_ratios = b.compression_ratios;
-  v.max_power_w = b.max_power_w;
-  v.symbols_per_resource = b.symbols_per_resource;
-  BumpCarver global;
-  global.doubles = b.scratch_doubles + i * per_instance.doubles;
-  global.ints = b.scratch_ints + i * per_instance.ints;
-  global.bytes = b.scratch_bytes + i * per_instance.bytes;
-  JcrraWorkspace ws = carve_block_scratch(K, N, T, L, global);
-  if (use_shared) {
-    BumpCarver on_chip;
-    on_chip.doubles = shared_state;
-    carve_jcrra_shared_state(K, N, T, L, options.mixed_precision, on_chip, ws);
+// The instances of a JcrraBlockBatch (dense, instance-major) as the kernel's Source.
+struct BatchSource {
+  JcrraBlockBatch b;
+  JcrraBlockScratch per_instance;
+  __device__ JcrraBlockJob job(unsigned i) const {
+    const int K = b.users, N = b.subchannels, T = b.slots, L = b.options;
+    const size_t knt = static_cast<size_t>(K) * N * T, nt = static_cast<size_t>(N) * T;
+    JcrraBlockJob job;
+    InstanceView& v = job.view;
+    v.users = K;
+    v.subchannels = N;
+    v.slots = T;
+    v.options = L;
+    v.gain_per_watt = b.gain_per_watt + i * knt;
+    v.deadline_slots = b.deadline_slots + static_cast<size_t>(i) * K;
+    v.required_resources = b.required_resources + static_cast<size_t>(i) * K * L;
+    v.images = b.images + static_cast<size_t>(i) * K;
+    v.ssim_requirement = b.ssim_requirement + static_cast<size_t>(i) * K;
+    v.compression_ratios = b.compression_ratios;
+    v.max_power_w = b.max_power_w;
+    v.symbols_per_resource = b.symbols_per_resource;
+    WorkspaceCarver global;
+    global.doubles = b.scratch_doubles + i * per_instance.doubles;
+    global.ints = b.scratch_ints + i * per_instance.ints;
+    global.bytes = b.scratch_bytes + i * per_instance.bytes;
+    job.ws = carve_block_scratch(K, N, T, L, global);
+    job.snr_lin = b.snr_lin + static_cast<size_t>(i) * K * L;
+    job.out = SolutionBuffers{b.option + static_cast<size_t>(i) * K, b.resources + static_cast<size_t>(i) * K,
+                              b.assigned_ue + i * nt, b.power_w + i * nt};
+    return job;
   }
-  SolutionBuffers out{b.option + i * K, b.resources + i * K, b.assigned_ue + i * nt, b.power_w + i * nt};
-  const CoreResult result = jcrra_team(BlockTeam(), v, b.snr_lin + i * K * L, options, ws, out);
-  if (threadIdx.x == 0) b.result[i] = result;
-}
+  __device__ void store(unsigned i, const CoreResult& result) const { b.result[i] = result; }
+};
 
 // Device buffer freed on scope exit.
 template <class T>
@@ -131,35 +86,31 @@ struct DeviceArray {
 }  // namespace
 
 JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options) {
-  BumpCarver counter;
+  WorkspaceCarver counter;
   carve_block_scratch(users, subchannels, slots, options, counter);
-  return {counter.used_doubles, counter.used_ints, counter.used_bytes};
+  return {counter.used.doubles, counter.used.ints, counter.used.bytes};
 }
 
 size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision) {
-  BumpCarver counter;
+  WorkspaceCarver counter;
   JcrraWorkspace ws;
   carve_jcrra_shared_state(users, subchannels, slots, options, mixed_precision, counter, ws);
-  return counter.used_doubles * sizeof(double);
+  return counter.used.doubles * sizeof(double);
+}
+
+bool jcrra_block_fits_shared(size_t shared_bytes) {
+  int device = 0, shared_limit = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device),
+        "cudaDeviceGetAttribute (opt-in shared memory per block)");
+  return shared_bytes <= static_cast<size_t>(shared_limit);
 }
 
 bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& options, bool force_global, void* stream) {
   if (batch.instances <= 0) return false;
-  int device = 0, shared_limit = 0;
-  check(cudaGetDevice(&device), "cudaGetDevice");
-  check(cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "shared limit");
-  const size_t shared_bytes =
-      jcrra_block_shared_bytes(batch.users, batch.subchannels, batch.slots, batch.options, options.mixed_precision);
-  const bool use_shared = !force_global && shared_bytes <= static_cast<size_t>(shared_limit);
-  if (use_shared)  // opt in to the large shared-memory carve-out (above 48 KB)
-    check(cudaFuncSetAttribute(jcrra_block_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                               static_cast<int>(shared_bytes)),
-          "cudaFuncSetAttribute");
-  const JcrraBlockScratch per = jcrra_block_scratch(batch.users, batch.subchannels, batch.slots, batch.options);
-  jcrra_block_kernel<<<batch.instances, kJcrraBlockThreads, use_shared ? shared_bytes : 0,
-                       static_cast<cudaStream_t>(stream)>>>(batch, options, per, use_shared);
-  check(cudaGetLastError(), "jcrra_block_kernel launch");
-  return use_shared;
+  const BatchSource source{batch, jcrra_block_scratch(batch.users, batch.subchannels, batch.slots, batch.options)};
+  return launch_jcrra_blocks(source, static_cast<unsigned>(batch.instances), batch.users, batch.subchannels,
+                             batch.slots, batch.options, options, force_global, static_cast<cudaStream_t>(stream));
 }
 
 std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& instances, const QualityModel& quality,

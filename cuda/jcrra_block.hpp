@@ -26,6 +26,10 @@ JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int
 
 // Dynamic shared memory one block needs to keep the relaxed state on chip (bytes).
 size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision = false);
+// Whether that many bytes fit the current device's opt-in shared memory per block (227 KB on
+// an H100/H200, 163 KB on an A100, 99 KB on sm_86/89, 64 KB on sm_75): the kernel keeps its
+// state there when true, in global memory otherwise.
+bool jcrra_block_fits_shared(size_t shared_bytes);
 
 // A batch of instances of one shape, every pointer on the device, instance-major and dense:
 // gains [B][K*N*T], deadlines [B][K], required resources [B][K*L], images and SSIM targets

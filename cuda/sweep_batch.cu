@@ -1,7 +1,8 @@
 // The cuda backend of the sweep's batched operation (backends/sweep_batch.hpp). Per chunk of
 // instances of one point, on one stream: gains (one thread per (instance, UE, slot)), demands
 // (per (instance, UE)), required-SNR tables (per instance), then one kernel per device-capable
-// algorithm (one thread per instance), each a thin launcher over the shared per-item functions;
+// algorithm, each a thin launcher over the shared per-item functions: one thread per instance
+// for the greedy baselines, one block per instance for JCRRA (cuda/jcrra_block_kernel.cuh);
 // only the per-instance results come back, into pinned host memory. exact and mcf run on host
 // threads (OpenMP, backends/sweep_batch_cpu.cpp) over the same instances while the device works. The quality grid and the
 // JPEG table are copied to the device once per point; device buffers are thrust vectors (RAII),
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "backends/sweep_batch.hpp"
+#include "cuda/jcrra_block_kernel.cuh"
 
 namespace leosem {
 namespace {
@@ -102,6 +104,24 @@ __global__ void solve_kernel(Algorithm algorithm, PointCoreInputs core, Instance
   if (b >= block.count) return;
   results[b] = solve_instance_core(algorithm, core, block_instance_view(block, b), arena.slot(b));
 }
+
+// JCRRA's instances of a chunk as the block kernel's Source (cuda/jcrra_block_kernel.cuh): each
+// block solves instance i in arena slot i (its relaxed state moved to shared memory when it fits).
+struct SweepJcrraSource {
+  InstanceBlockView block;
+  DeviceArena arena;
+  StoredResult* results;
+  __device__ JcrraBlockJob job(unsigned i) const {
+    const InstanceWorkspace ws = arena.slot(i);
+    JcrraBlockJob job;
+    job.view = block_instance_view(block, i);
+    job.snr_lin = ws.snr_lin;
+    job.ws = ws.jcrra;
+    job.out = ws.solution;
+    return job;
+  }
+  __device__ void store(unsigned i, const CoreResult& result) const { results[i] = stored_from_core(result); }
+};
 
 std::string cuda_version_text(int version) {  // 13000 → "13.0"
   return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
@@ -196,6 +216,12 @@ class CudaBackend final : public SweepBatchBackend {
     check(cudaGetLastError(), "required_snr_kernel launch");
     for (size_t a = 0; a < algorithms; ++a) {
       if (!runs_on_core(point_.algorithms[a])) continue;
+      if (point_.algorithms[a] == Algorithm::Jcrra) {  // one block per instance
+        const SweepJcrraSource source{block, arena, raw(results_) + a * range.count};
+        launch_jcrra_blocks(source, range.count, d.users, d.subchannels, d.slots, d.options, device_core_.jcrra,
+                            false, stream_);
+        continue;
+      }
       solve_kernel<<<grid_for(range.count, threads), threads, 0, stream_>>>(point_.algorithms[a], device_core_, block,
                                                                           arena, raw(results_) + a * range.count);
       check(cudaGetLastError(), std::string(to_string(point_.algorithms[a])) + " kernel launch");

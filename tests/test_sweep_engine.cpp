@@ -301,3 +301,251 @@ TEST(SweepRun, SummaryStatistics) {
   EXPECT_DOUBLE_EQ(s.mean_power_w, 3.0);
   EXPECT_NEAR(s.ci95_half_w, 1.96 * 2.0 / std::sqrt(3.0), 1e-12);  // sample sd 2
 }
+
+// ---- Adaptive Monte Carlo (run --target-ci): per point, blocks of instances until every
+// algorithm's 95 % CI half-width in dB is <= the target (with >= 10 served), or the cap.
+
+namespace {
+
+constexpr uint32_t kCap = 120;
+
+SweepSpec adaptive_spec(const TempDir& dir, double target_ci_db, uint32_t block) {
+  SweepSpec spec = make_spec(dir, kCap);
+  apply_overrides(spec, {}, 0, target_ci_db, block);
+  return spec;
+}
+
+// What an adaptive run must do at point p, worked out here (not by the engine) from a fixed run
+// of kCap instances: the first multiple of `block` at which every algorithm serves >= 10 of the
+// instances so far with (ci95_high_dbm - ci95_low_dbm)/2 <= target; else the cap.
+// Per algorithm at point p over instances [0, n) of a fixed run of kCap instances: half the
+// width of the 95 % interval in dB, and the served count.
+std::vector<std::pair<double, size_t>> half_widths_at(const std::string& fixed_file, size_t p, uint32_t n) {
+  const auto power = read<double>(fixed_file, "/power_w");  // [algorithm 2, point 2, instance kCap]
+  const auto status = read<int8_t>(fixed_file, "/status");
+  std::vector<std::pair<double, size_t>> out;
+  for (size_t a = 0; a < 2; ++a) {
+    std::vector<double> served;
+    for (uint32_t j = 0; j < n; ++j) {
+      const size_t at = (a * 2 + p) * kCap + j;
+      if (status[at] == 0 || status[at] == 1) served.push_back(power[at]);
+    }
+    const double k = static_cast<double>(served.size());
+    const double mean = std::accumulate(served.begin(), served.end(), 0.0) / k;
+    double squares = 0;
+    for (double v : served) squares += (v - mean) * (v - mean);
+    const double h = 1.96 * std::sqrt(squares / (k - 1) / k);
+    out.push_back({mean > h ? 5.0 * std::log10((mean + h) / (mean - h)) : INFINITY, served.size()});
+  }
+  return out;
+}
+
+struct ExpectedStop {
+  uint32_t used = 0;
+  bool reached = false;
+  std::vector<double> half_width_db;
+};
+ExpectedStop expected_stop(const std::string& fixed_file, size_t p, uint32_t block, double target) {
+  ExpectedStop e;
+  for (uint32_t n = block;; n = std::min(n + block, kCap)) {
+    e.used = n;
+    e.half_width_db.clear();
+    bool all = true;
+    for (const auto& [db, served] : half_widths_at(fixed_file, p, n)) {
+      e.half_width_db.push_back(db);
+      all = all && served >= 10 && db <= target;
+    }
+    if (all || n == kCap) {
+      e.reached = all;
+      return e;
+    }
+  }
+}
+
+// Every dataset of two adaptive files, bit for bit, the per-point records included.
+void expect_same_adaptive(const std::string& a, const std::string& b) {
+  expect_same_results(a, b);
+  EXPECT_EQ(read<int32_t>(a, "/instances_used"), read<int32_t>(b, "/instances_used"));
+  EXPECT_EQ(read<int8_t>(a, "/stop_reason"), read<int8_t>(b, "/stop_reason"));
+  const auto ha = read<double>(a, "/ci95_half_width_db"), hb = read<double>(b, "/ci95_half_width_db");
+  ASSERT_EQ(ha.size(), hb.size());
+  EXPECT_EQ(0, std::memcmp(ha.data(), hb.data(), ha.size() * sizeof(double)));
+}
+
+// instances_used per point (the same for both algorithms: [algorithm, point]).
+std::vector<int32_t> used_per_point(const std::string& file) {
+  const auto used = read<int32_t>(file, "/instances_used");
+  EXPECT_EQ(used.size(), 4u);
+  EXPECT_EQ(used[0], used[2]);
+  EXPECT_EQ(used[1], used[3]);
+  return {used[0], used[1]};
+}
+
+}  // namespace
+
+TEST(AdaptiveRun, StopsWhereTheTargetIsFirstMetAndRecordsWhy) {
+  TempDir dir;
+  std::ostringstream log;
+  const SweepSpec fixed = make_spec(dir, kCap);
+  run(fixed, dir.file("fixed.h5"), options(), log);
+  // A target met by point 0 after 4 blocks at the latest, and one never met (the cap).
+  const uint32_t block = 15;
+  const auto at_4_blocks = half_widths_at(dir.file("fixed.h5"), 0, 4 * block);
+  ASSERT_GE(std::min(at_4_blocks[0].second, at_4_blocks[1].second), 10u);
+  for (const double target : {std::max(at_4_blocks[0].first, at_4_blocks[1].first), 1e-6}) {
+    SCOPED_TRACE("target " + std::to_string(target) + " dB");
+    const std::string out = dir.file("adaptive-" + std::to_string(target) + ".h5");
+    run(adaptive_spec(dir, target, block), out, options(), log);
+    const std::vector<int32_t> used = used_per_point(out);
+    const auto reason = read<int8_t>(out, "/stop_reason");
+    const auto half = read<double>(out, "/ci95_half_width_db");
+    const auto power = read<double>(out, "/power_w"), fixed_power = read<double>(dir.file("fixed.h5"), "/power_w");
+    const auto status = read<int8_t>(out, "/status");
+    const auto done = read<uint8_t>(out, "/done");
+    const auto evaluated = read<int32_t>(out, "/evaluated");
+    const auto low = read<double>(out, "/ci95_low_dbm"), high = read<double>(out, "/ci95_high_dbm");
+    for (size_t p = 0; p < 2; ++p) {
+      const ExpectedStop e = expected_stop(dir.file("fixed.h5"), p, block, target);
+      EXPECT_EQ(used[p], static_cast<int32_t>(e.used)) << "point " << p;
+      EXPECT_LE(used[p], static_cast<int32_t>(kCap));
+      for (size_t a = 0; a < 2; ++a) {
+        const size_t cell = a * 2 + p;
+        EXPECT_EQ(reason[cell], e.reached ? 1 : 2) << "point " << p;
+        EXPECT_NEAR(half[cell], e.half_width_db[a], 1e-9 * std::max(1.0, e.half_width_db[a]));
+        EXPECT_NEAR(half[cell], (high[cell] - low[cell]) / 2, 1e-9);  // what the summary shows
+        EXPECT_EQ(evaluated[cell], used[p]);
+        // Common random numbers: the first n instances are those of the fixed-count run; none after.
+        for (uint32_t j = 0; j < kCap; ++j) {
+          const size_t at = cell * kCap + j;
+          if (j < e.used) EXPECT_EQ(0, std::memcmp(&power[at], &fixed_power[at], sizeof(double))) << "instance " << j;
+          else EXPECT_EQ(status[at], -1) << "instance " << j;
+        }
+      }
+      for (uint32_t j = 0; j < kCap; ++j) EXPECT_EQ(done[p * kCap + j], j < e.used ? 1 : 0);
+    }
+    if (target < 1e-3) {
+      EXPECT_EQ(used, (std::vector<int32_t>{kCap, kCap}));
+    } else {
+      EXPECT_LE(used[0], static_cast<int32_t>(4 * block));
+      EXPECT_EQ(reason[0], 1);
+    }
+    const std::string report = sweep_report(out, true);
+    EXPECT_NE(report.find(",ci95_half_width_db,stop_reason"), std::string::npos) << report;
+    EXPECT_NE(report.find(target < 1e-3 ? ",cap" : ",target"), std::string::npos) << report;
+  }
+}
+
+TEST(AdaptiveRun, TwoRunsAreIdentical) {
+  TempDir dir;
+  std::ostringstream log;
+  const SweepSpec spec = adaptive_spec(dir, 0.05, 10);
+  run(spec, dir.file("a.h5"), options(), log);
+  run(spec, dir.file("b.h5"), options(3), log);  // another write block: the same stops
+  expect_same_adaptive(dir.file("a.h5"), dir.file("b.h5"));
+}
+
+TEST(AdaptiveRun, AnInterruptedRunResumesToTheSameFile) {
+  TempDir dir;
+  std::ostringstream log;
+  const SweepSpec spec = adaptive_spec(dir, 0.05, 10);
+  run(spec, dir.file("whole.h5"), options(), log);
+  const std::vector<int32_t> used = used_per_point(dir.file("whole.h5"));
+  const long total = used[0] + used[1];
+  // Interrupted inside the first point's blocks, at a point boundary, in the second point.
+  for (const long fail_after : {3L, 17L, static_cast<long>(used[0]), total - 4}) {
+    SCOPED_TRACE("failure after " + std::to_string(fail_after) + " instances");
+    const std::string out = dir.file("out" + std::to_string(fail_after) + ".h5");
+    EXPECT_THROW(run(spec, out, options(4), log, fail_after), std::runtime_error);
+    ASSERT_TRUE(fs::exists(out + ".partial"));
+    RunOptions resume = options(4);
+    resume.resume = true;
+    const RunStats stats = run(spec, out, resume, log);
+    EXPECT_EQ(stats.evaluated + stats.skipped, static_cast<size_t>(total));
+    expect_same_adaptive(dir.file("whole.h5"), out);
+  }
+}
+
+TEST(AdaptiveRun, ATighterTargetNeverUsesFewerInstances) {
+  TempDir dir;
+  std::ostringstream log;
+  std::vector<int32_t> previous{0, 0};
+  int distinct = 0;
+  for (const double target : {1.0, 0.3, 0.1, 0.05, 0.03, 0.02, 0.01}) {
+    const std::string out = dir.file("t" + std::to_string(target) + ".h5");
+    run(adaptive_spec(dir, target, 8), out, options(), log);
+    const std::vector<int32_t> used = used_per_point(out);
+    for (size_t p = 0; p < 2; ++p) {
+      EXPECT_GE(used[p], previous[p]) << "target " << target << " point " << p;
+      EXPECT_LE(used[p], static_cast<int32_t>(kCap));
+      EXPECT_EQ(used[p] % 8 == 0 || used[p] == static_cast<int32_t>(kCap), true) << used[p];
+    }
+    distinct += used != previous;
+    previous = used;
+  }
+  EXPECT_GE(distinct, 3) << "the targets should span several stopping counts";
+}
+
+TEST(AdaptiveRun, BadSettingsAreRejectedNamingTheField) {
+  TempDir dir;
+  const auto rejected = [&](const std::string& extra, std::optional<double> target, std::optional<int64_t> block,
+                            const std::string& part) {
+    write_text(dir.file("base.toml"), kBase);
+    write_text(dir.file("sweep.toml"), extra + sweep_text(kCap));
+    try {
+      SweepSpec spec = load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
+      apply_overrides(spec, {}, 0, target, block);
+      ADD_FAILURE() << "accepted: " << extra;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  rejected("target_ci_db = 0\n", {}, {}, "'target_ci_db' = 0");
+  rejected("target_ci_db = -0.5\n", {}, {}, "'target_ci_db' = -0.5");
+  rejected("target_ci_db = nan\n", {}, {}, "'target_ci_db' = nan");
+  rejected("target_ci_db = \"0.1\"\n", {}, {}, "'target_ci_db'");
+  rejected("", 0.0, {}, "'--target-ci' = 0");
+  rejected("", std::nan(""), {}, "'--target-ci' = nan");
+  rejected("", -1.0, {}, "'--target-ci' = -1");
+  rejected("target_ci_db = 0.1\nblock_instances = 0\n", {}, {}, "'block_instances' = 0");
+  rejected("target_ci_db = 0.1\nblock_instances = 121\n", {}, {}, "more than instances = 120");
+  rejected("", 0.1, 121, "'--block-instances' = 121");
+  rejected("", 0.1, 0, "'--block-instances' = 0");
+  rejected("block_instances = 10\n", {}, {}, "applies only to an adaptive run");
+  // The cap via --instances is checked against the block too.
+  write_text(dir.file("sweep.toml"), "target_ci_db = 0.1\nblock_instances = 50\n" + sweep_text(kCap));
+  SweepSpec spec = load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
+  EXPECT_THROW(apply_overrides(spec, {}, 40), ConfigError);
+}
+
+TEST(AdaptiveRun, ShardsAndMergeAreRefused) {
+  TempDir dir;
+  std::ostringstream log;
+  const SweepSpec spec = adaptive_spec(dir, 0.1, 10);
+  RunOptions o = options();
+  o.shard = {0, 2};
+  try {
+    run(spec, dir.file("s0.h5"), o, log);
+    ADD_FAILURE() << "an adaptive run was sharded";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be sharded"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.file("s0.h5.partial")));
+  run(spec, dir.file("whole.h5"), options(), log);
+  EXPECT_THROW(merge_sweep_files(dir.file("m.h5"), {dir.file("whole.h5")}), InputError);
+  EXPECT_FALSE(fs::exists(dir.file("m.h5")));
+}
+
+TEST(AdaptiveRun, TheSettingsArePartOfTheConfiguration) {
+  TempDir dir;
+  const std::string base = make_spec(dir, kCap).config_sha256();
+  const SweepSpec a = adaptive_spec(dir, 0.1, 10), b = adaptive_spec(dir, 0.2, 10), c = adaptive_spec(dir, 0.1, 20);
+  EXPECT_NE(a.config_sha256(), base);
+  EXPECT_NE(a.config_sha256(), b.config_sha256());
+  EXPECT_NE(a.config_sha256(), c.config_sha256());
+  EXPECT_NE(a.resolved_text().find("target_ci_db = 0.1\nblock_instances = 10\n"), std::string::npos) << a.resolved_text();
+  SweepSpec defaulted = make_spec(dir, kCap);
+  apply_overrides(defaulted, {}, 0, 0.1);
+  EXPECT_EQ(defaulted.adaptive_block(), 50u);  // min(50, instances)
+  apply_overrides(defaulted, {}, 30);
+  EXPECT_EQ(defaulted.adaptive_block(), 30u);
+}

@@ -1,5 +1,5 @@
 // `leosem run SWEEP --out FILE.h5 [--backend auto|cpu|cuda] [--device N] [--instances N] [--set FIELD=VALUE]...
-//  [--threads N] [--shard I/N] [--resume]`.
+//  [--target-ci DB [--block-instances N]] [--threads N] [--shard I/N] [--resume]`.
 #include <omp.h>
 #include <unistd.h>
 
@@ -44,6 +44,8 @@ void add_run_command(CLI::App& app) {
   auto max_chunk = std::make_shared<uint32_t>(65536);
   auto instances = std::make_shared<int64_t>(0);
   auto set = std::make_shared<std::vector<std::string>>();
+  auto target_ci = std::make_shared<double>(0.0);
+  auto block_instances = std::make_shared<int64_t>(0);
   cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(regular_file());
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
@@ -57,6 +59,16 @@ void add_run_command(CLI::App& app) {
                   "before it is validated; VALUE is TOML (10, 0.5, \"text\"), paths relative to the scenario file. "
                   "Repeatable; recorded in the output and its configuration hash")
       ->allow_extra_args(false);  // one FIELD=VALUE per --set: a SWEEP after it stays positional
+  cmd->add_option("--target-ci", *target_ci,
+                  "DB > 0: adaptive Monte Carlo: each point adds instances in blocks (--block-instances) until, for "
+                  "every algorithm, the 95% CI of its mean power (over the instances it serves, at least 10) is at "
+                  "most +-DB dB wide, i.e. (ci95_high_dbm - ci95_low_dbm)/2 <= DB, or `instances` (the cap, "
+                  "--instances) are used. Deterministic and resumable; the file records each point's instances, "
+                  "why it stopped and the half-widths (docs/sweeps.md#adaptive-monte-carlo). Not with --shard. "
+                  "Instead of the sweep file's `target_ci_db`; recorded in the output and its configuration hash");
+  cmd->add_option("--block-instances", *block_instances,
+                  "Adaptive runs: instances a point adds between two stopping checks (default: the sweep file's "
+                  "`block_instances`, else min(50, instances)); at most `instances`");
   cmd->add_option("--backend", *backend_name,
                   "auto: cuda when compiled in and a device is visible, else cpu (the log says which); "
                   "cpu: OpenMP; cuda: the device pipeline (exact and mcf still run on host threads). "
@@ -85,7 +97,9 @@ void add_run_command(CLI::App& app) {
       ->group("");  // hidden
   cmd->callback([=]() {
     SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
-    apply_overrides(spec, *set, *instances);
+    apply_overrides(spec, *set, *instances,
+                    cmd->count("--target-ci") ? std::optional<double>(*target_ci) : std::nullopt,
+                    cmd->count("--block-instances") ? std::optional<int64_t>(*block_instances) : std::nullopt);
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;

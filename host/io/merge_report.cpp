@@ -89,6 +89,9 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
 
   const SweepHeader& first = shards.front().header;
   for (const OpenFile& s : shards) {
+    if (s.header.adaptive())
+      throw InputError("merge: '" + s.path + "' is an adaptive run's file (target_ci_db): adaptive runs are never "
+                       "sharded, so there is nothing to merge");
     if (!s.header.complete) throw InputError("merge: '" + s.path + "' is not complete (resume it first)");
     if (s.header.config_sha256 != first.config_sha256)
       throw InputError("merge: '" + s.path + "' has configuration hash " + s.header.config_sha256 +
@@ -253,6 +256,23 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   size_t done_pairs = 0;
   for (size_t a = 0; a < h.algorithms.size(); ++a)
     summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_done(id, h, a, done_pairs));
+  // An adaptive run's per-point record (written as each point stops, so also in a .partial).
+  const size_t cells = h.algorithms.size() * static_cast<size_t>(h.points);
+  std::vector<double> half_width_db;
+  std::vector<int8_t> stop_reason;
+  if (h.adaptive()) {
+    half_width_db = h5_read_all<double>(id, "/ci95_half_width_db");
+    stop_reason = h5_read_all<int8_t>(id, "/stop_reason");
+    if (half_width_db.size() != cells || stop_reason.size() != cells)
+      throw InputError("'" + path + "': the adaptive run's arrays do not match the axes");
+  }
+  const auto reason_text = [&](size_t cell) {
+    switch (stop_reason[cell]) {
+      case 1: return "target";
+      case 2: return "cap";
+      default: return "running";
+    }
+  };
   std::string note;
   if (!h.complete) {
     const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();
@@ -267,10 +287,15 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   if (csv) {
     out << "algorithm";
     for (const std::string& field : h.axis_fields) out << "," << field;
-    out << ",instances,feasible,feasible_fraction,mean_power_dbm,ci95_low_dbm,ci95_high_dbm\n";
+    out << ",instances,feasible,feasible_fraction,mean_power_dbm,ci95_low_dbm,ci95_high_dbm"
+        << (h.adaptive() ? ",ci95_half_width_db,stop_reason\n" : "\n");
   } else {
-    out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << h.instances_per_point
-        << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12) << "\n";
+    out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << (h.adaptive() ? "up to " : "")
+        << h.instances_per_point << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12)
+        << "\n";
+    if (h.adaptive())
+      out << "adaptive: each point stopped when every algorithm's 95% CI half-width was <= " << h.target_ci_db
+          << " dB (blocks of " << h.block_instances << " instances) or at the cap\n";
     if (!note.empty()) out << note << "\n";
     std::snprintf(buffer, sizeof buffer, "%-14s", "algorithm");
     out << buffer;
@@ -278,8 +303,13 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
       out << buffer;
     }
-    std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s\n", "instances", "feasible", "power dBm", "95% CI dBm");
+    std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s", "instances", "feasible", "power dBm", "95% CI dBm");
     out << buffer;
+    if (h.adaptive()) {
+      std::snprintf(buffer, sizeof buffer, " %9s %7s", "+-dB", "stopped");
+      out << buffer;
+    }
+    out << "\n";
   }
   for (size_t k = 0; k < h.algorithms.size(); ++k) {
     const std::string& algorithm = h.algorithms[k];
@@ -288,9 +318,14 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       if (csv) {
         out << algorithm;
         for (size_t a = 0; a < axes; ++a) out << "," << h.axis_values[p * axes + a];
-        std::snprintf(buffer, sizeof buffer, ",%d,%d,%.6f,%.6f,%.6f,%.6f\n", count[p], feasible[p], fraction[p], mean[p],
+        std::snprintf(buffer, sizeof buffer, ",%d,%d,%.6f,%.6f,%.6f,%.6f", count[p], feasible[p], fraction[p], mean[p],
                       low[p], high[p]);
         out << buffer;
+        if (h.adaptive()) {
+          std::snprintf(buffer, sizeof buffer, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+          out << buffer;
+        }
+        out << "\n";
       } else {
         std::snprintf(buffer, sizeof buffer, "%-14s", algorithm.c_str());
         out << buffer;
@@ -298,9 +333,14 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
           std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + a]);
           out << buffer;
         }
-        std::snprintf(buffer, sizeof buffer, " %9d %8.1f%% %10.2f %10.2f .. %6.2f\n", count[p], 100.0 * fraction[p],
+        std::snprintf(buffer, sizeof buffer, " %9d %8.1f%% %10.2f %10.2f .. %6.2f", count[p], 100.0 * fraction[p],
                       mean[p], low[p], high[p]);
         out << buffer;
+        if (h.adaptive()) {
+          std::snprintf(buffer, sizeof buffer, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+          out << buffer;
+        }
+        out << "\n";
       }
     }
   }

@@ -4,12 +4,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 
 #include "core/build_info.hpp"
 #include "core/units.hpp"
+#include "scenario/field_table.hpp"
 #include "io/file_safety.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
+#include "scenario/toml_reader.hpp"
 
 namespace leosem {
 namespace {
@@ -70,18 +73,12 @@ const SummaryDataset kSummaryDatasets[] = {
     {"/ci95_high_dbm", false, "dBm", "95% confidence interval of the mean power, upper end (mean + 1.96 s/sqrt(n))"},
 };
 
-}  // namespace
+// An adaptive run's per-point record [algorithm, axes...], written when the point stops (the
+// same instances_used and stop_reason for every algorithm of a point: all see every instance).
+const std::vector<int8_t> kStopFlagValues{0, 1, 2};
+const char* kStopFlagMeanings = "running target_reached cap_reached";
 
-std::string field_units(const std::string& field) {
-  static const std::vector<std::pair<std::string, std::string>> suffixes{
-      {"_dbm_hz", "dBm/Hz"}, {"_slots", "slot"}, {"_km", "km"}, {"_deg", "degree"}, {"_ghz", "GHz"},
-      {"_mhz", "MHz"},       {"_dbi", "dBi"},    {"_dbw", "dBW"}, {"_dbm", "dBm"},    {"_db", "dB"},
-      {"_s", "s"},           {"_m", "m"},        {"_w", "W"}};
-  for (const auto& [suffix, unit] : suffixes)
-    if (field.size() > suffix.size() && field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0)
-      return unit;
-  return "1";
-}
+}  // namespace
 
 std::vector<hsize_t> SweepHeader::axis_sizes() const {
   std::vector<hsize_t> sizes;
@@ -123,6 +120,12 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
   }
   if (spec.instances_overridden) h.overrides.push_back("instances = " + std::to_string(spec.instances));
   for (const FieldOverride& o : spec.overrides) h.overrides.push_back(o.field + " = " + o.value_toml);
+  if (spec.target_ci_overridden) h.overrides.push_back("target_ci_db = " + format_number(spec.target_ci_db));
+  if (spec.block_instances_overridden) h.overrides.push_back("block_instances = " + std::to_string(spec.block_instances));
+  if (spec.adaptive()) {
+    h.target_ci_db = spec.target_ci_db;
+    h.block_instances = spec.adaptive_block();
+  }
   h.seed = static_cast<int64_t>(spec.seed);
   h.instances_per_point = spec.instances;
   h.points = static_cast<int64_t>(spec.point_count());
@@ -155,6 +158,10 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_scalar_attribute<int64_t>(root, "shard_index", h.shard_index);
   h5_write_scalar_attribute<int64_t>(root, "shard_count", h.shard_count);
   h5_write_scalar_attribute<int64_t>(root, "complete", 0);
+  if (h.adaptive()) {
+    h5_write_scalar_attribute<double>(root, "target_ci_db", h.target_ci_db);
+    h5_write_scalar_attribute<int64_t>(root, "block_instances", h.block_instances);
+  }
 
   // The dimensions (coordinates): algorithm, one per axis (named by its field), instance.
   h5_write_text_dataset(root, "/algorithm", h.algorithms);
@@ -164,7 +171,7 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
     const std::string path = "/" + h.axis_fields[a];
     h5_write_dataset(root, path, h.axis_coordinates[a], {h.axis_coordinates[a].size()});
     h5_make_dimension_scale(root, path, h.axis_fields[a]);
-    h5_set_text_attribute(root, path, "units", field_units(h.axis_fields[a]));
+    h5_set_text_attribute(root, path, "units", scenario_field_unit(h.axis_fields[a]));
     h5_set_text_attribute(root, path, "long_name", "scenario field " + h.axis_fields[a] + " (sweep axis)");
   }
   h5_write_dataset(root, "/instance", h.instance_index, {h.instance_index.size()});
@@ -190,6 +197,20 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
     if (d.integer) create_filled<int32_t>(root, d.path, summary_dims, 0);
     else create_filled<double>(root, d.path, summary_dims, std::numeric_limits<double>::quiet_NaN());
     describe(root, d.path, h, true, false, d.units, d.long_name);
+  }
+  if (h.adaptive()) {
+    create_filled<int32_t>(root, "/instances_used", summary_dims, 0);
+    describe(root, "/instances_used", h, true, false, "1",
+             "instances evaluated at the point (0..n-1) when it stopped; the same for every algorithm");
+    create_filled<int8_t>(root, "/stop_reason", summary_dims, 0);
+    describe(root, "/stop_reason", h, true, false, "",
+             "why the point stopped adding instances; the same for every algorithm");
+    h5_set_array_attribute<int8_t>(root, "/stop_reason", "flag_values", kStopFlagValues);
+    h5_set_text_attribute(root, "/stop_reason", "flag_meanings", kStopFlagMeanings);
+    create_filled<double>(root, "/ci95_half_width_db", summary_dims, std::numeric_limits<double>::quiet_NaN());
+    describe(root, "/ci95_half_width_db", h, true, false, "dB",
+             "half the width of the 95% interval of the mean power in dB, (ci95_high_dbm - ci95_low_dbm)/2, when the "
+             "point stopped");
   }
 }
 
@@ -226,6 +247,10 @@ SweepHeader read_sweep_header(hid_t file) {
   h.shard_index = number("shard_index");
   h.shard_count = number("shard_count");
   h.complete = number("complete");
+  if (H5Aexists(file, "target_ci_db") > 0) {  // an adaptive run's file
+    h.target_ci_db = h5_read_scalar_attribute<double>(file, "/", "target_ci_db");
+    h.block_instances = number("block_instances");
+  }
   for (const std::string& field : h.axis_fields) h.axis_coordinates.push_back(h5_read_all<double>(file, "/" + field));
   h.instance_index = h5_read_all<uint32_t>(file, "/instance");
   size_t points = 1;
@@ -363,6 +388,34 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
+void SweepFile::read_point(size_t point, size_t algorithm, std::vector<double>& power_w,
+                           std::vector<int8_t>& status) const {
+  read_point_results(file_, layout_, algorithm, point, power_w, status);
+  const std::vector<uint8_t> done = read_point_done(file_, layout_, point);
+  for (size_t j = 0; j < done.size(); ++j)
+    if (!done[j]) {  // a block being written when the run stopped: not counted until marked done
+      status[j] = -1;
+      power_w[j] = std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+void SweepFile::write_point_stop(size_t point, const PointStop& stop) {
+  const size_t algorithms = algorithms_.size();
+  if (!layout_.adaptive()) throw std::logic_error("write_point_stop: not an adaptive run's file");
+  if (stop.ci95_half_width_db.size() != algorithms) throw std::logic_error("write_point_stop: one value per algorithm");
+  std::vector<hsize_t> start{0}, count{algorithms};  // [algorithm, axes...]: every algorithm at the point
+  for (hsize_t i : layout_.point_indices(point)) {
+    start.push_back(i);
+    count.push_back(1);
+  }
+  const std::vector<int32_t> used(algorithms, static_cast<int32_t>(stop.instances_used));
+  const std::vector<int8_t> reason(algorithms, static_cast<int8_t>(stop.reason));
+  h5_write_slab(file_, "/instances_used", start, count, used.data());
+  h5_write_slab(file_, "/stop_reason", start, count, reason.data());
+  h5_write_slab(file_, "/ci95_half_width_db", start, count, stop.ci95_half_width_db.data());
+  h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
+}
+
 void mark_complete(hid_t file) {
   // In place (the attribute exists since the layout was made): no new space in the file.
   H5Handle attr(h5_checked(H5Aopen(file, "complete", H5P_DEFAULT), "opening attribute complete"), H5Aclose);
@@ -381,10 +434,10 @@ void SweepFile::finalize() {
   durable_rename(partial_path_, path_);
 }
 
-PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status) {
+PointSummary summarize(const double* power_w, const int8_t* status, size_t count) {
   PointSummary s;
   double sum = 0.0, sum2 = 0.0;
-  for (size_t i = 0; i < power_w.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (status[i] < 0) continue;  // not computed
     ++s.instances;
     if (status[i] != 0 && status[i] != 1) continue;  // infeasible or unsolved: not served
@@ -393,10 +446,17 @@ PointSummary summarize(const std::vector<double>& power_w, const std::vector<int
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   s.mean_power_w = s.feasible ? sum / s.feasible : nan;
-  for (size_t i = 0; i < power_w.size(); ++i)
+  for (size_t i = 0; i < count; ++i)
     if (status[i] == 0 || status[i] == 1) sum2 += (power_w[i] - s.mean_power_w) * (power_w[i] - s.mean_power_w);
   s.ci95_half_w = s.feasible >= 2 ? 1.96 * std::sqrt(sum2 / (s.feasible - 1) / s.feasible) : nan;
   return s;
+}
+
+double ci95_half_width_db(const PointSummary& s) {
+  if (s.feasible < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double m = s.mean_power_w, h = s.ci95_half_w;
+  if (!(m > h)) return std::numeric_limits<double>::infinity();
+  return 5.0 * std::log10((m + h) / (m - h));
 }
 
 void write_summary(hid_t file, const SweepHeader& h) {

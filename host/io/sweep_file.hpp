@@ -51,14 +51,17 @@ struct SweepHeader {
   std::vector<std::vector<double>> axis_coordinates;  // per axis, its values (the dimension scales)
   std::vector<double> axis_values;                    // [points][axes], points in C order (last axis fastest)
   std::vector<uint32_t> instance_index;               // the global instance indices this file holds
+  // Adaptive runs only (0 otherwise): the target half-width and the block size; the file then has
+  // /instances_used, /stop_reason and /ci95_half_width_db, and instances_per_point is the cap.
+  double target_ci_db = 0.0;
+  int64_t block_instances = 0;
+  bool adaptive() const { return target_ci_db > 0.0; }
 
   // Index of point p along each axis.
   std::vector<hsize_t> point_indices(size_t point) const;
   std::vector<hsize_t> axis_sizes() const;
 };
 
-// The unit of a scenario field, from its name's suffix (docs/sweep-output.md), "1" if none.
-std::string field_units(const std::string& field);
 
 SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIdentity& who);
 // Creates the whole layout of a sweep file (attributes, points, instances, filled result
@@ -66,6 +69,16 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 void create_sweep_layout(hid_t file, const SweepHeader& header);
 SweepHeader read_sweep_header(hid_t file);
 void mark_complete(hid_t file);
+
+// Why a point of an adaptive run stopped adding instances (/stop_reason).
+enum class StopReason : int8_t { running = 0, target_reached = 1, cap_reached = 2 };
+
+// How one point of an adaptive run ended: instances 0..instances_used-1 were evaluated.
+struct PointStop {
+  uint32_t instances_used = 0;
+  StopReason reason = StopReason::running;
+  std::vector<double> ci95_half_width_db;  // per algorithm, at the stop (ci95_half_width_db())
+};
 
 class SweepFile {
  public:
@@ -87,6 +100,10 @@ class SweepFile {
   // Writes results of local instances [j0, j0 + n) of point p: results[a][j] for algorithm a,
   // flushes, then marks them done and flushes again (so done never precedes the data).
   void write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results);
+  // One point's stored results of algorithm a over its done instances (status -1 elsewhere).
+  void read_point(size_t point, size_t algorithm, std::vector<double>& power_w, std::vector<int8_t>& status) const;
+  // Adaptive runs: records how point p ended (after its results are written).
+  void write_point_stop(size_t point, const PointStop& stop);
   // Computes the summary from the stored results, marks complete, closes and renames.
   void finalize();
 
@@ -108,7 +125,15 @@ struct PointSummary {
   double ci95_half_w = 0.0;   // 1.96 · s / sqrt(n) (NaN if fewer than 2)
 };
 
-PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status);
+PointSummary summarize(const double* power_w, const int8_t* status, size_t count);
+inline PointSummary summarize(const std::vector<double>& power_w, const std::vector<int8_t>& status) {
+  return summarize(power_w.data(), status.data(), power_w.size());
+}
+
+// Half the width of the 95 % interval in dB, (ci95_high_dbm - ci95_low_dbm) / 2 =
+// 5 log10((m + h) / (m - h)) for mean m and half-width h in W: what an adaptive run compares with
+// its target. +inf when m <= h (the interval reaches 0 W), NaN below 2 served instances.
+double ci95_half_width_db(const PointSummary& s);
 
 // One point's per-instance data of one algorithm (algorithm index a), and its done flags.
 void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,

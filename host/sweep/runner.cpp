@@ -26,6 +26,9 @@ class Progress {
   Progress(size_t total, size_t already, bool bar, double interval_s, std::ostream& log)
       : total_(total), done_(already), start_done_(already), bar_(bar), interval_s_(interval_s), log_(log) {}
 
+  // An adaptive point that stopped before its cap: the instances it will not use.
+  void drop(size_t count) { total_ -= std::min(count, total_ - done_); }
+
   void advance(size_t count) {
     done_ += count;
     const double elapsed = seconds_since(start_);
@@ -55,12 +58,72 @@ class Progress {
   std::ostream& log_;
 };
 
+// One point of an adaptive run: blocks of spec.adaptive_block() instances, in index order, until
+// every algorithm serves at least kMinServedToStop instances with a 95 % CI half-width (dB) <=
+// the target, or the cap (spec.instances) is used. The decision after each block reads only the
+// results of the instances so far, so a resumed run (whose done instances are read back from the
+// file) makes the same decisions and stops at the same counts.
+template <typename EvaluatePending, typename WaitForWriter>
+void run_adaptive_point(const SweepSpec& spec, SweepFile& file, size_t p, const uint8_t* point_done,
+                        const EvaluatePending& evaluate_pending, const WaitForWriter& wait_for_writer,
+                        Progress& progress, std::ostream& log, bool log_stops) {
+  const size_t algorithms = spec.algorithms.size();
+  const uint32_t cap = spec.instances, block = spec.adaptive_block();
+  std::vector<std::vector<double>> power(algorithms);
+  std::vector<std::vector<int8_t>> status(algorithms);
+  wait_for_writer();  // the file is read here: no write may be in flight
+  for (size_t a = 0; a < algorithms; ++a) file.read_point(p, a, power[a], status[a]);  // a resumed run's work
+  const auto keep = [&](const ChunkRange& chunk, const std::vector<StoredResult>& results) {
+    for (size_t a = 0; a < algorithms; ++a)
+      for (uint32_t j = 0; j < chunk.count; ++j) {
+        power[a][chunk.first + j] = results[a * chunk.count + j].power_w;
+        status[a][chunk.first + j] = results[a * chunk.count + j].status;
+      }
+  };
+  bool prepared = false;
+  PointStop stop;
+  for (uint32_t used = 0;;) {
+    const uint32_t next = used + std::min(block, cap - used);
+    evaluate_pending(p, point_done, used, next, prepared, keep);
+    used = next;
+    stop.instances_used = used;
+    stop.ci95_half_width_db.clear();
+    bool reached = true;
+    for (size_t a = 0; a < algorithms; ++a) {
+      const PointSummary s = summarize(power[a].data(), status[a].data(), used);
+      stop.ci95_half_width_db.push_back(ci95_half_width_db(s));
+      // NaN and +inf (too few served, an interval reaching 0 W) never meet the target.
+      reached &= s.feasible >= kMinServedToStop && stop.ci95_half_width_db.back() <= spec.target_ci_db;
+    }
+    if (reached || used == cap) {
+      stop.reason = reached ? StopReason::target_reached : StopReason::cap_reached;
+      break;
+    }
+  }
+  wait_for_writer();  // the record follows the point's results into the file, never precedes them
+  file.write_point_stop(p, stop);
+  progress.drop(cap - stop.instances_used);
+  if (log_stops) {
+    std::ostringstream line;
+    line << "leosem run: point " << p << " stopped after " << stop.instances_used << " instances ("
+         << (stop.reason == StopReason::target_reached ? "target reached" : "cap reached") << "; 95% CI half-width dB:";
+    for (size_t a = 0; a < algorithms; ++a)
+      line << " " << spec.algorithms[a] << " " << std::setprecision(3) << stop.ci95_half_width_db[a];
+    log << line.str() << ")" << std::endl;
+  }
+}
+
 }  // namespace
 
 RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const RunOptions& options,
                    SweepBatchBackend& backend, std::ostream& log) {
   const auto start = Clock::now();
   if (options.block_size == 0) throw std::invalid_argument("run_sweep: block_size must be > 0");
+  if (spec.adaptive() && options.shard.count > 1)
+    throw ConfigError("--shard " + std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count) +
+                      ": an adaptive run (target_ci_db, --target-ci) cannot be sharded: when a point stops depends "
+                      "on all its instances so far, which no shard sees; run it unsharded, or split the axes "
+                      "into several sweeps");
   if (std::filesystem::exists(out_path) && options.resume && !options.force) {
     // e.g. a requeued Slurm task whose run had finished
     log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
@@ -93,7 +156,8 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const std::string slice = instances ? "instances " + std::to_string(first) + ".." +
                                           std::to_string(first + instances - 1)
                                     : "no instances";
-  log << "leosem run: " << points << " points x " << instances << " instances (shard " << options.shard.index << "/"
+  log << "leosem run: " << points << " points x " << (spec.adaptive() ? "up to " : "") << instances
+      << " instances (shard " << options.shard.index << "/"
       << options.shard.count << ", " << slice << ") x " << spec.algorithms.size() << " algorithms, backend "
       << who.backend << " (" << who.device << ")"
       << (already ? ", resuming with " + std::to_string(already) + " done" : "") << std::endl;
@@ -129,26 +193,38 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
       }
     }
   };
+  // Evaluates point p's instances [from, to) not yet done, chunk by chunk, each written while the
+  // next is evaluated; `seen(chunk, results)` gets each chunk's results before they go to the writer.
+  const auto evaluate_pending = [&](size_t p, const uint8_t* point_done, uint32_t from, uint32_t to, bool& prepared,
+                                    const auto& seen) {
+    const std::vector<ChunkRange> chunks = plan_chunks(point_done + from, to - from, options.block_size,
+                                                       backend.chunk_instances(options.block_size));
+    for (ChunkRange chunk : chunks) {
+      chunk.first += from;
+      if (const int signal_number = pending_interrupt_signal()) {
+        wait_for_writer();  // the writer may have stopped on it already (and thrown)
+        throw interrupted(signal_number);
+      }
+      if (!prepared) backend.prepare_point(point_scenario(spec, p), spec.algorithms);
+      prepared = true;
+      std::vector<StoredResult> results;
+      // Keys of consecutive instances differ in .instance only (the point part is the sweep's choice).
+      const InstanceKey key = spec.instance_key(p, first + chunk.first);
+      backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
+      seen(chunk, results);
+      wait_for_writer();
+      writing = std::async(std::launch::async, write_chunk, p, chunk, std::move(results));
+      stats.evaluated += chunk.count;
+    }
+  };
+  const auto ignore = [](const ChunkRange&, const std::vector<StoredResult>&) {};
   try {
     for (size_t p = 0; p < points; ++p) {
       const uint8_t* point_done = done.data() + p * instances;
-      if (std::all_of(point_done, point_done + instances, [](uint8_t d) { return d != 0; })) continue;
-      backend.prepare_point(point_scenario(spec, p), spec.algorithms);
-      const std::vector<ChunkRange> chunks =
-          plan_chunks(point_done, instances, options.block_size, backend.chunk_instances(options.block_size));
-      for (const ChunkRange& chunk : chunks) {
-        if (const int signal_number = pending_interrupt_signal()) {
-          wait_for_writer();  // the writer may have stopped on it already (and thrown)
-          throw interrupted(signal_number);
-        }
-        std::vector<StoredResult> results;
-        // Keys of consecutive instances differ in .instance only (the point part is the sweep's choice).
-        const InstanceKey key = spec.instance_key(p, first + chunk.first);
-        backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
-        wait_for_writer();
-        writing = std::async(std::launch::async, write_chunk, p, chunk, std::move(results));
-        stats.evaluated += chunk.count;
-      }
+      bool prepared = false;
+      if (spec.adaptive()) run_adaptive_point(spec, file, p, point_done, evaluate_pending, wait_for_writer, progress, log,
+                                              !options.progress_bar);
+      else evaluate_pending(p, point_done, 0, instances, prepared, ignore);
     }
     wait_for_writer();
   } catch (...) {

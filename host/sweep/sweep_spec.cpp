@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +78,10 @@ size_t SweepSpec::point_count() const {
   return count;
 }
 
+uint32_t SweepSpec::adaptive_block() const {
+  return block_instances ? block_instances : std::min(kDefaultBlockInstances, instances);
+}
+
 std::vector<double> SweepSpec::point_values(size_t point) const {
   std::vector<double> values(axes.size());
   for (size_t a = axes.size(); a-- > 0;) {
@@ -93,9 +98,11 @@ std::string SweepSpec::resolved_text() const {
                      "\n# leosem data files (SHA-256)\n" + data_digests + "# leosem random keys: " +
                      (independent_points ? "(seed, point, instance)" : "(seed, 0, instance): common random numbers") +
                      "\n";
-  if (!overrides.empty() || instances_overridden) {
-    text += "# leosem command-line overrides (run --set, --instances)\n";
+  if (!overrides.empty() || instances_overridden || target_ci_overridden || block_instances_overridden) {
+    text += "# leosem command-line overrides (run --set, --instances, --target-ci, --block-instances)\n";
     if (instances_overridden) text += "instances = " + std::to_string(instances) + "\n";
+    if (target_ci_overridden) text += "target_ci_db = " + format_number(target_ci_db) + "\n";
+    if (block_instances_overridden) text += "block_instances = " + std::to_string(block_instances) + "\n";
     for (const FieldOverride& o : overrides) text += o.field + " = " + o.value_toml + "\n";
   }
   return text;
@@ -129,6 +136,38 @@ std::string data_file_digests(const SweepSpec& spec) {
   return digests;
 }
 
+// Checks the adaptive settings together (they come from the file and the command line); errors
+// name where the value came from.
+void check_adaptive(SweepSpec& spec) {
+  const std::string target_name = spec.target_ci_overridden ? "--target-ci" : "target_ci_db";
+  const std::string block_name = spec.block_instances_overridden ? "--block-instances" : "block_instances";
+  const std::string instances_name = spec.instances_overridden ? "--instances" : "instances";
+  if (!std::isfinite(spec.target_ci_db) || spec.target_ci_db < 0.0 ||
+      (spec.target_ci_db == 0.0 && spec.target_ci_overridden))
+    reject(target_name, spec.target_ci_db, "must be a number of dB > 0 (the 95% CI half-width to reach)");
+  if (!spec.adaptive()) {
+    if (spec.block_instances != 0)
+      reject(block_name, static_cast<double>(spec.block_instances),
+             "applies only to an adaptive run: give target_ci_db (or --target-ci) too");
+    return;
+  }
+  if (spec.target_ci_db > 100.0) reject(target_name, spec.target_ci_db, "must be <= 100 dB");
+  if (spec.instances > kMaxAdaptiveInstances)
+    reject(instances_name, static_cast<double>(spec.instances),
+           "is the most instances per point of an adaptive run, at most " + format_number(kMaxAdaptiveInstances) +
+               " (a point's results are held in memory while it runs)");
+  if (spec.adaptive_block() > spec.instances)
+    reject(block_name, static_cast<double>(spec.adaptive_block()),
+           "is more than " + instances_name + " = " + std::to_string(spec.instances) +
+               ", the most instances per point of an adaptive run (the cap must hold at least one block)");
+}
+
+// `block_instances` as given (0 = the default); the range is checked with the cap in check_adaptive.
+uint32_t block_instances_value(int64_t value, const std::string& name) {
+  if (value < 1 || value > 1000000000) reject(name, static_cast<double>(value), "must be an integer in [1, 1e9]");
+  return static_cast<uint32_t>(value);
+}
+
 }  // namespace
 
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
@@ -145,12 +184,14 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   SweepSpec spec;
   spec.origin = origin;
   spec.sweep_text = text;
-  const std::set<std::string> known{"name", "scenario", "instances", "algorithms", "seed", "independent_points", "axis"};
+  const std::set<std::string> known{"name", "seed", "independent_points", "target_ci_db", "block_instances",
+                                    "scenario", "instances", "algorithms", "axis"};
   for (const auto& [key, node] : root) {
     (void)node;
     if (!known.count(std::string(key.str())))
       reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
-                                                  "instances, algorithms, seed, independent_points, [[axis]])");
+                                                  "instances, algorithms, seed, independent_points, "
+                                                  "target_ci_db, block_instances, [[axis]])");
   }
 
   if (const toml::node* name = root.get("name")) {
@@ -187,6 +228,19 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
     auto v = independent->value_exact<bool>();
     if (!v) reject("independent_points", "(not a boolean)", "must be true or false");
     spec.independent_points = *v;
+  }
+
+  if (const toml::node* target = root.get("target_ci_db")) {
+    auto v = target->value<double>();  // an integer is accepted too
+    if (!v || !(target->is_floating_point() || target->is_integer()))
+      reject("target_ci_db", "(not a number)", "must be a number of dB > 0");
+    if (!(*v > 0.0)) reject("target_ci_db", *v, "must be a number of dB > 0 (the 95% CI half-width to reach)");
+    spec.target_ci_db = *v;
+  }
+  if (const toml::node* block = root.get("block_instances")) {
+    auto v = block->value_exact<int64_t>();
+    if (!v) reject("block_instances", "(not an integer)", "must be an integer >= 1");
+    spec.block_instances = block_instances_value(*v, "block_instances");
   }
 
   const toml::array* algorithms = root.get("algorithms") ? root.get("algorithms")->as_array() : nullptr;
@@ -280,6 +334,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
                format_number(pairs * (1 + 14.0 * static_cast<double>(spec.algorithms.size())) / 1e9) +
                " GB); reduce instances or the axes, or split the sweep");
 
+  check_adaptive(spec);
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
   spec.data_digests = data_file_digests(spec);
@@ -291,12 +346,22 @@ SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string
   return parse_sweep(text, path, std::filesystem::path(path).parent_path().string(), known_algorithms);
 }
 
-void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances) {
+void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances,
+                     std::optional<double> target_ci_db, std::optional<int64_t> block_instances) {
   if (instances != 0) {
     if (instances < 1 || instances > 1000000000) reject("--instances", static_cast<double>(instances), "must be in [1, 1e9]");
     spec.instances = static_cast<uint32_t>(instances);
     spec.instances_overridden = true;
   }
+  if (target_ci_db) {
+    spec.target_ci_db = *target_ci_db;
+    spec.target_ci_overridden = true;
+  }
+  if (block_instances) {
+    spec.block_instances = block_instances_value(*block_instances, "--block-instances");
+    spec.block_instances_overridden = true;
+  }
+  check_adaptive(spec);
   for (const std::string& item : set) {
     const size_t equals = item.find('=');
     const auto trim = [](std::string s) {

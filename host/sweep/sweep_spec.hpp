@@ -3,6 +3,7 @@
 // with the axis values set, parsed and validated exactly as a scenario file is.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,15 @@ struct SweepSpec {
   // resolved text, so they are part of the configuration hash.
   std::vector<FieldOverride> overrides;
   bool instances_overridden = false;
+  // Adaptive Monte Carlo (docs/sweeps.md#adaptive-monte-carlo): with target_ci_db > 0 each point
+  // adds instances in blocks of block_instances (0, 1, ... in order) until every algorithm's
+  // 95 % CI half-width of its mean power is <= target_ci_db dB, or `instances` (then the cap) are
+  // used. 0: a fixed count, `instances` per point.
+  double target_ci_db = 0.0;
+  uint32_t block_instances = 0;  // as given; 0: the default (adaptive_block())
+  bool target_ci_overridden = false, block_instances_overridden = false;  // from the command line
+  bool adaptive() const { return target_ci_db > 0.0; }
+  uint32_t adaptive_block() const;  // the block size of an adaptive run
 
   size_t point_count() const;
   // Axis values of point p, one per axis.
@@ -62,9 +72,19 @@ SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
                       const std::vector<std::string>& known_algorithms);
 
-// Applies `leosem run --set FIELD=VALUE` (each "FIELD=VALUE") and --instances (when > 0) to a
-// loaded sweep, and validates every point again. Errors name the option, the field and the reason.
-void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances);
+// Adaptive runs: the block size when a target is given without one (at most `instances`), the
+// most instances a point may have (one point's results are held in memory while it runs), and
+// the fewest served instances an algorithm needs before its interval can stop a point.
+inline constexpr uint32_t kDefaultBlockInstances = 50;
+inline constexpr uint32_t kMaxAdaptiveInstances = 10000000;
+inline constexpr uint32_t kMinServedToStop = 10;
+
+// Applies `leosem run --set FIELD=VALUE` (each "FIELD=VALUE"), --instances (when != 0),
+// --target-ci and --block-instances (when set) to a loaded sweep, and validates every
+// point again. Errors name the option, the field and the reason.
+void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances,
+                     std::optional<double> target_ci_db = std::nullopt,
+                     std::optional<int64_t> block_instances = std::nullopt);
 
 // The scenario of point p (validated; errors name the axis field and the point).
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);

@@ -6,9 +6,9 @@
     leosem.paired(ds)                         # per point, over the instances every algorithm serves
     leosem.plot(ds, x="users.deadline_mean_slots")
 """
-from .sweep import (FORMAT, SERVED_STATUS, STATUS_MEANINGS, open_sweep, paired, plot, summary,
+from .sweep import (FORMAT, SERVED_STATUS, STATUS_MEANINGS, STOP_REASONS, open_sweep, paired, plot, summary,
                     summary_table)
 
-__all__ = ["FORMAT", "SERVED_STATUS", "STATUS_MEANINGS", "open_sweep", "paired", "plot", "summary",
+__all__ = ["FORMAT", "SERVED_STATUS", "STATUS_MEANINGS", "STOP_REASONS", "open_sweep", "paired", "plot", "summary",
            "summary_table"]
 __version__ = "0.1.0"

@@ -10,6 +10,8 @@ FORMAT = "leosem-sweep-2"
 # /status codes (also in the file: the flag_values / flag_meanings attributes of `status`).
 STATUS_MEANINGS = {-1: "not_computed", 0: "optimal", 1: "feasible", 2: "infeasible", 3: "unsolved"}
 SERVED_STATUS = (0, 1)  # an instance the algorithm serves: optimal or feasible
+# /stop_reason of an adaptive run (target_ci_db; also its flag_values / flag_meanings attributes).
+STOP_REASONS = {0: "running", 1: "target_reached", 2: "cap_reached"}
 _HDF5_DIMENSION_ATTRS = ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid")
 
 
@@ -53,7 +55,10 @@ def open_sweep(path):
     `units`), `instance` (global instance indices). Variables: per instance `power_w`, `status`,
     `iterations` [algorithm, axes..., instance], `done` [axes..., instance]; in a complete file
     also the engine's summary [algorithm, axes...]. Root attributes become `ds.attrs` (text as
-    str, lists as lists of str).
+    str, lists as lists of str). An adaptive run's file (attribute `target_ci_db`) has `instance`
+    sized to the cap, its points' later instances not done, and `instances_used`, `stop_reason`
+    and `ci95_half_width_db` [algorithm, axes...] (docs/sweep-output.md); `summary` counts the
+    done instances, so it handles the varying counts as they are.
     """
     import xarray as xr
 
@@ -212,7 +217,12 @@ def plot(ds, x=None, ax=None, title=None, xlabel=None):
     ax.set_xlabel(xlabel or (f"{x} ({unit})" if unit and unit != "1" else x))
     ax.set_ylabel("Mean total transmit power (dBm)")
     if title is None:
-        title = f"{ds.attrs.get('sweep_name', '')}: {ds.sizes['instance']} instances per point, 95% CI bands"
+        name = ds.attrs.get("sweep_name", "")
+        if "target_ci_db" in ds.attrs:  # adaptive: the counts vary per point
+            title = (f"{name}: until the 95% CI is +-{float(ds.attrs['target_ci_db']):g} dB "
+                     f"(at most {ds.sizes['instance']} instances per point)")
+        else:
+            title = f"{name}: {ds.sizes['instance']} instances per point, 95% CI bands"
     ax.set_title(title, fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend()

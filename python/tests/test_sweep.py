@@ -187,3 +187,32 @@ def test_configuration_holds_no_machine_paths(two_axis_file, sweep_dir):
     ds = leosem.open_sweep(two_axis_file)
     assert str(sweep_dir) not in ds.attrs["config_text"]
     assert "share/leosem" not in ds.attrs["config_text"] and "results/data" not in ds.attrs["config_text"]
+
+
+def test_adaptive_file(sweep_dir, tmp_path):
+    """An adaptive run (--target-ci): counts vary per point; the package's summary (over done
+    instances) equals the engine's, and the per-point record reads with its flag meanings."""
+    out = tmp_path / "adaptive.h5"
+    run_leosem("run", str(sweep_dir / "two.toml"), "--out", str(out), "--instances", "60", "--target-ci", "0.5",
+               "--block-instances", "12", "--threads", "2")
+    ds = leosem.open_sweep(out)
+    assert float(ds.attrs["target_ci_db"]) == 0.5 and int(ds.attrs["block_instances"]) == 12
+    assert ds.sizes["instance"] == 60
+    used = ds["instances_used"]
+    assert used.dims == ("algorithm", "users.deadline_mean_slots", "users.ssim_mean")
+    assert (used.values % 12 == 0).all() and (used.values <= 60).all()
+    np.testing.assert_array_equal(ds["done"].sum("instance").values, used.isel(algorithm=0).values)
+    assert ds["stop_reason"].attrs["flag_meanings"] == "running target_reached cap_reached"
+    reasons = {leosem.STOP_REASONS[int(r)] for r in np.unique(ds["stop_reason"].values)}
+    assert reasons <= {"target_reached", "cap_reached"}
+    s = leosem.summary(ds)
+    np.testing.assert_array_equal(s["evaluated"].values, used.values)
+    for name in ("mean_power_dbm", "ci95_low_dbm", "ci95_high_dbm"):
+        np.testing.assert_allclose(s[name].values, ds[name].values, rtol=1e-12, atol=0, equal_nan=True)
+    half = (s["ci95_high_dbm"] - s["ci95_low_dbm"]) / 2
+    np.testing.assert_allclose(half.values, ds["ci95_half_width_db"].values, rtol=1e-9, equal_nan=True)
+    reached = ds["stop_reason"].values == 1
+    assert (ds["ci95_half_width_db"].values[reached] <= 0.5).all()
+    assert (used.values[ds["stop_reason"].values == 2] == 60).all()
+    figure = leosem.plot(ds.isel({"users.deadline_mean_slots": 0}), x="users.ssim_mean")
+    assert "+-0.5 dB" in figure.axes[0].get_title()

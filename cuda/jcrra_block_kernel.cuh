@@ -1,0 +1,92 @@
+// The block-cooperative JCRRA kernel and its launch, written once for every caller: one
+// instance per thread block, jcrra_team (host/solvers/jcrra.hpp) over the block's threads, the
+// relaxed state carved in shared memory over the instance's global workspace when it fits the
+// device's opt-in limit (global memory otherwise: same code, other pointers). A caller says
+// where its instances live through a Source (POD, passed by value):
+//   __device__ JcrraBlockJob job(unsigned i) const;              // instance i's inputs/workspace/outputs
+//   __device__ void store(unsigned i, const CoreResult&) const;  // its result (called by thread 0)
+// Used by cuda/jcrra_block.cu (tests, bench) and cuda/sweep_batch.cu (sweeps). CUDA only.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "cuda/jcrra_block.hpp"
+#include "solvers/jcrra.hpp"
+#include "solvers/workspace.hpp"
+
+namespace leosem {
+
+// The block as a team (solvers/team.hpp): items strided over the threads, barriers are
+// __syncthreads, thread 0 leads. Host bodies are empty: kernels are the only callers.
+struct BlockTeam {
+  template <class Work>
+  __host__ __device__ void for_each(int count, Work&& work) const {
+#ifdef __CUDA_ARCH__
+    for (int i = static_cast<int>(threadIdx.x); i < count; i += static_cast<int>(blockDim.x)) work(i);
+#endif
+  }
+  __host__ __device__ void sync() const {
+#ifdef __CUDA_ARCH__
+    __syncthreads();
+#endif
+  }
+  __host__ __device__ bool leader() const {
+#ifdef __CUDA_ARCH__
+    return threadIdx.x == 0;
+#else
+    return true;
+#endif
+  }
+};
+
+// One instance as the kernel sees it: every pointer in global memory.
+struct JcrraBlockJob {
+  InstanceView view;
+  const double* snr_lin = nullptr;
+  JcrraWorkspace ws;
+  SolutionBuffers out;
+};
+
+template <class Source>
+__global__ void __launch_bounds__(kJcrraBlockThreads, 1)
+    jcrra_block_kernel(Source source, JcrraOptions options, bool use_shared) {
+  extern __shared__ double shared_state[];
+  const unsigned i = blockIdx.x;
+  JcrraBlockJob job = source.job(i);
+  if (use_shared) {
+    WorkspaceCarver on_chip;
+    on_chip.doubles = shared_state;
+    carve_jcrra_shared_state(job.view.users, job.view.subchannels, job.view.slots, job.view.options,
+                             options.mixed_precision, on_chip, job.ws);
+  }
+  const CoreResult result = jcrra_team(BlockTeam(), job.view, job.snr_lin, options, job.ws, job.out);
+  if (threadIdx.x == 0) source.store(i, result);
+}
+
+// Launches one block per instance on `stream`, asynchronously; the state in shared memory when
+// it fits the current device's opt-in limit (and !force_global), which it returns. Throws
+// std::runtime_error on a CUDA error.
+template <class Source>
+bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, int subchannels, int slots,
+                         int options_count, const JcrraOptions& options, bool force_global, cudaStream_t stream) {
+  if (instances == 0) return false;
+  const size_t shared_bytes =
+      jcrra_block_shared_bytes(users, subchannels, slots, options_count, options.mixed_precision);
+  const bool use_shared = !force_global && jcrra_block_fits_shared(shared_bytes);
+  const auto check = [](cudaError_t status, const char* what) {
+    if (status != cudaSuccess)
+      throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
+  };
+  if (use_shared)  // opt in to the large shared-memory carve-out (above 48 KB)
+    check(cudaFuncSetAttribute(jcrra_block_kernel<Source>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               static_cast<int>(shared_bytes)),
+          "cudaFuncSetAttribute (JCRRA shared memory)");
+  jcrra_block_kernel<Source><<<instances, kJcrraBlockThreads, use_shared ? shared_bytes : 0, stream>>>(
+      source, options, use_shared);
+  check(cudaGetLastError(), "jcrra_block_kernel launch");
+  return use_shared;
+}
+
+}  // namespace leosem
