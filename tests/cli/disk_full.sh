@@ -18,13 +18,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/same_results.sh"
-write_small_scenario "$work/base.toml"
-cat > "$work/s.toml" <<'TOML'
-scenario = "base.toml"
-instances = 900
-algorithms = ["greedy-jscc"]
-seed = 7
-TOML
+write_small_sweep "$work"
 run() { "$leosem" run "$work/s.toml" --block 100 "$@"; }
 run --out "$work/done.h5" 2> /dev/null
 

@@ -21,13 +21,7 @@ refused() {  # description, expected text in the error, command...
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/same_results.sh"
-write_small_scenario "$work/base.toml"
-cat > "$work/s.toml" <<'TOML'
-scenario = "base.toml"
-instances = 900
-algorithms = ["greedy-jscc"]
-seed = 7
-TOML
+write_small_sweep "$work"
 "$leosem" run "$work/s.toml" --out "$work/done.h5" 2> /dev/null
 "$leosem" verify "$work/done.h5" | grep -q "every checksum matches" || fail "verify of a good file"
 

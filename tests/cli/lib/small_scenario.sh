@@ -10,3 +10,9 @@ subchannels = 3
 slots = 40
 TOML
 }
+
+# The 900-instance Greedy JSCC sweep over it (reliability.sh, disk_full.sh): writes DIR/base.toml and DIR/s.toml.
+write_small_sweep() {  # dir
+  write_small_scenario "$1/base.toml"
+  printf 'scenario = "base.toml"\ninstances = 900\nalgorithms = ["greedy-jscc"]\nseed = 7\n' > "$1/s.toml"
+}
