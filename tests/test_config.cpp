@@ -118,8 +118,28 @@ TEST(Config, RejectsBadEnumValues) {
   expect_rejected("[area]\nbeam_pointing = \"sun\"\n", {"area.beam_pointing"});
 }
 
+TEST(Config, EnvironmentKeyAndItsDeprecatedName) {
+  // MODEL §3 calls the field `environment`; the old key `scenario` is still read, not both.
+  EXPECT_EQ(parse_scenario("[channel]\nenvironment = \"urban\"\n").params.propagation, PropagationScenario::Urban);
+  EXPECT_EQ(parse_scenario("[channel]\nscenario = \"urban\"\n").params.propagation, PropagationScenario::Urban);
+  expect_rejected("[channel]\nenvironment = \"los\"\nscenario = \"urban\"\n",
+                  {"channel.scenario", "deprecated name of channel.environment"});
+  expect_rejected("[channel]\nenvironment = \"rural\"\n", {"channel.environment", "\"rural\"", "must be one of"});
+}
+
+TEST(Config, RangeErrorsNameTheUnit) {
+  expect_rejected("[radio]\nbandwidth_mhz = -40\n", {"field 'radio.bandwidth_mhz' = -40: must be > 0 MHz"});
+  expect_rejected("[radio]\ncarrier_ghz = 50\n", {"field 'radio.carrier_ghz' = 50: must be in (0, 40] GHz"});
+  expect_rejected("[radio]\nmax_power_dbw = 61\n", {"radio.max_power_dbw", "in [-100, 60] dBW"});
+  expect_rejected("[time]\nslots = 0\n", {"field 'time.slots' = 0: must be an integer in [1, 100000] slot"});
+  expect_rejected("seed = -1\n", {"field 'seed' = -1: must be an integer >= 0"});
+  // A rule between fields names the field and its unit, with the value in that unit.
+  expect_rejected("[area]\ncross_track_offset_min_km = 50\ncross_track_offset_max_km = 10\n",
+                  {"field 'area.cross_track_offset_max_km' = 10: must be >= area.cross_track_offset_min_km (km)"});
+}
+
 TEST(Config, RejectsPhysicallyImpossibleValues) {
-  expect_rejected("[orbit]\naltitude_km = 0\n", {"orbit.altitude_km", "= 0", "must be > 0"});
+  expect_rejected("[orbit]\naltitude_km = 0\n", {"orbit.altitude_km", "= 0", "must be in (0, 2000] km"});
   expect_rejected("[orbit]\naltitude_km = -5\n", {"orbit.altitude_km", "-5"});
   expect_rejected("[orbit]\nmin_elevation_deg = 95\n", {"orbit.min_elevation_deg", "95"});
   expect_rejected("[radio]\nbandwidth_mhz = -40\n", {"radio.bandwidth_mhz", "-40", "must be > 0"});

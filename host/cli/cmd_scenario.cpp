@@ -1,5 +1,6 @@
 // `leosem scenario CONFIG [--instance I] [--point P] [--export FILE.h5]`: generates one instance
-// with the reference backend and prints a per-UE link summary.
+// with the reference backend and prints a per-UE link summary. `leosem scenario --print-fields
+// toml|md` prints the field table as the default scenario file or as the docs' reference tables.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "model/channel.hpp"
 #include "model/instance.hpp"
 #include "scenario/config.hpp"
+#include "scenario/field_table.hpp"
 
 namespace leosem::cli {
 namespace {
@@ -83,12 +85,23 @@ void add_scenario_command(CLI::App& app) {
   auto point = std::make_shared<uint32_t>(0);
   auto export_path = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
-  cmd->add_option("CONFIG", *config_path, "Scenario TOML (see docs/configuration.md)")->required()->check(regular_file());
+  auto print_fields = std::make_shared<std::string>();
+  cmd->add_option("CONFIG", *config_path, "Scenario TOML (see docs/configuration.md); required unless --print-fields")
+      ->check(regular_file());
+  cmd->add_option("--print-fields", *print_fields,
+                  "Print the scenario's field table instead: 'toml' (every field at its default: "
+                  "sweeps/scenarios/default.toml) or 'md' (the reference tables of docs/configuration.md)")
+      ->check(CLI::IsMember({"toml", "md"}));
   cmd->add_option("--instance", *instance, "Instance index (the key is (seed, point, instance))")->capture_default_str();
   cmd->add_option("--point", *point, "Sweep point index of the key")->capture_default_str();
   cmd->add_option("--export", *export_path, "Write the instance to this HDF5 file (layout: docs/hdf5-instance.md; must not exist unless --force)");
   cmd->add_flag("--force", *force, "Replace the --export file if it exists");
   cmd->callback([=]() {
+    if (!print_fields->empty()) {
+      std::fputs((*print_fields == "toml" ? default_scenario_toml() : scenario_fields_markdown()).c_str(), stdout);
+      return;
+    }
+    if (config_path->empty()) throw CLI::RequiredError("CONFIG");
     if (!export_path->empty()) check_output_path(*export_path, *force, "--export");  // before any work
     const ScenarioConfig config = load_scenario_file(*config_path);
     const Instance inst = generate_instance(config.params, InstanceKey{config.seed, *point, *instance});

@@ -8,6 +8,7 @@
 
 #include "core/build_info.hpp"
 #include "core/units.hpp"
+#include "scenario/field_table.hpp"
 #include "io/file_safety.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
@@ -78,17 +79,6 @@ const std::vector<int8_t> kStopFlagValues{0, 1, 2};
 const char* kStopFlagMeanings = "running target_reached cap_reached";
 
 }  // namespace
-
-std::string field_units(const std::string& field) {
-  static const std::vector<std::pair<std::string, std::string>> suffixes{
-      {"_dbm_hz", "dBm/Hz"}, {"_slots", "slot"}, {"_km", "km"}, {"_deg", "degree"}, {"_ghz", "GHz"},
-      {"_mhz", "MHz"},       {"_dbi", "dBi"},    {"_dbw", "dBW"}, {"_dbm", "dBm"},    {"_db", "dB"},
-      {"_s", "s"},           {"_m", "m"},        {"_w", "W"}};
-  for (const auto& [suffix, unit] : suffixes)
-    if (field.size() > suffix.size() && field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0)
-      return unit;
-  return "1";
-}
 
 std::vector<hsize_t> SweepHeader::axis_sizes() const {
   std::vector<hsize_t> sizes;
@@ -181,7 +171,7 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
     const std::string path = "/" + h.axis_fields[a];
     h5_write_dataset(root, path, h.axis_coordinates[a], {h.axis_coordinates[a].size()});
     h5_make_dimension_scale(root, path, h.axis_fields[a]);
-    h5_set_text_attribute(root, path, "units", field_units(h.axis_fields[a]));
+    h5_set_text_attribute(root, path, "units", scenario_field_unit(h.axis_fields[a]));
     h5_set_text_attribute(root, path, "long_name", "scenario field " + h.axis_fields[a] + " (sweep axis)");
   }
   h5_write_dataset(root, "/instance", h.instance_index, {h.instance_index.size()});

@@ -62,8 +62,6 @@ struct SweepHeader {
   std::vector<hsize_t> axis_sizes() const;
 };
 
-// The unit of a scenario field, from its name's suffix (docs/sweep-output.md), "1" if none.
-std::string field_units(const std::string& field);
 
 SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIdentity& who);
 // Creates the whole layout of a sweep file (attributes, points, instances, filled result

@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include "core/data_dir.hpp"
-#include "quality/quality_config_toml.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
@@ -65,62 +64,37 @@ void check_ratios_in_quality_domain(const QualityConfig& quality, const double* 
                  ")");
 }
 
-QualityConfig read_quality_config(const toml::table& root, std::set<std::string>& sections,
-                                  const std::string& base_dir) {
+void load_quality_files(QualityConfig& q, const std::string& base_dir) {
   auto resolve = [&](const std::string& path) {
     const std::filesystem::path p(path);
     if (p.is_absolute() || base_dir.empty()) return p.string();
     return (std::filesystem::path(base_dir) / p).string();
   };
 
-  QualityConfig q;
-  SectionReader section(root, "quality", sections);
-  const std::string kind = section.text("jscc_model", "logistic", {"logistic", "grid"});
-  q.jscc_kind = kind == "grid" ? QualityKind::Grid : QualityKind::Logistic;
-
-  LogisticQuality& m = q.logistic;
-  m.floor_base = section.number("logistic_floor_base", m.floor_base);
-  m.floor_slope = section.number("logistic_floor_slope", m.floor_slope);
-  m.ceiling_base = section.number("logistic_ceiling_base", m.ceiling_base);
-  m.ceiling_slope = section.number("logistic_ceiling_slope", m.ceiling_slope);
-  m.centre_db = section.number("logistic_centre_db", m.centre_db);
-  m.width_db = section.number("logistic_width_db", m.width_db);
-  m.rho_min = section.number("logistic_rho_min", m.rho_min);
-  m.rho_max = section.number("logistic_rho_max", m.rho_max);
-
-  const std::string grid_file = section.string("grid_file", "");
-  q.grid_monotone_tolerance = section.number("grid_monotone_tolerance", q.grid_monotone_tolerance);
-  const std::string jpeg_table = section.string("jpeg_table", "");
-  const std::string basis = section.text("jpeg_rate_basis", "file", {"file", "scan"});
-  q.jpeg_rate_basis = basis == "scan" ? JpegRateBasis::Scan : JpegRateBasis::File;
-  section.reject_unknown_keys();
-
   // The logistic parameters are checked even when the grid is chosen: a scenario file should
   // not carry a broken parameter set that breaks the day someone switches back.
-  if (const auto problem = logistic_problem(m)) reject(section.field(problem->field), problem->value, problem->reason);
+  if (const auto problem = logistic_problem(q.logistic)) reject("quality." + problem->field, problem->value, problem->reason);
 
-  if (!(q.grid_monotone_tolerance >= 0.0 && q.grid_monotone_tolerance < 0.1))
-    reject(section.field("grid_monotone_tolerance"), q.grid_monotone_tolerance, "must be in [0, 0.1)");
+  const std::string& grid_file = q.grid_file_as_written;
   if (q.jscc_kind == QualityKind::Grid && grid_file.empty())
-    reject(section.field("grid_file"), "(absent)", "is required when jscc_model = \"grid\"");
+    reject("quality.grid_file", "(absent)", "is required when jscc_model = \"grid\"");
   // A grid file is loaded and checked even when the logistic model is chosen, for the same reason.
   if (!grid_file.empty()) {
     q.grid_path = resolve(grid_file);
     try {
       q.grid = load_grid_quality_csv(q.grid_path, q.grid_monotone_tolerance);
     } catch (const QualityDataError& e) {
-      reject(section.field("grid_file"), "\"" + grid_file + "\"", e.what());
+      reject("quality.grid_file", "\"" + grid_file + "\"", e.what());
     }
   }
 
+  const std::string& jpeg_table = q.jpeg_table_as_written;
   q.jpeg_table_path = jpeg_table.empty() ? default_jpeg_table_path() : resolve(jpeg_table);
   try {
     q.jpeg_table = load_jpeg_table_csv(q.jpeg_table_path);
   } catch (const QualityDataError& e) {
-    reject(section.field("jpeg_table"), "\"" + (jpeg_table.empty() ? q.jpeg_table_path : jpeg_table) + "\"",
-           e.what());
+    reject("quality.jpeg_table", "\"" + (jpeg_table.empty() ? q.jpeg_table_path : jpeg_table) + "\"", e.what());
   }
-  return q;
 }
 
 }  // namespace leosem

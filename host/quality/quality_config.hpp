@@ -17,6 +17,8 @@ std::string default_jpeg_table_path();
 struct QualityConfig {
   QualityKind jscc_kind = QualityKind::Logistic;
   LogisticQuality logistic;                  // used when jscc_kind is Logistic
+  std::string grid_file_as_written;          // [quality] grid_file as given (empty: not given)
+  std::string jpeg_table_as_written;         // [quality] jpeg_table as given (empty: the default table)
   std::string grid_path;                     // resolved; used when jscc_kind is Grid
   double grid_monotone_tolerance = kDefaultGridMonotoneTolerance;
   GridQualityData grid;                      // loaded from grid_path
@@ -37,6 +39,12 @@ struct ParameterProblem {
   std::string reason;
 };
 std::optional<ParameterProblem> logistic_problem(const LogisticQuality& m);
+
+// After the field table has read [quality] (scenario/field_table.cpp): checks the rules between
+// its fields, then resolves the files it names against `base_dir` (the configuration file's
+// folder; empty: the working directory) and loads them. Errors are ConfigError naming field, value
+// and reason.
+void load_quality_files(QualityConfig& quality, const std::string& base_dir);
 
 // Throws ConfigError (field jscc.compression_ratios) when a ratio lies outside the quality
 // model's ρ domain (the logistic family would extrapolate, a grid would clamp).

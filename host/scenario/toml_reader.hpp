@@ -43,7 +43,12 @@ class SectionReader {
     }
   }
 
-  std::string field(const std::string& key) const { return section_ + "." + key; }
+  // The top-level keys of `root` (field names without a section).
+  explicit SectionReader(const toml::table& root) : table_(&root) {}
+
+  std::string field(const std::string& key) const { return section_.empty() ? key : section_ + "." + key; }
+
+  bool has(const std::string& key) const { return table_ && table_->contains(key); }
 
   double number(const std::string& key, double fallback) {
     const toml::node* node = take(key);

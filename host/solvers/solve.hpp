@@ -27,19 +27,19 @@ const char* to_string(Algorithm algorithm);
 Algorithm parse_algorithm(const std::string& name);                     // throws std::invalid_argument
 std::vector<Algorithm> parse_algorithm_list(const std::string& names);  // comma separated
 
-// Defaults from SolverConfig (scenario/config.hpp), the one place the [solvers] defaults live
-// (default.toml and docs/configuration.md are kept equal to it by tests/test_defaults_docs.cpp).
+// Defaults from default_solver_config(): the [solvers] rows of the field table
+// (scenario/field_table.cpp), the one place the solver defaults live.
 inline JcrraOptions default_jcrra_options() {
   JcrraOptions jcrra;
-  jcrra.max_sca_iterations = SolverConfig{}.jcrra_max_iterations;
-  jcrra.tolerance = SolverConfig{}.jcrra_tolerance;
+  jcrra.max_sca_iterations = default_solver_config().jcrra_max_iterations;
+  jcrra.tolerance = default_solver_config().jcrra_tolerance;
   return jcrra;
 }
 
 struct SolverOptions {
-  double greedy_rho = SolverConfig{}.greedy_jscc_rho;                // Greedy JSCC's ratio (and JCRRA's start)
+  double greedy_rho = default_solver_config().greedy_jscc_rho;                // Greedy JSCC's ratio (and JCRRA's start)
   JcrraOptions jcrra = default_jcrra_options();                      // base_option is set from greedy_rho by solve()
-  double milp_time_limit_s = SolverConfig{}.milp_time_limit_s;       // exact: CBC's wall-clock limit per instance
+  double milp_time_limit_s = default_solver_config().milp_time_limit_s;       // exact: CBC's wall-clock limit per instance
 };
 
 struct SolverInputs {
