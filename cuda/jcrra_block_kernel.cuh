@@ -50,7 +50,7 @@ struct JcrraBlockJob {
 };
 
 template <class Source>
-__global__ void __launch_bounds__(kJcrraBlockThreads)
+__global__ void __launch_bounds__(kJcrraBlockThreads, 1)
     jcrra_block_kernel(Source source, JcrraOptions options, bool use_shared) {
   extern __shared__ double shared_state[];
   const unsigned i = blockIdx.x;

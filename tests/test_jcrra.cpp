@@ -198,6 +198,40 @@ TEST(JcrraTeam, ResultsDoNotDependOnTheOrderOfItemsWithinAPhase) { expect_same_a
 
 TEST(JcrraTeam, EveryDependencyBetweenPhasesHasABarrier) { expect_same_as_sequential<DeferredTeam>(); }
 
+// The rounding's cooperative sort gives exactly heap_sort_descending's order (keys descending,
+// ties by index) for every team, on lengths around the run and segment boundaries and with
+// many ties.
+template <class Team>
+void expect_team_sort_matches_heap_sort() {
+  uint64_t state = 99;
+  auto next = [&]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int count : {0, 1, 2, 31, 32, 33, 63, 64, 65, 100, 257, 1000, 4801}) {
+    for (int distinct : {3, 1 << 20}) {
+      const int size = count + 17;  // indices spread over a larger array, as the rounding's are
+      std::vector<double> key(static_cast<size_t>(size));
+      for (double& k : key) k = static_cast<double>(next() % static_cast<uint64_t>(distinct)) - 1.5;
+      std::vector<int> index, expected;
+      for (int i = 0; i < size && static_cast<int>(index.size()) < count; ++i)
+        if (next() % 8 != 0 || size - i <= count - static_cast<int>(index.size())) index.push_back(i);
+      expected = index;
+      heap_sort_descending(expected.data(), count, key.data());
+      std::vector<int> buffer(static_cast<size_t>(count) + 1, -1);
+      index.push_back(-1);
+      const int* sorted = team_sort_descending(Team(), index.data(), buffer.data(), count, key.data());
+      EXPECT_EQ(std::vector<int>(sorted, sorted + count), expected) << "count " << count << ", distinct " << distinct;
+    }
+  }
+}
+
+TEST(JcrraTeam, CooperativeSortMatchesTheHeapSort) {
+  expect_team_sort_matches_heap_sort<SequentialTeam>();
+  expect_team_sort_matches_heap_sort<ScrambledTeam>();
+  expect_team_sort_matches_heap_sort<DeferredTeam>();
+}
+
 // Mixed precision (x stored in FP32): on random small instances as often feasible as FP64,
 // checker-clean, never worse than Greedy JSCC, and its power close to FP64's (the measured
 // difference is printed; the bound is on the mean, since a rounding decision may flip).

@@ -4,6 +4,10 @@
 
 #if defined(__CUDACC__)
 #define LEOSEM_HD __host__ __device__ inline
+// The same, kept out of line: rarely-run serial code (JCRRA's leader sections) called from a
+// kernel whose hot loops should not pay for its registers and spills.
+#define LEOSEM_HD_NOINLINE __host__ __device__ inline __noinline__
 #else
 #define LEOSEM_HD inline
+#define LEOSEM_HD_NOINLINE inline
 #endif

@@ -50,7 +50,9 @@ struct JcrraWorkspace {
   double* block_sum = nullptr;   // [K*T] Σ_n x of one (UE, slot) column
   double* chunk_sum = nullptr;   // [K*chunks_for(N*T)] partial sums (team.hpp)
   double* scalars = nullptr;     // [kJcrraScalars] team-shared values (jcrra_scalar)
-  // Rounding and repair (the serial part).
+  // Rounding (cooperative: keys, compaction, sort) and repair (serial, on the leader).
+  int* sort_buffer = nullptr;      // [K*N*T] the team sort's second buffer
+  int* chunk_count = nullptr;      // [chunks_for(K*N*T) + 1] usable entries per chunk, then offsets
   double* slot_gain = nullptr;     // [T]
   int* slot_sc = nullptr;          // [T]
   int* slot_order = nullptr;       // [T]
@@ -62,7 +64,7 @@ struct JcrraWorkspace {
 };
 
 // Team-shared scalars, by index into JcrraWorkspace::scalars.
-enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kJcrraScalars };
+enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kJcrraScalars };
 
 // Lays out every field of JcrraWorkspace except .greedy and .slot_power_w (which callers often
 // share with Greedy JSCC's) from a bump allocator with take_doubles(n)/take_ints(n) (with null
@@ -89,6 +91,8 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
   ws.block_sum = c.take_doubles(K * T);
   ws.chunk_sum = c.take_doubles(K * static_cast<size_t>(chunks_for(subchannels * slots)));
   ws.scalars = c.take_doubles(kJcrraScalars);
+  ws.sort_buffer = c.take_ints(K * N * T);
+  ws.chunk_count = c.take_ints(static_cast<size_t>(chunks_for(users * subchannels * slots)) + 1);
   ws.slot_gain = c.take_doubles(T);
   ws.slot_sc = c.take_ints(T);
   ws.slot_order = c.take_ints(T);
@@ -363,17 +367,71 @@ LEOSEM_HD int repair_by_best_response(const InstanceView& v, const double* snr_l
   return sweeps;
 }
 
-// ---- rounding of a relaxed point ----
+// ---- rounding of a relaxed point (cooperative) ----
+
+// Sorts index[0..count) so that key[] is descending, ties by index ascending (sort_before: a
+// strict total order, so the result is the one heap_sort_descending gives, for every team):
+// runs of kSumChunk sorted by insertion, one item each; then runs merged pairwise, doubling,
+// each merge cut into segments of kSumChunk outputs (merge path: a binary search finds where a
+// segment starts in the two runs), one item per segment. Ping-pongs between `index` and
+// `buffer` (both [count]); returns the one holding the result.
+template <class Team>
+LEOSEM_HD int* team_sort_descending(const Team& team, int* index, int* buffer, int count, const double* key) {
+  const int runs = chunks_for(count);
+  team.for_each(runs, [&](int run) {
+    const int first = run * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
+    for (int i = first + 1; i < last; ++i) {
+      const int value = index[i];
+      int j = i - 1;
+      for (; j >= first && sort_before(key, value, index[j]); --j) index[j + 1] = index[j];
+      index[j + 1] = value;
+    }
+  });
+  team.sync();
+  int* from = index;
+  int* to = buffer;
+  for (int width = kSumChunk; width < count; width *= 2) {
+    team.for_each(runs, [&](int segment) {
+      // Pairs of runs span 2·width outputs, a multiple of kSumChunk: a segment stays in one pair.
+      const int out_first = segment * kSumChunk;
+      const int a_first = out_first / (2 * width) * (2 * width);
+      const int a_count = width < count - a_first ? width : count - a_first;
+      const int b_first = a_first + a_count;
+      const int b_count = width < count - b_first ? width : count - b_first;
+      const int d = out_first - a_first;  // outputs of this pair before the segment
+      // i = how many of run A precede output d: the first mid where A[mid] does not precede B[d-1-mid].
+      int lo = d > b_count ? d - b_count : 0, hi = d < a_count ? d : a_count;
+      while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (sort_before(key, from[a_first + mid], from[b_first + d - 1 - mid])) lo = mid + 1;
+        else hi = mid;
+      }
+      int i = lo, j = d - lo;
+      const int out_last = out_first + kSumChunk < count ? out_first + kSumChunk : count;
+      for (int o = out_first; o < out_last; ++o) {
+        const bool take_a = j >= b_count || (i < a_count && sort_before(key, from[a_first + i], from[b_first + j]));
+        to[o] = take_a ? from[a_first + i++] : from[b_first + j++];
+      }
+    });
+    team.sync();
+    int* swap = from;
+    from = to;
+    to = swap;
+  }
+  return from;
+}
 
 // ρ_k = Σ_l s_kl ρ_l rounded up to the next reachable option (or, with `down`, down to the
 // previous one: fewer resources, for tight instances); the association by priority (x
 // descending, then cost ascending) under C1, C2, deadlines and the per-slot budget.
-// Returns true if every UE got its D_k.
-template <class Real>
-LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const Real* x, const double* s,
-                             double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
+// Options, keys, the list of usable entries and its sort are team phases; the assignment in
+// that order (greedy, inherently serial) runs on the leader. Returns, on every thread, true if
+// every UE got its D_k.
+template <class Team, class Real>
+LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
+                             const double* s, double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
-  for (int k = 0; k < K; ++k) {
+  team.for_each(K, [&](int k) {
     double rho = 0.0;
     for (int l = 0; l < L; ++l) rho += s[k * L + l] * v.compression_ratios[l];
     int up = -1, below = -1, smallest = -1, largest = -1;
@@ -388,21 +446,50 @@ LEOSEM_HD bool round_relaxed(const InstanceView& v, const double* snr_lin, const
       sol.option[k] = below >= 0 ? below : smallest;
     else
       sol.option[k] = up >= 0 ? up : largest;
+  });
+  team.sync();
+  // Keys of the usable entries, and how many each chunk of kSumChunk entries holds.
+  const int total = K * N * T, chunks = chunks_for(total);
+  team.for_each(chunks, [&](int chunk) {
+    const int first = chunk * kSumChunk, last = first + kSumChunk < total ? first + kSumChunk : total;
+    int found = 0;
+    for (int idx = first; idx < last; ++idx) {
+      const int k = idx / (N * T), n = (idx / T) % N, t = idx % T;
+      if (!usable(v, k, n, t)) continue;
+      // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
+      const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
+      ws.greedy.key[idx] = floor(static_cast<double>(x[idx]) * 100.0 + 0.5) * 1e7 - fmin(cost, 1e6);
+      ++found;
+    }
+    ws.chunk_count[chunk] = found;
+  });
+  team.sync();
+  if (team.leader()) {  // counts to offsets (a few hundred chunks)
+    int offset = 0;
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      const int found = ws.chunk_count[chunk];
+      ws.chunk_count[chunk] = offset;
+      offset += found;
+    }
+    ws.chunk_count[chunks] = offset;
   }
-  int count = 0;
-  for (int k = 0; k < K; ++k)
-    for (int n = 0; n < N; ++n)
-      for (int t = 0; t < T; ++t) {
-        const int idx = (k * N + n) * T + t;
-        if (!usable(v, k, n, t)) continue;
-        // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
-        const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
-        ws.greedy.key[idx] = floor(static_cast<double>(x[idx]) * 100.0 + 0.5) * 1e7 - fmin(cost, 1e6);
-        ws.greedy.order[count++] = idx;
-      }
-  heap_sort_descending(ws.greedy.order, count, ws.greedy.key);
-  return assign_in_order(v, snr_lin, sol.option, ws.greedy.order, count, true, ws.greedy.busy,
-                         ws.slot_power_w, sol) < 0;
+  team.sync();
+  team.for_each(chunks, [&](int chunk) {
+    const int first = chunk * kSumChunk, last = first + kSumChunk < total ? first + kSumChunk : total;
+    int at = ws.chunk_count[chunk];
+    for (int idx = first; idx < last; ++idx)
+      if (usable(v, idx / (N * T), (idx / T) % N, idx % T)) ws.greedy.order[at++] = idx;
+  });
+  team.sync();
+  const int count = ws.chunk_count[chunks];
+  const int* order = team_sort_descending(team, ws.greedy.order, ws.sort_buffer, count, ws.greedy.key);
+  if (team.leader())
+    ws.scalars[kRounded] = assign_in_order(v, snr_lin, sol.option, order, count, true, ws.greedy.busy,
+                                           ws.slot_power_w, sol) < 0
+                               ? 1.0
+                               : 0.0;
+  team.sync();
+  return ws.scalars[kRounded] != 0.0;
 }
 
 // Reorders the usable (k, n, t) of order[0..count) earliest deadline first, then gain descending
@@ -722,67 +809,105 @@ LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* 
 }
 
 // ---- the SCA loop ----
+// The leader's serial sections are out-of-line functions (LEOSEM_HD_NOINLINE): they run rarely
+// and would otherwise lend their registers and spills to the kernel's cooperative phases.
 
-// JCRRA over a team; the result (and `out`) are valid on the leader. The start, the rounding and
-// the repair run on the leader alone; the relaxed solve is shared.
+// The starts (leader): Greedy JSCC; every common option l (each UE at its smallest reachable
+// option >= l) assigned in gain order under the budget; and, for tight deadlines, the
+// fewest-resource options assigned earliest-deadline first. Each repaired; the cheapest is the
+// first best point (in `out`) and the SCA's start. None feasible: the SCA starts from nothing.
+// Sets scalars kHaveBest, kBestPowerW and kStop (1 when a UE cannot reach its quality at all).
+LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+                                           JcrraWorkspace ws, SolutionBuffers out) {
+  const int K = v.users;
+  CoreResult result = greedy_jscc_core(v, snr_lin, opt.base_option, ws.greedy, ws.slot_power_w, out);
+  const bool unreachable = !result.feasible && result.reason == FailReason::QualityUnreachable;
+  bool have_best = result.feasible;
+  double best_power_w = 0.0;
+  if (have_best) {
+    repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
+    best_power_w = total_power(v, out);
+  }
+  if (!unreachable) {
+    const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
+    for (int start = 0; start <= v.options; ++start) {
+      const bool deadline_first = start == v.options;
+      for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, deadline_first ? 0 : start);
+      bool complete = true;
+      for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
+      if (!complete) continue;
+      if (deadline_first) order_by_deadline(v, ws.greedy.order, count, ws.greedy.key);
+      if (assign_in_order(v, snr_lin, ws.candidate.option, ws.greedy.order, count, true, ws.greedy.busy,
+                          ws.slot_power_w, ws.candidate) >= 0)
+        continue;
+      repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+      const double power_w = total_power(v, ws.candidate);
+      if (!have_best || power_w < best_power_w) {
+        copy_solution(v, ws.candidate, out);
+        best_power_w = power_w;
+        have_best = true;
+      }
+    }
+    // Still nothing: per common option, the feasibility-first assignment (augmenting paths).
+    for (int start = 0; start < v.options && !have_best; ++start) {
+      for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, start);
+      bool complete = true;
+      for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
+      if (!complete || !assign_by_augmenting_paths(v, snr_lin, ws, ws.candidate)) continue;
+      repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+      copy_solution(v, ws.candidate, out);
+      best_power_w = total_power(v, out);
+      have_best = true;
+    }
+    if (!have_best)
+      for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
+  }
+  ws.scalars[kHaveBest] = have_best ? 1.0 : 0.0;
+  ws.scalars[kBestPowerW] = best_power_w;
+  ws.scalars[kStop] = unreachable ? 1.0 : 0.0;
+  return result;
+}
+
+// The rounded point in ws.candidate, repaired; kept in `out` if it is the best so far (leader).
+LEOSEM_HD_NOINLINE void keep_if_best(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+                                     JcrraWorkspace ws, SolutionBuffers out) {
+  repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+  const double power_w = total_power(v, ws.candidate);
+  if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
+    copy_solution(v, ws.candidate, out);
+    ws.scalars[kBestPowerW] = power_w;
+    ws.scalars[kHaveBest] = 1.0;
+  }
+}
+
+// The result after `iterations` SCA iterations (leader): the best point polished with pair
+// moves too (on every candidate they would cost too much), or Greedy JSCC's failure.
+LEOSEM_HD_NOINLINE CoreResult jcrra_finish(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+                                           JcrraWorkspace ws, SolutionBuffers out, CoreResult start_result,
+                                           int iterations) {
+  if (ws.scalars[kHaveBest] == 0.0) {
+    start_result.iterations = iterations;  // Greedy JSCC's failure, as the reason
+    return start_result;
+  }
+  repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes, true);
+  CoreResult result;
+  result.feasible = true;
+  result.total_power_w = total_power(v, out);
+  result.iterations = iterations;
+  return result;
+}
+
+// JCRRA over a team; the result (and `out`) are valid on the leader. The starts, the
+// assignment step of the rounding and the repair run on the leader alone; the relaxed solve and
+// the rest of the rounding (keys, sort) are shared.
 template <class Team, class Real>
 LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
                                    const JcrraOptions& opt, Real* x, JcrraWorkspace ws, SolutionBuffers out) {
-  const int K = v.users;
-  CoreResult result;  // meaningful on the leader
-  // 1. Starts (leader): Greedy JSCC; every common option l (each UE at its smallest reachable
-  //    option >= l) assigned in gain order under the budget; and, for tight deadlines, the
-  //    fewest-resource options assigned earliest-deadline first. Each repaired; the cheapest is
-  //    the first best point and the SCA's start. None feasible: the SCA starts from nothing.
-  if (team.leader()) {
-    result = greedy_jscc_core(v, snr_lin, opt.base_option, ws.greedy, ws.slot_power_w, out);
-    const bool unreachable = !result.feasible && result.reason == FailReason::QualityUnreachable;
-    bool have_best = result.feasible;
-    double best_power_w = 0.0;
-    if (have_best) {
-      repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
-      best_power_w = total_power(v, out);
-    }
-    if (!unreachable) {
-      const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
-      for (int start = 0; start <= v.options; ++start) {
-        const bool deadline_first = start == v.options;
-        for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, deadline_first ? 0 : start);
-        bool complete = true;
-        for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
-        if (!complete) continue;
-        if (deadline_first) order_by_deadline(v, ws.greedy.order, count, ws.greedy.key);
-        if (assign_in_order(v, snr_lin, ws.candidate.option, ws.greedy.order, count, true, ws.greedy.busy,
-                            ws.slot_power_w, ws.candidate) >= 0)
-          continue;
-        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
-        const double power_w = total_power(v, ws.candidate);
-        if (!have_best || power_w < best_power_w) {
-          copy_solution(v, ws.candidate, out);
-          best_power_w = power_w;
-          have_best = true;
-        }
-      }
-      // Still nothing: per common option, the feasibility-first assignment (augmenting paths).
-      for (int start = 0; start < v.options && !have_best; ++start) {
-        for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, start);
-        bool complete = true;
-        for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
-        if (!complete || !assign_by_augmenting_paths(v, snr_lin, ws, ws.candidate)) continue;
-        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
-        copy_solution(v, ws.candidate, out);
-        best_power_w = total_power(v, out);
-        have_best = true;
-      }
-      if (!have_best)
-        for (int k = 0; k < K; ++k) out.option[k] = greedy_option(v, snr_lin, k, 0);
-    }
-    ws.scalars[kHaveBest] = have_best ? 1.0 : 0.0;
-    ws.scalars[kBestPowerW] = best_power_w;
-    ws.scalars[kStop] = unreachable ? 1.0 : 0.0;
-  }
+  CoreResult start_result;  // meaningful on the leader
+  // 1. Starts (leader).
+  if (team.leader()) start_result = jcrra_starts(v, snr_lin, opt, ws, out);
   team.sync();
-  if (ws.scalars[kStop] != 0.0) return result;
+  if (ws.scalars[kStop] != 0.0) return start_result;
 
   // 2. Constants and the initial relaxed point: the start solution (or nothing assigned).
   relaxed_setup(team, v, snr_lin, ws);
@@ -798,19 +923,13 @@ LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, cons
     relaxed_linearise(team, v, opt, penalty, x, ws);
     for (int it = 0; it < opt.pdhg_iterations; ++it) pdhg_step(team, v, snr_lin, opt, penalty, x, ws);
     relaxed_terms(team, v, snr_lin, x, ws);
+    // Integer recovery of this iterate, repaired, kept if best. Rounded down only when rounding
+    // up fails (tight deadlines: fewer resources).
+    const double scale_w = ws.scalars[kScaleW];
+    const bool rounded = round_relaxed(team, v, snr_lin, x, ws.s, scale_w, false, ws, ws.candidate) ||
+                         round_relaxed(team, v, snr_lin, x, ws.s, scale_w, true, ws, ws.candidate);
     if (team.leader()) {
-      // Integer recovery of this iterate, repaired, kept if best.
-      // Rounded down only when rounding up fails (tight deadlines: fewer resources).
-      if (round_relaxed(v, snr_lin, x, ws.s, ws.scalars[kScaleW], false, ws, ws.candidate) ||
-          round_relaxed(v, snr_lin, x, ws.s, ws.scalars[kScaleW], true, ws, ws.candidate)) {
-        repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
-        const double power_w = total_power(v, ws.candidate);
-        if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
-          copy_solution(v, ws.candidate, out);
-          ws.scalars[kBestPowerW] = power_w;
-          ws.scalars[kHaveBest] = 1.0;
-        }
-      }
+      if (rounded) keep_if_best(v, snr_lin, opt, ws, out);
       // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x), once a
       // feasible point is known (without one, every iteration is another chance to round).
       const double relaxed = ws.scalars[kRelaxed];
@@ -823,20 +942,8 @@ LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, cons
     team.sync();
     if (ws.scalars[kStop] != 0.0) break;
   }
-
-  if (team.leader()) {
-    if (ws.scalars[kHaveBest] == 0.0) {
-      result.iterations = iterations;  // Greedy JSCC's failure, as the reason
-    } else {
-      // Polish the best point with pair moves too (on every candidate they would cost too much).
-      repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes, true);
-      result = CoreResult();
-      result.feasible = true;
-      result.total_power_w = total_power(v, out);
-      result.iterations = iterations;
-    }
-  }
-  return result;
+  if (team.leader()) return jcrra_finish(v, snr_lin, opt, ws, out, start_result, iterations);
+  return start_result;
 }
 
 // JCRRA over a team, in FP64 or (opt.mixed_precision) with the iterate x stored in FP32 in the

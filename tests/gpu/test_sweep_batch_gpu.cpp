@@ -1,9 +1,10 @@
 // Tier 3 on a device (label gpu): the cuda backend of the sweep's batched operation against the
-// cpu backend (JCRRA there is the block kernel, one instance per thread block). Per algorithm and quality model, >= 2000 instances: identical status and
-// iterations, power within 1e-9 relative (and the count of results not bit-identical is
+// cpu backend (JCRRA there is the block kernel, one instance per thread block). Per algorithm
+// and quality model, >= 2000 instances: identical status and iterations, power within 1e-9
+// relative (1e-6 dB where JCRRA is among the algorithms) (and the count of results not bit-identical is
 // printed: with --fmad=false it should be 0). Whole sweeps: --backend cuda equal to
-// --backend cpu bit for bit in results and summary (so shards made on either merge), and a
-// cuda run interrupted after some chunks and resumed equal to an uninterrupted one.
+// --backend cpu (statuses and iterations identical, powers within 1e-6 dB), and a cuda run
+// interrupted after some chunks and resumed equal to an uninterrupted one bit for bit.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -18,6 +19,8 @@ using namespace leosem;
 using test::TempDir;
 
 namespace {
+
+constexpr double kOneMicroDecibel = 2.302e-7;  // relative power difference of 1e-6 dB
 
 void require_device() {
   ASSERT_TRUE(cuda_compiled());
@@ -62,14 +65,14 @@ TEST(SweepBatchGpu, EachAlgorithmLogisticMatchesCpu) {
   ASSERT_NO_FATAL_FAILURE(require_device());
   TempDir dir;
   expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"jcrra", "greedy-jscc", "greedy-jpeg"}, 2048,
-                         65536, "logistic");
+                         65536, "logistic", kOneMicroDecibel);
 }
 
 TEST(SweepBatchGpu, EachAlgorithmGridMatchesCpu) {
   ASSERT_NO_FATAL_FAILURE(require_device());
   TempDir dir;
   expect_cuda_equals_cpu(test::small_batch_config(dir, true), {"jcrra", "greedy-jscc", "greedy-jpeg"}, 2048, 65536,
-                         "grid");
+                         "grid", kOneMicroDecibel);
 }
 
 TEST(SweepBatchGpu, DefaultScenarioGreedyMatchesCpu) {
@@ -83,7 +86,6 @@ TEST(SweepBatchGpu, DefaultScenarioGreedyMatchesCpu) {
 // differ in the last bit). The default scenario keeps its state in shared memory where the
 // device allows it (H100/H200 in FP64, A100 only mixed); 480 slots never fit and run from
 // global memory in the arena slot.
-constexpr double kOneMicroDecibel = 2.302e-7;   // relative power difference of 1e-6 dB
 
 ScenarioConfig default_with_precision(const std::string& extra) {
   return parse_scenario("[solvers]\njcrra_precision = \"" + extra + "\"\n");
@@ -109,7 +111,7 @@ TEST(SweepBatchGpu, MixedDeviceAndHostAlgorithmsInSmallChunks) {
   // mcf runs on host threads alongside the device; a chunk cap below the count is ignored by
   // evaluate (the runner is what splits), so this checks the merge of both result sources.
   expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"greedy-jscc", "mcf", "jcrra"}, 2000, 256,
-                         "device + host algorithms");
+                         "device + host algorithms", kOneMicroDecibel);
 }
 
 namespace {
@@ -128,11 +130,34 @@ void expect_same_dataset(const std::string& a, const std::string& b, const std::
   EXPECT_EQ(0, std::memcmp(va.data(), vb.data(), va.size() * sizeof(T))) << dataset << " differs";
 }
 
-void expect_same_sweep(const std::string& a, const std::string& b) {
-  expect_same_dataset<double>(a, b, "/power_w");
+// Powers within 1e-6 dB (NaN where the other is NaN), for files made on different backends.
+void expect_close_dataset(const std::string& a, const std::string& b, const std::string& dataset, bool in_dbm) {
+  const std::vector<double> va = read<double>(a, dataset), vb = read<double>(b, dataset);
+  ASSERT_EQ(va.size(), vb.size()) << dataset;
+  size_t far = 0;
+  for (size_t i = 0; i < va.size(); ++i) {
+    if (std::isnan(va[i]) || std::isnan(vb[i])) {
+      far += std::isnan(va[i]) != std::isnan(vb[i]);
+      continue;
+    }
+    far += in_dbm ? std::fabs(va[i] - vb[i]) > 1e-6 : std::fabs(va[i] - vb[i]) > kOneMicroDecibel * std::fabs(va[i]);
+  }
+  EXPECT_EQ(far, 0u) << dataset << ": entries further apart than 1e-6 dB";
+}
+
+// Bit for bit (`bitwise`: the same backend), or, across backends, powers within 1e-6 dB (the
+// issue's bound for JCRRA, whose block kernel may see another last bit from the device's
+// log/exp) and everything else identical.
+void expect_same_sweep(const std::string& a, const std::string& b, bool bitwise) {
+  if (bitwise) {
+    expect_same_dataset<double>(a, b, "/power_w");
+    expect_same_dataset<double>(a, b, "/mean_power_dbm");
+  } else {
+    expect_close_dataset(a, b, "/power_w", false);
+    expect_close_dataset(a, b, "/mean_power_dbm", true);
+  }
   expect_same_dataset<int8_t>(a, b, "/status");
   expect_same_dataset<int32_t>(a, b, "/iterations");
-  expect_same_dataset<double>(a, b, "/mean_power_dbm");
   expect_same_dataset<int32_t>(a, b, "/evaluated");
   expect_same_dataset<uint8_t>(a, b, "/done");
 }
@@ -177,7 +202,7 @@ TEST(SweepRunGpu, CudaSweepEqualsCpuSweepAndResumes) {
   run_sweep(spec, (dir.path / "cpu.h5").string(), options, *cpu, log);
   auto cuda = make_cuda_backend(0, 1024);  // several chunks per point
   run_sweep(spec, (dir.path / "cuda.h5").string(), options, *cuda, log);
-  expect_same_sweep((dir.path / "cpu.h5").string(), (dir.path / "cuda.h5").string());
+  expect_same_sweep((dir.path / "cpu.h5").string(), (dir.path / "cuda.h5").string(), false);
 
   // Interrupted after 3 chunks, then resumed on a fresh backend.
   auto first = make_cuda_backend(0, 1024);
@@ -188,5 +213,5 @@ TEST(SweepRunGpu, CudaSweepEqualsCpuSweepAndResumes) {
   const RunStats stats = run_sweep(spec, (dir.path / "resumed.h5").string(), options, *second, log);
   EXPECT_GT(stats.skipped, 0u);
   EXPECT_LT(stats.evaluated, 5000u);
-  expect_same_sweep((dir.path / "cuda.h5").string(), (dir.path / "resumed.h5").string());
+  expect_same_sweep((dir.path / "cuda.h5").string(), (dir.path / "resumed.h5").string(), true);
 }
