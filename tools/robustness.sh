@@ -43,7 +43,7 @@ variants=(
   'logistic-flat-rho|[quality]\nlogistic_floor_slope = 0.05\nlogistic_ceiling_base = 0.80\nlogistic_ceiling_slope = 0.17'
   'grid|[quality]\njscc_model = "grid"\ngrid_file = "grid.csv"\ngrid_monotone_tolerance = 0.02'
   'earth-fixed|[area]\nbeam_pointing = "earth-fixed"'
-  'suburban|[channel]\nscenario = "suburban-rural"'
+  'suburban|[channel]\nenvironment = "suburban-rural"'
   'jpeg-scan|[quality]\njpeg_rate_basis = "scan"'
 )
 args=()
