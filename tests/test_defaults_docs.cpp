@@ -225,16 +225,17 @@ TEST(FieldTable, CoreDefaultsAgreeWithTheTable) {
   EXPECT_DOUBLE_EQ(options.jcrra.tolerance, config.jcrra_tolerance);
   EXPECT_EQ(JcrraOptions{}.max_sca_iterations, config.jcrra_max_iterations);
   EXPECT_DOUBLE_EQ(JcrraOptions{}.tolerance, config.jcrra_tolerance);
-  const LogisticQuality logistic;
-  const LogisticQuality& parsed = parse_scenario("").quality.logistic;
-  EXPECT_DOUBLE_EQ(parsed.floor_base, logistic.floor_base);
-  EXPECT_DOUBLE_EQ(parsed.floor_slope, logistic.floor_slope);
-  EXPECT_DOUBLE_EQ(parsed.ceiling_base, logistic.ceiling_base);
-  EXPECT_DOUBLE_EQ(parsed.ceiling_slope, logistic.ceiling_slope);
-  EXPECT_DOUBLE_EQ(parsed.centre_db, logistic.centre_db);
-  EXPECT_DOUBLE_EQ(parsed.width_db, logistic.width_db);
-  EXPECT_DOUBLE_EQ(parsed.rho_min, logistic.rho_min);
-  EXPECT_DOUBLE_EQ(parsed.rho_max, logistic.rho_max);
+  // LogisticQuality's and the grid loader's defaults, read through the table's getters.
+  ScenarioConfig core;
+  core.quality.logistic = LogisticQuality{};
+  core.quality.grid_monotone_tolerance = kDefaultGridMonotoneTolerance;
+  int compared = 0;
+  for (const ScenarioField& f : scenario_fields())
+    if (f.key.rfind("logistic_", 0) == 0 || f.key == "grid_monotone_tolerance") {
+      expect_field_equal(f, f.get(core), default_si(f), "(LogisticQuality, kDefaultGridMonotoneTolerance)");
+      ++compared;
+    }
+  EXPECT_EQ(compared, 9);
 }
 
 }  // namespace

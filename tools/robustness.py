@@ -10,7 +10,7 @@ docs/sweep-output.md, schema 1 or 2), each with the algorithms jcrra, greedy-jsc
 documented HDF5 layout, not the engine. Needs h5py (Debian: python3-h5py).
 
 Every effect is a mean of per-instance power ratios in dB, 10 log10(P_a / P_b), over the
-instances both sides serve, with the 95 % CI mean +/- 1.96 s / sqrt(n). Under common random
+instances both sides serve (in an adaptive run's files, those both points evaluated and serve), with the 95 % CI mean +/- 1.96 s / sqrt(n). Under common random
 numbers (the default) instance i is the same draw at every point, so differences between points
 are paired per instance.
 """
@@ -49,6 +49,9 @@ class Study:
                 self.power = {a: power[names.index(a), :, :] for a in ALGORITHMS}
                 self.status = {a: status[names.index(a), :, :] for a in ALGORITHMS}
             self.instances = self.power[ALGORITHMS[0]].shape[1]
+            # Instances evaluated per point: all of them, or an adaptive run's (target_ci_db) count
+            # (its later instances are not computed, status -1, so they are never served).
+            self.evaluated = [int((self.status[ALGORITHMS[0]][p, :] >= 0).sum()) for p in range(len(self.x))]
 
     def point(self, value):
         return min(range(len(self.x)), key=lambda p: abs(self.x[p] - value))
@@ -140,9 +143,10 @@ def claims(dirpath):
     rows.append(cell(e.holds, e, f"{e.text()}; JPEG falls {fall_jpeg.text()}, JCRRA {fall_jcrra.text()}"))
     # Feasible fraction of each scheme at the default point of Fig. 4 (60 slots).
     p = s4.point(60)
-    feasible = ", ".join(f"{SHORT[a]} {sum(s4.served(a, p, i) for i in range(s4.instances)) / s4.instances:.0%}"
+    feasible = ", ".join(f"{SHORT[a]} {sum(s4.served(a, p, i) for i in range(s4.instances)) / s4.evaluated[p]:.0%}"
                          for a in ALGORITHMS)
-    return rows, feasible, s4.instances
+    counts = [n for s in (s4, s5, s6) for n in s.evaluated]
+    return rows, feasible, str(min(counts)) if min(counts) == max(counts) else f"{min(counts)}-{max(counts)}"
 
 
 CLAIMS = [
@@ -169,7 +173,7 @@ def main(argv):
         f"{sum(not r[0].startswith('**fails') for r in results[n][0])}/6" for n in names) + " |")
     lines.append("| feasible at the default point (Fig. 4, 60 slots) | " + " | ".join(
         results[n][1] for n in names) + " |")
-    lines.append("| instances per point | " + " | ".join(str(results[n][2]) for n in names) + " |")
+    lines.append("| instances per point | " + " | ".join(results[n][2] for n in names) + " |")
     details = []
     for n in names:
         details.append(f"\n**{n}**\n")

@@ -2,14 +2,19 @@
 # How robust are the paper's claims? Runs the three studies of sweeps/paper/ under model variants
 # and writes OUTDIR/robustness.md: the six claims of MODEL §8 x variants, each "holds"/"fails"
 # with its effect in dB and 95 % CI (tools/robustness.py says how each claim is measured).
-#   bash tools/robustness.sh [INSTANCES] [OUTDIR]
-# INSTANCES per point (default 100); OUTDIR (default out/robustness). The committed
-# results/robustness.md was made with `bash tools/robustness.sh 100 results`. Assumes build/leosem
-# is built (bash tools/build.sh). Set ROBUSTNESS_KEEP=DIR to keep the sweep files in DIR.
+#   bash tools/robustness.sh [INSTANCES] [OUTDIR] [TARGET_CI_DB]
+# INSTANCES per point (default 50); OUTDIR (default out/robustness); TARGET_CI_DB (default 0.25):
+# adaptive Monte Carlo (leosem run --target-ci, blocks of 10): a point stops once every scheme's
+# mean power is known to +-TARGET_CI_DB dB (95 %), INSTANCES being the cap; 0 runs exactly
+# INSTANCES per point. The committed results/robustness.md: the command its first line names.
+# Assumes build/leosem is built (bash tools/build.sh). ROBUSTNESS_KEEP=DIR keeps the sweep files.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-instances="${1:-100}"
+instances="${1:-50}"
 outdir="$(realpath -m "${2:-$root/out/robustness}")"
+target_ci_db="${3:-0.25}"
+adaptive=()
+[ "$target_ci_db" = 0 ] || adaptive=(--target-ci "$target_ci_db" --block-instances "$(( instances < 10 ? instances : 10 ))")
 leosem="${LEOSEM:-$root/build/leosem}"  # LEOSEM=PATH runs another binary
 [ -x "$leosem" ] || { echo "robustness: build first (bash tools/build.sh)" >&2; exit 1; }
 mkdir -p "$outdir"
@@ -38,7 +43,7 @@ variants=(
   'logistic-flat-rho|[quality]\nlogistic_floor_slope = 0.05\nlogistic_ceiling_base = 0.80\nlogistic_ceiling_slope = 0.17'
   'grid|[quality]\njscc_model = "grid"\ngrid_file = "grid.csv"\ngrid_monotone_tolerance = 0.02'
   'earth-fixed|[area]\nbeam_pointing = "earth-fixed"'
-  'suburban|[channel]\nscenario = "suburban-rural"'
+  'suburban|[channel]\nenvironment = "suburban-rural"'
   'jpeg-scan|[quality]\njpeg_rate_basis = "scan"'
 )
 args=()
@@ -51,7 +56,7 @@ for variant in "${variants[@]}"; do
     sed -E "s/^instances = .*/instances = $instances/; s#^scenario = .*#scenario = \"../$name.toml\"#" \
       "$sweep" > "$work/$name/$study.toml"
     rm -f "$work/$name/$study.h5"
-    "$leosem" run "$work/$name/$study.toml" --out "$work/$name/$study.h5" > "$work/$name/$study.log" 2>&1 ||
+    "$leosem" run "$work/$name/$study.toml" --out "$work/$name/$study.h5" "${adaptive[@]}" > "$work/$name/$study.log" 2>&1 ||
       { cat "$work/$name/$study.log" >&2; exit 1; }
   done
   echo "robustness: $name done ($(( $(date +%s) - start_s )) s)"
@@ -62,8 +67,14 @@ elapsed_s=$(( $(date +%s) - start_s ))
 {
   echo "# How robust are the paper's claims?"
   echo
-  echo "Made by \`bash tools/robustness.sh $instances\` in ${elapsed_s} s ($(nproc) cores; engine commit"
-  echo "$engine): the three studies of sweeps/paper/ at $instances instances per point,"
+  echo "Made by \`bash tools/robustness.sh $instances results $target_ci_db\` in ${elapsed_s} s ($(nproc) cores; engine commit"
+  if [ "$target_ci_db" = 0 ]; then
+    echo "$engine): the three studies of sweeps/paper/ at $instances instances per point,"
+  else
+    echo "$engine): the three studies of sweeps/paper/, adaptive: each point took blocks of 10"
+    echo "instances until every scheme's mean power had a 95 % CI within +-$target_ci_db dB, at most $instances"
+    echo "(\`leosem run --target-ci $target_ci_db\`; the counts are in the table's last row),"
+  fi
   echo "seed 2026, common random numbers, once per variant. Variants (every other field at its default):"
   echo
   for variant in "${variants[@]}"; do

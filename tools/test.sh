@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test that needs no GPU
 # (ctest -LE gpu), then the Slurm integration test (a real single-node Slurm on localhost), then
-# builds and tests again without CUDA (the stub backend users without nvcc get).
+# builds everything again with clang, without CUDA (the stub backend users without nvcc get) and
+# with AddressSanitizer + UndefinedBehaviorSanitizer (halting at the first report), runs the same
+# tests there, and fuzzes the configuration parsers for LEOSEM_FUZZ_SECONDS (default 60) seconds
+# (docs/testing.md).
 # On a machine with a GPU, run `ctest --test-dir build -L gpu` afterwards for the device tests.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,8 +16,12 @@ if [ "$(id -u)" -eq 0 ]; then
 else
   echo "slurm-test: skipped (it starts munged and the Slurm daemons, which needs root)"
 fi
-if command -v nvcc > /dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
-  LEOSEM_CUDA=OFF LEOSEM_BUILD_DIR="$root/build-nocuda" bash "$root/tools/build.sh" > "$root/build-nocuda.log" 2>&1 ||
-    { cat "$root/build-nocuda.log"; exit 1; }
-  ctest --test-dir "$root/build-nocuda" -LE gpu --output-on-failure -j "$(nproc)"
-fi
+started=$SECONDS
+CC=clang-14 CXX=clang++-14 LEOSEM_CUDA=OFF LEOSEM_BUILD_DIR="$root/build-sanitize" bash "$root/tools/build.sh" \
+  -DCMAKE_BUILD_TYPE=Sanitize -DLEOSEM_SANITIZE=ON -DLEOSEM_FUZZ=ON > "$root/build-sanitize.log" 2>&1 ||
+  { cat "$root/build-sanitize.log"; exit 1; }
+built=$SECONDS
+ctest --test-dir "$root/build-sanitize" -LE gpu --output-on-failure -j "$(nproc)"
+tested=$SECONDS
+bash "$root/tools/fuzz.sh" "${LEOSEM_FUZZ_SECONDS:-60}" "$root/build-sanitize"
+echo "test.sh: sanitizer build $((built - started)) s, its tests $((tested - built)) s, fuzzing $((SECONDS - tested)) s"

@@ -51,8 +51,8 @@ void add_run_command(CLI::App& app) {
                                  "until complete")
       ->required();
   cmd->add_option("--instances", *instances,
-                  "Instances per point, instead of the sweep file's `instances` (recorded in the output and its "
-                  "configuration hash)")
+                  "Instances per point (with --target-ci: the most per point), instead of the sweep file's "
+                  "`instances` (recorded in the output and its configuration hash)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000000}));
   cmd->add_option("--set", *set,
                   "FIELD=VALUE: set a scenario field (section.key, docs/configuration.md) in the base scenario "

@@ -15,23 +15,22 @@
 
 namespace leosem {
 
-ScenarioParams default_scenario_params() {
+namespace {
+
+// Every field at its row's default (built once; the files [quality] names are not loaded).
+const ScenarioConfig& table_defaults() {
   static const ScenarioConfig defaults = [] {
     ScenarioConfig c;
     apply_field_defaults(c);
     return c;
   }();
-  return defaults.params;
-}
-
-SolverConfig default_solver_config() {
-  static const SolverConfig defaults = [] {
-    ScenarioConfig c;
-    apply_field_defaults(c);
-    return c.solvers;
-  }();
   return defaults;
 }
+
+}  // namespace
+
+ScenarioParams default_scenario_params() { return table_defaults().params; }
+SolverConfig default_solver_config() { return table_defaults().solvers; }
 
 namespace {
 

@@ -38,7 +38,7 @@ FieldRange interval(const std::string& text) {
 // readable that way ("550", "0.0001", "0.08333333333333333").
 std::string shortest(double value) {
   char buffer[64];
-  const bool fixed = value == 0.0 || (std::fabs(value) >= 1e-5 && std::fabs(value) < 1e15);
+  const bool fixed = value == 0.0 || (std::fabs(value) >= 1e-5 && std::fabs(value) < 1e7);
   for (int digits = fixed ? 0 : 1; digits <= (fixed ? 25 : 17); ++digits) {
     std::snprintf(buffer, sizeof buffer, fixed ? "%.*f" : "%.*g", digits, value);
     if (std::stod(buffer) == value) break;

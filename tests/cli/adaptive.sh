@@ -8,12 +8,6 @@ leosem="$1"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want="$1" got=0
-  shift
-  "$leosem" "$@" > "$work/out.txt" 2> "$work/err.txt" || got=$?
-  [ "$got" -eq "$want" ] || fail "leosem $* exited $got, expected $want: $(cat "$work/err.txt")"
-}
 same_data() {  # every dataset equal (root attributes such as device may differ)
   local d
   for d in $(h5ls "$1" | awk '{ print $1 }'); do
@@ -24,16 +18,7 @@ same_data() {  # every dataset equal (root attributes such as device may differ)
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
 write_small_scenario "$work/base.toml"
-cat > "$work/s.toml" <<'TOML'
-name = "adaptive"
-scenario = "base.toml"
-instances = 200
-algorithms = ["greedy-jscc", "greedy-jpeg"]
-seed = 4
-[[axis]]
-field = "users.ssim_mean"
-values = [0.7, 0.8]
-TOML
+write_ssim_sweep "$work/s.toml" adaptive 200
 
 expect_exit 0 run "$work/s.toml" --out "$work/a.h5" --target-ci 0.4 --block-instances 20 --threads 1
 grep -q "point 0 stopped after" "$work/err.txt" || fail "no stop line in the log: $(cat "$work/err.txt")"

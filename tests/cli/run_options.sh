@@ -7,27 +7,11 @@ leosem="$1"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# Runs leosem expecting exit code $1; the rest are its arguments (stderr kept in $work/err.txt).
-expect_exit() {
-  local want="$1" got=0
-  shift
-  "$leosem" "$@" > "$work/out.txt" 2> "$work/err.txt" || got=$?
-  [ "$got" -eq "$want" ] || fail "leosem $* exited $got, expected $want: $(cat "$work/err.txt")"
-}
 attribute() { h5dump -a "/$2" "$1"; }  # file, root attribute
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/small_scenario.sh"
 write_small_scenario "$work/base.toml"
-cat > "$work/s.toml" <<'TOML'
-name = "s"
-scenario = "base.toml"
-instances = 6
-algorithms = ["greedy-jscc", "greedy-jpeg"]
-seed = 4
-[[axis]]
-field = "users.ssim_mean"
-values = [0.7, 0.8]
-TOML
+write_ssim_sweep "$work/s.toml" s 6
 
 # --instances: the file holds that many, and says so.
 expect_exit 0 run "$work/s.toml" --out "$work/n4.h5" --instances 4

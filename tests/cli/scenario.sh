@@ -41,4 +41,16 @@ if "$leosem" scenario "$source_dir/sweeps/scenarios/default.toml" --export "$wor
   fail "unwritable export accepted"
 fi
 grep -q "directory .* does not exist" "$work/err.txt" || fail "unclear export error: $(cat "$work/err.txt")"
+# The field table: --print-fields toml is the committed default.toml, md the docs' generated block;
+# without --print-fields a CONFIG is required (usage error, exit 2).
+"$leosem" scenario --print-fields toml > "$work/fields.toml"
+cmp "$work/fields.toml" "$source_dir/sweeps/scenarios/default.toml" ||
+  fail "--print-fields toml differs from sweeps/scenarios/default.toml (tools/update-config-reference.sh)"
+"$leosem" scenario --print-fields md > "$work/fields.md"
+head -n 1 "$work/fields.md" | grep -q '^<!-- begin: generated' || fail "--print-fields md lacks the begin marker"
+grep -q '^| `altitude_km` | km | `550.0` | in (0, 2000\] |' "$work/fields.md" || fail "--print-fields md: no altitude row"
+got=0; "$leosem" scenario > /dev/null 2> "$work/err.txt" || got=$?
+[ "$got" -eq 2 ] || fail "scenario without CONFIG exited $got, expected 2"
+got=0; "$leosem" scenario --print-fields yaml > /dev/null 2> "$work/err.txt" || got=$?
+[ "$got" -eq 2 ] || fail "--print-fields yaml exited $got, expected 2"
 echo "scenario CLI: all checks passed"

@@ -1,5 +1,5 @@
-// What the corpus replay (test_fuzz_corpus) does with one input, and what a libFuzzer target is
-// to do (not built yet: see the issue-12 report): parse it as a scenario and as a sweep (whose
+// What the corpus replay (test_fuzz_corpus) and the libFuzzer target (fuzz_config.cpp, run by
+// tools/fuzz.sh) do with one input: parse it as a scenario and as a sweep (whose
 // `scenario = "base.toml"` finds a small base scenario in a scratch folder). ConfigError is the
 // expected answer to bad input; anything else escapes.
 #pragma once
