@@ -1,8 +1,9 @@
 // Block-cooperative JCRRA on the device: one instance per thread block, the block's threads
 // sharing every PDHG step of the relaxed solve (the phases of host/solvers/jcrra.hpp over a
 // CUDA-block team), the iterate and the duals in shared memory when they fit the device's
-// opt-in limit, in global memory otherwise. The start, the rounding and the repair run on the
-// block's first thread. Same code as the CPU's jcrra_core, so the results agree (docs/jcrra.md §10).
+// opt-in limit, in global memory otherwise. The starts, the greedy step of the rounding and the
+// choices of the repair run on the block's first thread; the rounding's sort and the repair's
+// scans are shared. Same code as the CPU's jcrra_core, so the results agree (docs/jcrra.md §10).
 // Host header: no CUDA types. Only in CUDA builds (leosem_cuda).
 #pragma once
 #include <cstddef>

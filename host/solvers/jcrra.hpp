@@ -54,6 +54,7 @@ struct JcrraWorkspace {
   int* sort_buffer = nullptr;      // [K*N*T] the team sort's second buffer
   int* chunk_count = nullptr;      // [chunks_for(K*N*T) + 1] usable entries per chunk, then offsets
   double* slot_gain = nullptr;     // [T]
+  double* slot_held_w = nullptr;   // [T] best response: the UE's own power per slot
   int* slot_sc = nullptr;          // [T]
   int* slot_order = nullptr;       // [T]
   int* saved_resource = nullptr;   // [T]
@@ -64,7 +65,7 @@ struct JcrraWorkspace {
 };
 
 // Team-shared scalars, by index into JcrraWorkspace::scalars.
-enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kJcrraScalars };
+enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kResponse, kJcrraScalars };
 
 // Lays out every field of JcrraWorkspace except .greedy and .slot_power_w (which callers often
 // share with Greedy JSCC's) from a bump allocator with take_doubles(n)/take_ints(n) (with null
@@ -94,6 +95,7 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
   ws.sort_buffer = c.take_ints(K * N * T);
   ws.chunk_count = c.take_ints(static_cast<size_t>(chunks_for(users * subchannels * slots)) + 1);
   ws.slot_gain = c.take_doubles(T);
+  ws.slot_held_w = c.take_doubles(T);
   ws.slot_sc = c.take_ints(T);
   ws.slot_order = c.take_ints(T);
   ws.saved_resource = c.take_ints(T);
@@ -213,161 +215,7 @@ LEOSEM_HD void project_option_simplex(double* s, const double* snr_lin_k, int op
   for (int l = 0; l < options; ++l) s[l] = snr_lin_k[l] >= 0.0 ? fmax(s[l] - theta, 0.0) : 0.0;
 }
 
-// ---- integer repair: per-UE best response ----
-
-// Total power of a (feasible) assignment.
-LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) {
-  double sum = 0.0;
-  for (int i = 0; i < v.subchannels * v.slots; ++i) sum += sol.power_w[i];
-  return sum;
-}
-
-// Re-optimises UE k alone, the others fixed: frees its resources, then for every reachable
-// option takes, per usable slot, its best free SC (if its power fits the slot's remaining
-// budget), and keeps the D_kl slots with the largest gains; picks the option of least power.
-// This is exact for UE k given the others (cost Γ_kl/g is separable and C2 allows one SC per
-// slot). Keeps the old choice unless the new one is strictly cheaper (or, with `place`, for a
-// UE that holds nothing, takes the cheapest option that fits). Returns true if changed.
-LEOSEM_HD bool best_response(const InstanceView& v, const double* snr_lin, int k, SolutionBuffers sol,
-                             JcrraWorkspace ws, bool place = false) {
-  const int N = v.subchannels, T = v.slots, L = v.options;
-  const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
-  // Current cost of UE k and its resources; free them.
-  double old_power_w = 0.0;
-  int held = 0;
-  for (int t = 0; t < T; ++t) ws.slot_power_w[t] = 0.0;
-  for (int t = 0; t < T; ++t)
-    for (int n = 0; n < N; ++n) {
-      const int r = n * T + t;
-      if (sol.assigned_ue[r] == k) {
-        old_power_w += sol.power_w[r];
-        ws.saved_resource[held++] = r;
-      } else if (sol.assigned_ue[r] >= 0) {
-        ws.slot_power_w[t] += sol.power_w[r];
-      }
-    }
-  // Per slot: the best free SC for k.
-  int slots_found = 0;
-  for (int t = 0; t < deadline; ++t) {
-    double best_gain = 0.0;
-    int best_n = -1;
-    for (int n = 0; n < N; ++n) {
-      const int r = n * T + t;
-      if (sol.assigned_ue[r] >= 0 && sol.assigned_ue[r] != k) continue;
-      const double g = v.gain_per_watt[(k * N + n) * T + t];
-      if (g > best_gain) {
-        best_gain = g;
-        best_n = n;
-      }
-    }
-    ws.slot_gain[t] = best_gain;
-    ws.slot_sc[t] = best_n;
-    if (best_n >= 0) ws.slot_order[slots_found++] = t;
-  }
-  heap_sort_descending(ws.slot_order, slots_found, ws.slot_gain);
-  // Each option: the D_kl best slots whose power fits the remaining budget.
-  double best_power_w = place ? HUGE_VAL : old_power_w;
-  int best_option = -1;
-  for (int l = 0; l < L; ++l) {
-    const double snr = snr_lin[k * L + l];
-    if (snr < 0.0) continue;
-    const int need = v.required_resources[k * L + l];
-    double power_w = 0.0;
-    int taken = 0;
-    for (int i = 0; i < slots_found && taken < need; ++i) {
-      const int t = ws.slot_order[i];
-      const double p_w = snr / ws.slot_gain[t];
-      if (ws.slot_power_w[t] + p_w > v.max_power_w) continue;
-      power_w += p_w;
-      ++taken;
-    }
-    if (taken < need) continue;
-    if (power_w < best_power_w * (1.0 - 1e-12)) {
-      best_power_w = power_w;
-      best_option = l;
-    }
-  }
-  if (best_option < 0) return false;
-  // Apply: clear the old resources, take the new ones.
-  for (int i = 0; i < held; ++i) {
-    sol.assigned_ue[ws.saved_resource[i]] = -1;
-    sol.power_w[ws.saved_resource[i]] = 0.0;
-  }
-  const double snr = snr_lin[k * L + best_option];
-  const int need = v.required_resources[k * L + best_option];
-  int taken = 0;
-  for (int i = 0; i < slots_found && taken < need; ++i) {
-    const int t = ws.slot_order[i];
-    const double p_w = snr / ws.slot_gain[t];
-    if (ws.slot_power_w[t] + p_w > v.max_power_w) continue;
-    const int r = ws.slot_sc[t] * T + t;
-    sol.assigned_ue[r] = k;
-    sol.power_w[r] = p_w;
-    ++taken;
-  }
-  sol.option[k] = best_option;
-  sol.resources[k] = taken;
-  return true;
-}
-
-LEOSEM_HD void copy_solution(const InstanceView& v, const SolutionBuffers& from, SolutionBuffers to) {
-  for (int k = 0; k < v.users; ++k) {
-    to.option[k] = from.option[k];
-    to.resources[k] = from.resources[k];
-  }
-  for (int i = 0; i < v.subchannels * v.slots; ++i) {
-    to.assigned_ue[i] = from.assigned_ue[i];
-    to.power_w[i] = from.power_w[i];
-  }
-}
-
-// Releases every resource of UE k.
-LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
-  for (int r = 0; r < v.subchannels * v.slots; ++r)
-    if (sol.assigned_ue[r] == k) {
-      sol.assigned_ue[r] = -1;
-      sol.power_w[r] = 0.0;
-    }
-  sol.resources[k] = 0;
-}
-
-// Re-places UEs a and b together: both released, then each placed by best response, a first and
-// then b first; keeps the first order that is strictly cheaper than before, else restores. This
-// reaches exchanges of resources between two UEs that single best responses cannot (each UE's
-// move alone is blocked by the other). Returns true if changed.
-LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
-                             JcrraWorkspace ws) {
-  const double before_w = total_power(v, sol);
-  copy_solution(v, sol, ws.backup);
-  for (int order = 0; order < 2; ++order) {
-    const int first = order == 0 ? a : b, second = order == 0 ? b : a;
-    free_ue(v, a, sol);
-    free_ue(v, b, sol);
-    if (best_response(v, snr_lin, first, sol, ws, true) && best_response(v, snr_lin, second, sol, ws, true) &&
-        total_power(v, sol) < before_w * (1.0 - 1e-12))
-      return true;
-    copy_solution(v, ws.backup, sol);
-  }
-  return false;
-}
-
-// Sweeps best responses over the UEs until none improves, then (with `pairs`) pair moves over
-// every pair of UEs; repeats while anything improves (at most `passes` sweeps).
-LEOSEM_HD int repair_by_best_response(const InstanceView& v, const double* snr_lin, SolutionBuffers sol,
-                                      JcrraWorkspace ws, int passes, bool pairs = false) {
-  int sweeps = 0;
-  for (; sweeps < passes; ++sweeps) {
-    bool changed = false;
-    for (int k = 0; k < v.users; ++k) changed = best_response(v, snr_lin, k, sol, ws) || changed;
-    if (!changed && pairs)
-      for (int a = 0; a < v.users; ++a)
-        for (int b = a + 1; b < v.users; ++b) changed = pair_response(v, snr_lin, a, b, sol, ws) || changed;
-    if (!changed) break;
-  }
-  return sweeps;
-}
-
-// ---- rounding of a relaxed point (cooperative) ----
+// ---- a sort for teams ----
 
 // Sorts index[0..count) so that key[] is descending, ties by index ascending (sort_before: a
 // strict total order, so the result is the one heap_sort_descending gives, for every team):
@@ -420,6 +268,179 @@ LEOSEM_HD int* team_sort_descending(const Team& team, int* index, int* buffer, i
   }
   return from;
 }
+
+// ---- integer repair: per-UE best response ----
+
+// Total power of a (feasible) assignment.
+LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) {
+  double sum = 0.0;
+  for (int i = 0; i < v.subchannels * v.slots; ++i) sum += sol.power_w[i];
+  return sum;
+}
+
+// Re-optimises UE k alone, the others fixed: frees its resources, then for every reachable
+// option takes, per usable slot, its best free SC (if its power fits the slot's remaining
+// budget), and keeps the D_kl slots with the largest gains; picks the option of least power.
+// This is exact for UE k given the others (cost Γ_kl/g is separable and C2 allows one SC per
+// slot). Keeps the old choice unless the new one is strictly cheaper (or, with `place`, for a
+// UE that holds nothing, takes the cheapest option that fits). Returns, on every thread, true
+// if changed. Over a team: the per-slot scans, the sort of the slots and the release are team
+// phases; choosing the option and taking the slots (O(L·D)) run on the leader.
+template <class Team>
+LEOSEM_HD bool best_response(const Team& team, const InstanceView& v, const double* snr_lin, int k,
+                             SolutionBuffers sol, JcrraWorkspace ws, bool place = false) {
+  const int N = v.subchannels, T = v.slots, L = v.options;
+  const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+  // Per slot: the others' power, k's own (C2: at most one SC), and k's best free SC before its
+  // deadline (gain 0 and SC -1 where none).
+  team.for_each(T, [&](int t) {
+    double others_w = 0.0, held_w = 0.0, best_gain = 0.0;
+    int best_n = -1;
+    for (int n = 0; n < N; ++n) {
+      const int r = n * T + t, owner = sol.assigned_ue[r];
+      if (owner == k) held_w += sol.power_w[r];
+      else if (owner >= 0) others_w += sol.power_w[r];
+      if (t >= deadline || (owner >= 0 && owner != k)) continue;
+      const double g = v.gain_per_watt[(k * N + n) * T + t];
+      if (g > best_gain) {
+        best_gain = g;
+        best_n = n;
+      }
+    }
+    ws.slot_power_w[t] = others_w;
+    ws.slot_held_w[t] = held_w;
+    ws.slot_gain[t] = best_gain;
+    ws.slot_sc[t] = best_n;
+    if (t < deadline) ws.slot_order[t] = t;
+  });
+  team.sync();
+  // Slots by gain, descending; those without a free SC (gain 0) sort last.
+  const int* order = team_sort_descending(team, ws.slot_order, ws.sort_buffer, deadline, ws.slot_gain);
+  if (team.leader()) {
+    double old_power_w = 0.0;
+    for (int t = 0; t < T; ++t) old_power_w += ws.slot_held_w[t];
+    // Each option: the D_kl best slots whose power fits the remaining budget.
+    double best_power_w = place ? HUGE_VAL : old_power_w;
+    int best_option = -1;
+    for (int l = 0; l < L; ++l) {
+      const double snr = snr_lin[k * L + l];
+      if (snr < 0.0) continue;
+      const int need = v.required_resources[k * L + l];
+      double power_w = 0.0;
+      int taken = 0;
+      for (int i = 0; i < deadline && taken < need && ws.slot_sc[order[i]] >= 0; ++i) {
+        const int t = order[i];
+        const double p_w = snr / ws.slot_gain[t];
+        if (ws.slot_power_w[t] + p_w > v.max_power_w) continue;
+        power_w += p_w;
+        ++taken;
+      }
+      if (taken < need) continue;
+      if (power_w < best_power_w * (1.0 - 1e-12)) {
+        best_power_w = power_w;
+        best_option = l;
+      }
+    }
+    ws.scalars[kResponse] = static_cast<double>(best_option);
+  }
+  team.sync();
+  const int best_option = static_cast<int>(ws.scalars[kResponse]);
+  if (best_option < 0) return false;
+  // Apply: release the old resources, take the new ones.
+  team.for_each(N * T, [&](int r) {
+    if (sol.assigned_ue[r] != k) return;
+    sol.assigned_ue[r] = -1;
+    sol.power_w[r] = 0.0;
+  });
+  team.sync();
+  if (team.leader()) {
+    const double snr = snr_lin[k * L + best_option];
+    const int need = v.required_resources[k * L + best_option];
+    int taken = 0;
+    for (int i = 0; i < deadline && taken < need && ws.slot_sc[order[i]] >= 0; ++i) {
+      const int t = order[i];
+      const double p_w = snr / ws.slot_gain[t];
+      if (ws.slot_power_w[t] + p_w > v.max_power_w) continue;
+      const int r = ws.slot_sc[t] * T + t;
+      sol.assigned_ue[r] = k;
+      sol.power_w[r] = p_w;
+      ++taken;
+    }
+    sol.option[k] = best_option;
+    sol.resources[k] = taken;
+  }
+  team.sync();
+  return true;
+}
+
+LEOSEM_HD void copy_solution(const InstanceView& v, const SolutionBuffers& from, SolutionBuffers to) {
+  for (int k = 0; k < v.users; ++k) {
+    to.option[k] = from.option[k];
+    to.resources[k] = from.resources[k];
+  }
+  for (int i = 0; i < v.subchannels * v.slots; ++i) {
+    to.assigned_ue[i] = from.assigned_ue[i];
+    to.power_w[i] = from.power_w[i];
+  }
+}
+
+// Releases every resource of UE k.
+LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
+  for (int r = 0; r < v.subchannels * v.slots; ++r)
+    if (sol.assigned_ue[r] == k) {
+      sol.assigned_ue[r] = -1;
+      sol.power_w[r] = 0.0;
+    }
+  sol.resources[k] = 0;
+}
+
+// Re-places UEs a and b together: both released, then each placed by best response, a first and
+// then b first; keeps the first order that is strictly cheaper than before, else restores. This
+// reaches exchanges of resources between two UEs that single best responses cannot (each UE's
+// move alone is blocked by the other). Returns true if changed.
+LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
+                             JcrraWorkspace ws) {
+  const double before_w = total_power(v, sol);
+  copy_solution(v, sol, ws.backup);
+  for (int order = 0; order < 2; ++order) {
+    const int first = order == 0 ? a : b, second = order == 0 ? b : a;
+    free_ue(v, a, sol);
+    free_ue(v, b, sol);
+    if (best_response(SequentialTeam(), v, snr_lin, first, sol, ws, true) &&
+        best_response(SequentialTeam(), v, snr_lin, second, sol, ws, true) &&
+        total_power(v, sol) < before_w * (1.0 - 1e-12))
+      return true;
+    copy_solution(v, ws.backup, sol);
+  }
+  return false;
+}
+
+// Sweeps best responses over the UEs until none improves, then (with `pairs`, on the leader)
+// pair moves over every pair of UEs; repeats while anything improves (at most `passes` sweeps).
+// Returns the sweeps, on every thread.
+template <class Team>
+LEOSEM_HD int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
+                                      SolutionBuffers sol, JcrraWorkspace ws, int passes, bool pairs = false) {
+  int sweeps = 0;
+  for (; sweeps < passes; ++sweeps) {
+    bool changed = false;
+    for (int k = 0; k < v.users; ++k) changed = best_response(team, v, snr_lin, k, sol, ws) || changed;
+    if (!changed && pairs) {
+      if (team.leader()) {
+        for (int a = 0; a < v.users; ++a)
+          for (int b = a + 1; b < v.users; ++b) changed = pair_response(v, snr_lin, a, b, sol, ws) || changed;
+        ws.scalars[kResponse] = changed ? 1.0 : 0.0;
+      }
+      team.sync();
+      changed = ws.scalars[kResponse] != 0.0;
+      team.sync();  // everyone has read it before a best response writes it again
+    }
+    if (!changed) break;
+  }
+  return sweeps;
+}
+
+// ---- rounding of a relaxed point (cooperative) ----
 
 // ρ_k = Σ_l s_kl ρ_l rounded up to the next reachable option (or, with `down`, down to the
 // previous one: fewer resources, for tight instances); the association by priority (x
@@ -825,7 +846,7 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
   bool have_best = result.feasible;
   double best_power_w = 0.0;
   if (have_best) {
-    repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes);
+    repair_by_best_response(SequentialTeam(), v, snr_lin, out, ws, opt.repair_passes);
     best_power_w = total_power(v, out);
   }
   if (!unreachable) {
@@ -840,7 +861,7 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
       if (assign_in_order(v, snr_lin, ws.candidate.option, ws.greedy.order, count, true, ws.greedy.busy,
                           ws.slot_power_w, ws.candidate) >= 0)
         continue;
-      repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+      repair_by_best_response(SequentialTeam(), v, snr_lin, ws.candidate, ws, opt.repair_passes);
       const double power_w = total_power(v, ws.candidate);
       if (!have_best || power_w < best_power_w) {
         copy_solution(v, ws.candidate, out);
@@ -854,7 +875,7 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
       bool complete = true;
       for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
       if (!complete || !assign_by_augmenting_paths(v, snr_lin, ws, ws.candidate)) continue;
-      repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+      repair_by_best_response(SequentialTeam(), v, snr_lin, ws.candidate, ws, opt.repair_passes);
       copy_solution(v, ws.candidate, out);
       best_power_w = total_power(v, out);
       have_best = true;
@@ -868,10 +889,8 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
   return result;
 }
 
-// The rounded point in ws.candidate, repaired; kept in `out` if it is the best so far (leader).
-LEOSEM_HD_NOINLINE void keep_if_best(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
-                                     JcrraWorkspace ws, SolutionBuffers out) {
-  repair_by_best_response(v, snr_lin, ws.candidate, ws, opt.repair_passes);
+// The (repaired) rounded point in ws.candidate kept in `out` if it is the best so far (leader).
+LEOSEM_HD_NOINLINE void keep_if_best(const InstanceView& v, JcrraWorkspace ws, SolutionBuffers out) {
   const double power_w = total_power(v, ws.candidate);
   if (ws.scalars[kHaveBest] == 0.0 || power_w < ws.scalars[kBestPowerW]) {
     copy_solution(v, ws.candidate, out);
@@ -889,7 +908,7 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_finish(const InstanceView& v, const double* 
     start_result.iterations = iterations;  // Greedy JSCC's failure, as the reason
     return start_result;
   }
-  repair_by_best_response(v, snr_lin, out, ws, opt.repair_passes, true);
+  repair_by_best_response(SequentialTeam(), v, snr_lin, out, ws, opt.repair_passes, true);
   CoreResult result;
   result.feasible = true;
   result.total_power_w = total_power(v, out);
@@ -897,9 +916,10 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_finish(const InstanceView& v, const double* 
   return result;
 }
 
-// JCRRA over a team; the result (and `out`) are valid on the leader. The starts, the
-// assignment step of the rounding and the repair run on the leader alone; the relaxed solve and
-// the rest of the rounding (keys, sort) are shared.
+// JCRRA over a team; the result (and `out`) are valid on the leader. The starts, the greedy
+// assignment step of the rounding, the choices inside best responses and the final polish run
+// on the leader alone; the relaxed solve, the rest of the rounding (keys, sort) and the scans of
+// the repair of each rounded point are shared.
 template <class Team, class Real>
 LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
                                    const JcrraOptions& opt, Real* x, JcrraWorkspace ws, SolutionBuffers out) {
@@ -928,8 +948,9 @@ LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, cons
     const double scale_w = ws.scalars[kScaleW];
     const bool rounded = round_relaxed(team, v, snr_lin, x, ws.s, scale_w, false, ws, ws.candidate) ||
                          round_relaxed(team, v, snr_lin, x, ws.s, scale_w, true, ws, ws.candidate);
+    if (rounded) repair_by_best_response(team, v, snr_lin, ws.candidate, ws, opt.repair_passes);
     if (team.leader()) {
-      if (rounded) keep_if_best(v, snr_lin, opt, ws, out);
+      if (rounded) keep_if_best(v, ws, out);
       // Stopping rule: relative change of the relaxed objective Σ_k Γ_k(s) W_k(x), once a
       // feasible point is known (without one, every iteration is another chance to round).
       const double relaxed = ws.scalars[kRelaxed];
