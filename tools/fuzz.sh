@@ -38,9 +38,9 @@ TMPDIR="$work/tmp" "$fuzzer" -max_total_time="$seconds" -timeout=10 -report_slow
   -max_len=8192 -dict="$work/config.dict" -artifact_prefix="$work/findings/" -print_final_stats=1 \
   "$work/new" "$corpus" > "$work/log.txt" 2>&1 || rc=$?
 
-stat() { sed -n "s/^stat::$1: *//p" "$work/log.txt" | tail -1; }
+fuzzer_stat() { sed -n "s/^stat::$1: *//p" "$work/log.txt" | tail -1; }
 count() { find "$work/findings" -name "$1" | wc -l; }
-inputs="$(stat number_of_executed_units)"
+inputs="$(fuzzer_stat number_of_executed_units)"
 crashes="$(( $(count 'crash-*') + $(count 'leak-*') + $(count 'oom-*') ))"
 hangs="$(count 'timeout-*')"
 slow="$(count 'slow-unit-*')"
