@@ -5,7 +5,13 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -77,15 +83,25 @@ class H5Handle {
 // Silences HDF5's own error printing: failures surface as Hdf5Error messages instead.
 inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
-// Creates an HDF5 file (flags: H5F_ACC_EXCL or H5F_ACC_TRUNC) in the format of HDF5 1.8 and
-// later, whose metadata (superblock, object headers, attribute heaps) carries checksums;
-// returns a negative id on failure, like H5Fcreate.
-inline hid_t h5_create_file(const std::string& path, unsigned flags) {
+// Creates a new HDF5 file at `path`, which must not exist, in the format of HDF5 1.8 and later,
+// whose metadata (superblock, object headers, attribute heaps) carries checksums. The name is
+// claimed first (O_EXCL), so that a creation that fails (a full disk) removes what it made and
+// never another run's file. Throws Hdf5Error "cannot create 'PATH' (REASON)".
+inline hid_t h5_create_file(const std::string& path) {
+  const int claimed = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0666);
+  if (claimed < 0) throw Hdf5Error("cannot create '" + path + "' (" + std::strerror(errno) + ")");
+  ::close(claimed);
   const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
-  if (access < 0) return access;
-  H5Handle closer(access, H5Pclose);
-  if (H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0) return -1;
-  return H5Fcreate(path.c_str(), flags, H5P_DEFAULT, access);
+  hid_t id = -1;
+  if (access >= 0 && H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0)
+    id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
+  const std::string reason = id < 0 ? h5_error_detail() : "";  // before H5Pclose clears HDF5's error stack
+  if (access >= 0) H5Pclose(access);
+  if (id < 0) {
+    std::remove(path.c_str());
+    throw Hdf5Error("cannot create '" + path + "' (" + reason + ")");
+  }
+  return id;
 }
 
 // A dataset-creation property list for `dims`: chunked (about 4096 elements a chunk, so a

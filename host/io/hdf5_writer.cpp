@@ -8,8 +8,7 @@ namespace leosem {
 
 Hdf5Writer::Hdf5Writer(std::string path) : path_(std::move(path)), partial_path_(temporary_path_for(path_)) {
   h5_quiet();
-  file_ = h5_create_file(partial_path_, H5F_ACC_EXCL);
-  if (file_ < 0) throw Hdf5Error("cannot create HDF5 file '" + partial_path_ + "' (" + h5_error_detail() + ")");
+  file_ = h5_create_file(partial_path_);
 }
 
 Hdf5Writer::~Hdf5Writer() {

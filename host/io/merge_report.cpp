@@ -142,8 +142,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   for (uint32_t i = 0; i < next; ++i) merged.instance_index[i] = i;
 
   const std::string partial = temporary_path_for(out_path);
-  const hid_t id = h5_create_file(partial, H5F_ACC_EXCL);
-  if (id < 0) throw Hdf5Error("cannot create '" + partial + "' (" + h5_error_detail() + ")");
+  const hid_t id = h5_create_file(partial);
   bool file_open = true;
   try {
     create_sweep_layout(id, merged);

@@ -1,6 +1,10 @@
 #include "io/sweep_file.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -298,9 +302,7 @@ SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard
 SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, const Shard& shard,
                             const RunIdentity& who) {
   SweepFile f(path, spec, shard);
-  f.file_ = h5_create_file(f.partial_path_, H5F_ACC_EXCL);
-  if (f.file_ < 0)
-    throw Hdf5Error("cannot create '" + f.partial_path_ + "' (" + h5_error_detail() + "; it may exist already)");
+  f.file_ = h5_create_file(f.partial_path_);
   try {
     create_sweep_layout(f.file_, make_header(spec, shard, who));
     h5_check(H5Fflush(f.file_, H5F_SCOPE_GLOBAL), "flush");
@@ -316,9 +318,15 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, cons
 
 SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, const Shard& shard) {
   SweepFile f(path, spec, shard);
+  // A file that the system lets us read and write but HDF5 cannot open (e.g. its end lost to a
+  // failed write: "truncated file") is damaged.
+  require_regular_file(f.partial_path_, "the unfinished run's file");
+  if (::access(f.partial_path_.c_str(), R_OK | W_OK) != 0)
+    throw IoError("cannot resume '" + f.partial_path_ + "': " + std::strerror(errno));
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f.file_ < 0)
-    throw Hdf5Error("cannot open '" + f.partial_path_ + "' to resume it (" + h5_error_detail() + ")");
+    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': HDF5 cannot open it (" + h5_error_detail() +
+                    "); the file is damaged: delete it and run again without --resume");
   try {
     const Hdf5VerifyReport report = verify_hdf5_contents(f.file_);
     if (!report.unchecksummed.empty())

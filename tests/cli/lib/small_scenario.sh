@@ -12,6 +12,12 @@ slots = 40
 TOML
 }
 
+# The 900-instance Greedy JSCC sweep over it (reliability.sh, disk_full.sh): writes DIR/base.toml and DIR/s.toml.
+write_small_sweep() {  # dir
+  write_small_scenario "$1/base.toml"
+  printf 'scenario = "base.toml"\ninstances = 900\nalgorithms = ["greedy-jscc"]\nseed = 7\n' > "$1/s.toml"
+}
+
 write_ssim_sweep() {  # path, name, instances: a sweep of the small scenario (base.toml beside it) over users.ssim_mean
   cat > "$1" <<TOML
 name = "$2"
