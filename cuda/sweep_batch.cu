@@ -98,11 +98,12 @@ __global__ void required_snr_kernel(PointCoreInputs core, InstanceBlockView bloc
   fill_required_snr(block_instance_view(block, b), core.quality, arena.slot(b).snr_lin);
 }
 
+// The greedy baselines, one thread per instance (JCRRA runs one block per instance: SweepJcrraSource).
 __global__ void solve_kernel(Algorithm algorithm, PointCoreInputs core, InstanceBlockView block, DeviceArena arena,
                              StoredResult* results) {
   const uint32_t b = blockIdx.x * blockDim.x + threadIdx.x;
   if (b >= block.count) return;
-  results[b] = solve_instance_core(algorithm, core, block_instance_view(block, b), arena.slot(b));
+  results[b] = solve_greedy_core(algorithm, core, block_instance_view(block, b), arena.slot(b));
 }
 
 // JCRRA's instances of a chunk as the block kernel's Source (cuda/jcrra_block_kernel.cuh): each

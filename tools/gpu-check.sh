@@ -7,6 +7,8 @@
 # libraries, from a build packed here (it packs nothing itself):
 #   here:    bash tools/build.sh -DCMAKE_CUDA_ARCHITECTURES=90
 #            bash ../shared/tools/device-pack.sh build .device     (or /work/shared/tools/...)
+#            rm -f .device/bin/test_*     (host tests, not run there: 53 MB -> 35 MB, under the
+#                                          pack's ~50 MiB guidance; measured 30 Nov 2026)
 #   there:   bash tools/gpu-check.sh [.device]                      (from the project root)
 # Exit status 0 when every check passed. For a quick try of the script itself (e.g. without a
 # device): GPU_CHECK_INSTANCES=50 GPU_CHECK_BENCH_ARGS="--batches 64 --cpu-instances 32"

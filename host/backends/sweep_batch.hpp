@@ -116,11 +116,13 @@ LEOSEM_HD StoredResult stored_from_core(const CoreResult& r) {
   return s;
 }
 
-// Runs one of the device-capable algorithms (greedy-jscc, greedy-jpeg, jcrra) on one instance
-// whose required-SNR table is already in ws.snr_lin (fill_required_snr). Same result as
-// solve() on the same instance, bit for bit.
-LEOSEM_HD StoredResult solve_instance_core(Algorithm algorithm, const PointCoreInputs& in, const InstanceView& v,
-                                           const InstanceWorkspace& ws) {
+// Runs one of the one-thread-per-instance algorithms (greedy-jscc, greedy-jpeg) on one instance
+// whose required-SNR table is already in ws.snr_lin (fill_required_snr). Same result as solve()
+// on the same instance, bit for bit. Anything else gives status -1 (not a result): the cuda
+// backend's per-thread kernel calls this alone, so that JCRRA (one block per instance there) does
+// not lend it its registers.
+LEOSEM_HD StoredResult solve_greedy_core(Algorithm algorithm, const PointCoreInputs& in, const InstanceView& v,
+                                         const InstanceWorkspace& ws) {
   switch (algorithm) {
     case Algorithm::GreedyJscc:
       return stored_from_core(greedy_jscc_core(v, ws.snr_lin, in.base_option, ws.jpeg.greedy, ws.slot_power_w,
@@ -134,14 +136,23 @@ LEOSEM_HD StoredResult solve_instance_core(Algorithm algorithm, const PointCoreI
         return s;
       }
       return stored_from_core(greedy_jpeg_core(v, in.jpeg, ws.jpeg, ws.slot_power_w, ws.solution));
-    case Algorithm::Jcrra: return stored_from_core(jcrra_core(v, ws.snr_lin, in.jcrra, ws.jcrra, ws.solution));
     default: break;
   }
-  StoredResult s;  // not reached: the host algorithms never come here
+  StoredResult s;  // not reached: the callers route every other algorithm elsewhere
   s.power_w = NAN;
   s.status = -1;
   s.iterations = 0;
   return s;
+}
+
+// Runs one of the device-capable algorithms (greedy-jscc, greedy-jpeg, jcrra) on one instance,
+// as solve_greedy_core; JCRRA through jcrra_core (the sequential team: what the host backends
+// run; the cuda backend runs the same jcrra_team over a thread block).
+LEOSEM_HD StoredResult solve_instance_core(Algorithm algorithm, const PointCoreInputs& in, const InstanceView& v,
+                                           const InstanceWorkspace& ws) {
+  if (algorithm == Algorithm::Jcrra)
+    return stored_from_core(jcrra_core(v, ws.snr_lin, in.jcrra, ws.jcrra, ws.solution));
+  return solve_greedy_core(algorithm, in, v, ws);
 }
 
 // True for the algorithms the batch cores run (on any backend); exact and mcf run on the host.
