@@ -74,6 +74,13 @@ class H5Handle {
   H5Handle(const H5Handle&) = delete;
   H5Handle& operator=(const H5Handle&) = delete;
   hid_t get() const { return id_; }
+  // Closes now and checks it: closing a dataset writes its cached chunks, and a failure there
+  // (a full disk) must not be lost in a destructor.
+  void close_checked(const std::string& what) {
+    const hid_t id = id_;
+    id_ = -1;
+    if (id >= 0 && close_(id) < 0) throw Hdf5Error(h5_failure(what));
+  }
 
  private:
   hid_t id_;
@@ -195,6 +202,7 @@ void h5_write_dataset(hid_t where, const std::string& path, const std::vector<T>
                H5Dclose);
   if (!data.empty())
     h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 inline std::string h5_read_string_attribute(hid_t file, const std::string& object, const std::string& name) {
@@ -231,6 +239,7 @@ void write_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0,
   h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
   H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
   h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 // Overwrites the whole of an existing dataset (its size must match).
@@ -242,6 +251,7 @@ void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector
     throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
   if (!data.empty())
     h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 template <typename T>
@@ -359,6 +369,7 @@ void h5_write_slab(hid_t file, const std::string& path, const std::vector<hsize_
   H5Handle memory(h5_checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space"),
                   H5Sclose);
   h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 template <typename T>

@@ -367,6 +367,7 @@ std::vector<uint8_t> SweepFile::read_done() const { return h5_read_all<uint8_t>(
 void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results) {
   const hsize_t n = results.empty() ? 0 : results[0].size();
   if (n == 0) return;
+  h5_quiet();  // on the runner's writing thread too (HDF5's error settings are per thread)
   const std::vector<hsize_t> index = layout_.point_indices(point);
   std::vector<hsize_t> start{0}, count{1};  // [algorithm, axes..., instance]
   for (hsize_t i : index) {
