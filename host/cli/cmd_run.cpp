@@ -72,7 +72,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--backend", *backend_name,
                   "auto: cuda when compiled in and a device is visible, else cpu (the log says which); "
                   "cpu: OpenMP; cuda: the device pipeline (exact and mcf still run on host threads). "
-                  "Results are identical on both")
+                  "Same statuses on both; powers equal within 1e-6 dB (device log/exp may differ in the last bit; docs/sweeps.md)")
       ->capture_default_str();
   cmd->add_option("--device", *device, "CUDA device index for the cuda backend (see `leosem info`)")
       ->capture_default_str()
