@@ -10,6 +10,7 @@
 
 #include "quality/grid_model.hpp"
 #include "quality/quality_model.hpp"
+#include "temp_dir.hpp"
 
 namespace leosem::test {
 
@@ -29,20 +30,5 @@ inline GridQualityData logistic_grid(const LogisticQuality& m = LogisticQuality{
     for (double s : snr) ssim.push_back(logistic_ssim(m, r, s));
   return make_grid_quality(rho, snr, ssim, 0.0, "logistic-grid");
 }
-
-// A fresh temporary folder, removed at scope end.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "leosem-test-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string file = (path / name).string();
-    std::ofstream(file) << text;
-    return file;
-  }
-};
 
 }  // namespace leosem::test

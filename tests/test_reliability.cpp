@@ -22,43 +22,24 @@
 #include "scenario/limits.hpp"
 #include "io/merge_report.hpp"
 #include "sweep/runner.hpp"
+#include "sweep_test_util.hpp"
 
 using namespace leosem;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kAlgorithms{"alpha", "beta"};
+using test::make_spec;
+using test::TempDir;
+using test::write_text;
+const std::vector<std::string>& kAlgorithms = test::kSweepAlgorithms;
+const char* const kBase = test::kSmallBase;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("leosem-reliability-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-const char* kBase = "[users]\ncount = 3\ndeadline_mean_slots = 20\n[radio]\nsubchannels = 2\n[time]\nslots = 40\n";
-
-SweepSpec make_spec(const TempDir& dir, uint32_t instances = 37) {
-  write_text(dir.file("base.toml"), kBase);
-  write_text(dir.file("sweep.toml"),
-             "name = \"test\"\nscenario = \"base.toml\"\ninstances = " + std::to_string(instances) +
-                 "\nalgorithms = [\"alpha\", \"beta\"]\nseed = 5\n[[axis]]\nfield = \"users.deadline_mean_slots\"\n"
-                 "values = [20, 30]\n");
-  return load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
 }
 
 // A stand-in backend, a deterministic function of the instance, so runs compare bit for bit.

@@ -15,44 +15,19 @@
 #include "io/hdf5_util.hpp"
 #include "io/merge_report.hpp"
 #include "sweep/runner.hpp"
+#include "sweep_test_util.hpp"
 
 using namespace leosem;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kAlgorithms{"alpha", "beta"};
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("leosem-sweep-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-// A small sweep over the deadline, 2 points x 37 instances.
-std::string sweep_text(uint32_t instances = 37) {
-  return "name = \"test\"\nscenario = \"base.toml\"\ninstances = " + std::to_string(instances) +
-         "\nalgorithms = [\"alpha\", \"beta\"]\nseed = 5\n[[axis]]\nfield = \"users.deadline_mean_slots\"\n"
-         "values = [20, 30]\n";
-}
-const char* kBase = "[users]\ncount = 3\ndeadline_mean_slots = 20\n[radio]\nsubchannels = 2\n[time]\nslots = 40\n";
-
-SweepSpec make_spec(const TempDir& dir, uint32_t instances = 37) {
-  write_text(dir.file("base.toml"), kBase);
-  write_text(dir.file("sweep.toml"), sweep_text(instances));
-  return load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
-}
+using test::make_spec;
+using test::sweep_text;
+using test::TempDir;
+using test::write_text;
+const std::vector<std::string>& kAlgorithms = test::kSweepAlgorithms;
+const char* const kBase = test::kSmallBase;
 
 // A stand-in backend. alpha: total gain of the UEs' usable resources (feasible); beta:
 // infeasible when UE 0's deadline is odd. Deterministic in the instance, so runs can be
