@@ -80,15 +80,9 @@ sinfo -h -o '%t' | grep -q -E '^(idle|mix|alloc)' || {
 }
 
 # A small sweep: 2 points x 12 instances of a reduced scenario, 3 shards.
-cat > "$work/base.toml" <<'TOML'
-[users]
-count = 3
-deadline_mean_slots = 20
-[radio]
-subchannels = 3
-[time]
-slots = 40
-TOML
+# shellcheck source=../tests/cli/lib/small_scenario.sh
+source "$root/tests/cli/lib/small_scenario.sh"  # the CLI tests' small scenario
+write_small_scenario "$work/base.toml"
 cat > "$work/sweep.toml" <<'TOML'
 name = "slurm-test"
 scenario = "base.toml"
