@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "config_test_util.hpp"
 #include "scenario/config.hpp"
 #include "scenario/field_table.hpp"
 #include "solvers/solve.hpp"
@@ -31,14 +32,7 @@ std::string read_text(const std::string& path) {
 const std::string kRoot = LEOSEM_SOURCE_DIR;
 const char* kRegenerate = "; run tools/update-config-reference.sh after changing host/scenario/field_table.cpp";
 
-std::string error_of(const std::string& toml) {
-  try {
-    parse_scenario(toml);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+using test::error_of;
 
 // A TOML text that sets field `f` to `value` (a TOML value).
 std::string setting(const ScenarioField& f, const std::string& value) {

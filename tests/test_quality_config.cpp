@@ -3,19 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "quality_test_util.hpp"
+#include "config_test_util.hpp"
 #include "scenario/config.hpp"
 
 namespace leosem {
 namespace {
 
-std::string error_of(const std::string& toml) {
-  try {
-    parse_scenario(toml);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 std::string grid_csv_text(const GridQualityData& g) {
   std::string text = "rho,snr_db,ssim\n";
