@@ -84,6 +84,18 @@ TEST(TomlInputCheck, ATableHeaderNotStartingWithAKeyIsRefused) {
   }
 }
 
+// The fuzzer's third finding: parse_array() hands '}' to parse_value(), breaking its precondition.
+TEST(TomlInputCheck, AClosingBraceInsideAnArrayIsRefused) {
+  EXPECT_EQ(problem_in("n=[}"), "1:4: a '}' inside an array (it closes no inline table there)");
+  for (const std::string& text : {"n = [1, }", "n = [\n # c\n }", "a = {b = [}]}", "a = [{x = 1}, [}]]"})
+    EXPECT_NE(problem_in(text).find("a '}' inside an array"), std::string::npos) << text;
+  for (const std::string& text : {"a = [{b = 1}]", "a = {b = [1]}", "a = [{}]", "a = [[{x = 1}], {y = 2}]",
+                                  "a = ['}', \"}\"] # }", "a = {b = 1}}", "}"}) {
+    EXPECT_EQ(problem_in(text), "(none)") << text;
+    parse_if_valid(text);
+  }
+}
+
 // The fuzzer's second finding: is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable().
 TEST(TomlInputCheck, NonAsciiWhereTomlPlusPlusTestsForWhitespaceIsRefused) {
   EXPECT_EQ(problem_in("\xC2\xB1").substr(0, 5), "1:1: ");

@@ -31,8 +31,9 @@ for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 # The coverage of a corpus as a build's fuzz_config sees it: its "INITED cov: C ft: F" after
 # loading every input once (-runs=0).
 replayed() {
-  mkdir -p "$work/tmp"
-  TMPDIR="$work/tmp" "$1/tests/fuzz_config" -runs=0 "$2" "$root/tests/fuzz/corpus" 2>&1 |
+  mkdir -p "$work/tmp" "$work/replay-findings"
+  TMPDIR="$work/tmp" "$1/tests/fuzz_config" -runs=0 -artifact_prefix="$work/replay-findings/" "$2" \
+    "$root/tests/fuzz/corpus" 2>&1 |
     sed -n 's/.*INITED cov: \([0-9]*\) ft: \([0-9]*\).*/\1 \2/p' | tail -1
 }
 

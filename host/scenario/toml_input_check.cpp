@@ -99,7 +99,7 @@ class Cursor {
 std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
   Cursor at(text);
   int dots = 0;            // dots outside strings since the last = , [ ] { } or line break
-  int value_nesting = 0;   // arrays and inline tables open in values (a table header is none)
+  std::string open_values;  // the arrays ('[') and inline tables ('{') open in values, innermost last
   bool line_start = true;  // nothing but spaces or tabs since the line began
   while (!at.done()) {
     const char c = at.peek();
@@ -116,7 +116,7 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
       line_start = true;
     } else if (c == ' ' || c == '\t' || c == '\r') {
       at.advance();
-    } else if (c == '[' && line_start && value_nesting == 0) {
+    } else if (c == '[' && line_start && open_values.empty()) {
       // A table header, [ or [[ (toml++ refuses [ [ itself), then its key: toml++'s parse_key()
       // must not be entered on anything else (e4bcc15 checks the same upstream).
       at.advance();
@@ -132,8 +132,13 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
       dots = 0;
       line_start = false;
     } else {
-      if (c == '[' || c == '{') ++value_nesting;
-      if ((c == ']' || c == '}') && value_nesting > 0) --value_nesting;
+      // toml++ 3.3's parse_array() hands a '}' where a value should be to parse_value(), whose
+      // precondition it breaks (an assertion; undefined behaviour with clang and NDEBUG; not
+      // fixed upstream). A '}' can never close an array, so none is needed there.
+      if (c == '}' && !open_values.empty() && open_values.back() == '[')
+        return at.problem("a '}' inside an array (it closes no inline table there)");
+      if (c == '[' || c == '{') open_values += c;
+      if ((c == ']' || c == '}') && !open_values.empty()) open_values.pop_back();
       if (c == '[' || c == '{' || c == ']' || c == '}' || c == '=' || c == ',') dots = 0;
       if (c == '.' && ++dots >= kMaxTomlKeyParts)
         return at.problem("a key of more than " + std::to_string(kMaxTomlKeyParts) +

@@ -8,12 +8,15 @@
 //   toml++ enters parse_key() with its precondition broken, which aborts a build with assertions
 //   and is undefined behaviour in one built by clang with NDEBUG (the assumption is given to the
 //   optimiser). Fixed upstream by commit e4bcc15 (#301), in no release yet.
+// - a '}' inside an array (`a = [}`): toml++'s parse_array() hands it to parse_value() with
+//   that function's precondition broken (an assertion; undefined behaviour with clang and NDEBUG).
+//   Found by the fuzzer; upstream's parser (master of 2026) still has it.
 // - a non-ASCII character where toml++ asks whether it is whitespace: outside strings and
 //   comments (where TOML 1.0 allows none), or after a backslash in a multi-line string. For most
 //   of them toml++'s is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable(),
 //   undefined behaviour in every build (UBSan reports it). Fixed upstream by commit 1e8829b
 //   (#305, issue #295), in no release yet.
-// Debian's gcc-built library happens to answer the last two with a syntax error, but the program
+// Debian's gcc-built library happens to answer all but the first with a syntax error, but the program
 // must not rely on that; leosem's files never come near these limits.
 #pragma once
 #include <optional>
