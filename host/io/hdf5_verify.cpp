@@ -1,17 +1,94 @@
 #include "io/hdf5_verify.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "io/hdf5_util.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace leosem {
 namespace {
 
+// Whether values of `type` (a memory type) hold variable-length data anywhere in them.
 bool holds_variable_length(hid_t type) {
-  return H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0;
+  switch (H5Tget_class(type)) {
+    case H5T_STRING:
+      return H5Tis_variable_str(type) > 0;
+    case H5T_VLEN:
+      return true;
+    case H5T_ARRAY: {
+      H5Handle base(h5_checked(H5Tget_super(type), "array base type"), H5Tclose);
+      return holds_variable_length(base.get());
+    }
+    case H5T_COMPOUND:
+      for (int m = 0; m < H5Tget_nmembers(type); ++m) {
+        H5Handle member(h5_checked(H5Tget_member_type(type, static_cast<unsigned>(m)), "compound member type"),
+                        H5Tclose);
+        if (holds_variable_length(member.get())) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
 }
 
-void read_attributes(hid_t object, const std::string& name, Hdf5VerifyReport& report) {
+// What a pass over the file reads: everything (verification) or the variable-length values only
+// (the digest of a file being written, which need not read its datasets back).
+enum class Pass { everything, variable_length_only };
+
+// The canonical serialization of the variable-length values met, hashed at the end.
+class VariableLengthRecords {
+ public:
+  // One record: `count` values of memory type `type` in `buffer` (as H5Aread / H5Dread left them),
+  // of attribute `name` of object `path` (kind 'A') or of dataset `path` (kind 'D', name "").
+  void add(char kind, const std::string& path, const std::string& name, hid_t type, size_t count,
+           const unsigned char* buffer) {
+    bytes_.push_back(kind);
+    append_bytes(path.data(), path.size());
+    append_bytes(name.data(), name.size());
+    append_u64(count);
+    const std::string where = kind == 'A' ? "attribute " + path + "@" + name : "dataset " + path;
+    if (H5Tis_variable_str(type) > 0) {
+      for (size_t i = 0; i < count; ++i) {
+        const char* text = reinterpret_cast<const char* const*>(buffer)[i];
+        if (text) append_bytes(text, std::strlen(text));
+        else append_u64(UINT64_MAX);  // a null string, unlike ""
+      }
+      return;
+    }
+    if (H5Tget_class(type) == H5T_VLEN) {
+      H5Handle base(h5_checked(H5Tget_super(type), "base type of " + where), H5Tclose);
+      if (!holds_variable_length(base.get())) {
+        const size_t element_size = H5Tget_size(base.get());
+        for (size_t i = 0; i < count; ++i) {
+          const hvl_t& sequence = reinterpret_cast<const hvl_t*>(buffer)[i];
+          // Native byte order: a digest is checked on the architecture family that wrote it
+          // (x86-64 and aarch64 are both little-endian).
+          append_bytes(sequence.p, sequence.len * element_size);
+        }
+        return;
+      }
+    }
+    throw Hdf5Error("HDF5: " + where + " holds variable-length data nested in another type, which leosem does not "
+                    "write and cannot cover by its digest");
+  }
+
+  std::string sha256() const { return sha256_hex(bytes_); }
+
+ private:
+  void append_u64(uint64_t value) {
+    for (int byte = 0; byte < 8; ++byte) bytes_.push_back(static_cast<char>(value >> (8 * byte)));
+  }
+  void append_bytes(const void* data, size_t size) {
+    append_u64(size);
+    if (size) bytes_.append(static_cast<const char*>(data), size);
+  }
+
+  std::string bytes_;
+};
+
+void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5VerifyReport& report,
+                     VariableLengthRecords& records) {
   H5O_info_t info{};
   h5_check(H5Oget_info2(object, &info, H5O_INFO_NUM_ATTRS), "reading the header of " + name);
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
@@ -21,15 +98,29 @@ void read_attributes(hid_t object, const std::string& name, Hdf5VerifyReport& re
     H5Handle file_type(h5_checked(H5Aget_type(attr.get()), "attribute type in " + name), H5Tclose);
     H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "attribute type in " + name),
                   H5Tclose);
+    const bool variable = holds_variable_length(type.get());
+    if (pass == Pass::variable_length_only && !variable) continue;
     H5Handle space(h5_checked(H5Aget_space(attr.get()), "attribute space in " + name), H5Sclose);
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     const size_t size = H5Tget_size(type.get());
     if (count < 0 || size == 0) throw Hdf5Error("HDF5: an attribute of " + name + " has an unexpected type");
     std::vector<unsigned char> buffer(static_cast<size_t>(count) * size + 1);
     h5_check(H5Aread(attr.get(), type.get(), buffer.data()), "reading an attribute of " + name);
-    // Variable-length values (text, dimension lists) live in HDF5's global heap, read above
-    // (without a checksum of their own) and freed here.
-    if (holds_variable_length(type.get())) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+    // Variable-length values (text, dimension lists) live in HDF5's global heap, which has no
+    // checksum: they go into the digest, then are freed.
+    if (variable) {
+      const ssize_t name_size = H5Aget_name(attr.get(), 0, nullptr);
+      std::string attribute_name(name_size > 0 ? static_cast<size_t>(name_size) : 0, '\0');
+      if (name_size > 0) H5Aget_name(attr.get(), attribute_name.size() + 1, attribute_name.data());
+      try {
+        records.add('A', name, attribute_name, type.get(), static_cast<size_t>(count), buffer.data());
+      } catch (...) {
+        H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+        throw;
+      }
+      H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+      ++report.variable_length_values;
+    }
     ++report.attributes;
   }
 }
@@ -43,11 +134,25 @@ bool has_fletcher32(hid_t set) {
                               filter_name, nullptr) >= 0;
 }
 
-void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report) {
+// Variable-length values just read into `buffer` (selection `memory`): into the digest, then freed.
+void take_variable_length(const std::string& name, hid_t type, hid_t memory, size_t count,
+                          std::vector<unsigned char>& buffer, VariableLengthRecords& records) {
+  try {
+    records.add('D', name, "", type, count, buffer.data());
+  } catch (...) {
+    H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+    throw;
+  }
+  H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+}
+
+void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyReport& report,
+                  VariableLengthRecords& records) {
   H5Handle set(h5_checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
   H5Handle file_type(h5_checked(H5Dget_type(set.get()), "type of " + name), H5Tclose);
   H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "type of " + name), H5Tclose);
   const bool variable = holds_variable_length(type.get());
+  if (pass == Pass::variable_length_only && !variable) return;
   H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) throw Hdf5Error("HDF5: dataspace of " + name + " is unreadable");
@@ -56,8 +161,9 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
   hsize_t elements = 1;
   for (hsize_t d : dims) elements *= d;
   ++report.datasets;
+  if (variable) ++report.variable_length_values;
   if (elements == 0) return;
-  // Variable-length data (text) cannot take HDF5 filters: read back, but not checksummed.
+  // Variable-length data (text) cannot take HDF5 filters: read back into the digest instead.
   if (!variable && !has_fletcher32(set.get())) report.unchecksummed.push_back(name);
 
   // Read in blocks of whole chunks (or of rows, for contiguous data) to bound memory.
@@ -77,7 +183,7 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
     if (variable) {
       H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-      H5Dvlen_reclaim(type.get(), scalar.get(), H5P_DEFAULT, buffer.data());
+      take_variable_length(name, type.get(), scalar.get(), 1, buffer, records);
     }
     report.data_bytes += element_size;
     return;
@@ -91,9 +197,9 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
     H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
     if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
-    if (variable) H5Dvlen_reclaim(type.get(), memory.get(), H5P_DEFAULT, buffer.data());
     hsize_t read = 1;
     for (hsize_t c : count) read *= c;
+    if (variable) take_variable_length(name, type.get(), memory.get(), static_cast<size_t>(read), buffer, records);
     report.data_bytes += read * element_size;
     size_t d = dims.size();  // odometer over the block grid, last dimension fastest
     while (d-- > 0) {
@@ -105,35 +211,60 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
   }
 }
 
-struct VisitState {
-  hid_t file;
-  Hdf5VerifyReport* report;
-  std::vector<std::string> datasets;
-  std::vector<std::string> objects;
-};
-
-}  // namespace
-
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  VisitState state{file, &report, {}, {}};
+// Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
+// as `pass` says; returns the digest of the variable-length values met.
+std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
+  struct Paths {
+    std::vector<std::string> objects, datasets;
+  } paths;
   const herr_t visited = H5Ovisit2(
       file, H5_INDEX_NAME, H5_ITER_INC,
       [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-        auto* s = static_cast<VisitState*>(data);
+        auto* p = static_cast<Paths*>(data);
         const std::string path = std::string(name) == "." ? "/" : "/" + std::string(name);
-        s->objects.push_back(path);
-        if (info->type == H5O_TYPE_DATASET) s->datasets.push_back(path);
+        p->objects.push_back(path);
+        if (info->type == H5O_TYPE_DATASET) p->datasets.push_back(path);
         return 0;
       },
-      &state, H5O_INFO_BASIC);
+      &paths, H5O_INFO_BASIC);
   if (visited < 0) throw Hdf5Error(h5_failure("walking the objects of the file (its metadata is corrupt)"));
-  for (const std::string& path : state.objects) {
+  std::sort(paths.objects.begin(), paths.objects.end());
+  std::sort(paths.datasets.begin(), paths.datasets.end());
+  VariableLengthRecords records;
+  for (const std::string& path : paths.objects) {
     H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
-    read_attributes(object.get(), path, report);
+    read_attributes(object.get(), path, pass, report, records);
     ++report.objects;
   }
-  for (const std::string& path : state.datasets) read_dataset(file, path, report);
+  for (const std::string& path : paths.datasets) read_dataset(file, path, pass, report, records);
+  return records.sha256();
+}
+
+}  // namespace
+
+std::string variable_length_sha256(hid_t file) {
+  Hdf5VerifyReport ignored;
+  return read_contents(file, Pass::variable_length_only, ignored);
+}
+
+void write_variable_length_sha256(hid_t file) {
+  h5_write_string_attribute(file, kVariableLengthDigestAttribute, variable_length_sha256(file));
+}
+
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, Pass::everything, report);
+  const std::string attribute = kVariableLengthDigestAttribute;
+  if (H5Aexists(file, attribute.c_str()) > 0) {
+    if (h5_read_string_attribute(file, "/", attribute) != digest)
+      throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
+                      "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
+                      "HDF5's global heap without a checksum of its own, has changed");
+  } else if (report.variable_length_values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) +
+                    " variable-length values) is not covered by a checksum (no root attribute " + attribute +
+                    "): written by an older leosem, it cannot be verified");
+  }
   return report;
 }
 
