@@ -1,7 +1,12 @@
 #include "io/hdf5_verify.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "io/hdf5_util.hpp"
 #include "sweep/sweep_spec.hpp"
@@ -89,11 +94,20 @@ class VariableLengthRecords {
 
 void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5VerifyReport& report,
                      VariableLengthRecords& records) {
-  H5O_info_t info{};
-  h5_check(H5Oget_info2(object, &info, H5O_INFO_NUM_ATTRS), "reading the header of " + name);
-  for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    H5Handle attr(h5_checked(H5Aopen_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
-                             "opening an attribute of " + name),
+  // Names in storage order, sorted here: HDF5 1.10's sorted iteration over dense storage builds a
+  // table that its error path frees uninitialized (a damaged heap would crash, not be reported).
+  std::vector<std::string> names;
+  h5_check(H5Aiterate2(
+               object, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
+               [](hid_t, const char* attribute, const H5A_info_t*, void* data) -> herr_t {
+                 static_cast<std::vector<std::string>*>(data)->push_back(attribute);
+                 return 0;
+               },
+               &names),
+           "listing the attributes of " + name);
+  std::sort(names.begin(), names.end());
+  for (const std::string& attribute_name : names) {
+    H5Handle attr(h5_checked(H5Aopen(object, attribute_name.c_str(), H5P_DEFAULT), "opening attribute " + name + "@" + attribute_name),
                   H5Aclose);
     H5Handle file_type(h5_checked(H5Aget_type(attr.get()), "attribute type in " + name), H5Tclose);
     H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "attribute type in " + name),
@@ -109,9 +123,6 @@ void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5Verif
     // Variable-length values (text, dimension lists) live in HDF5's global heap, which has no
     // checksum: they go into the digest, then are freed.
     if (variable) {
-      const ssize_t name_size = H5Aget_name(attr.get(), 0, nullptr);
-      std::string attribute_name(name_size > 0 ? static_cast<size_t>(name_size) : 0, '\0');
-      if (name_size > 0) H5Aget_name(attr.get(), attribute_name.size() + 1, attribute_name.data());
       try {
         records.add('A', name, attribute_name, type.get(), static_cast<size_t>(count), buffer.data());
       } catch (...) {
@@ -211,14 +222,99 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   }
 }
 
+// HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
+// into a buffer sized by the referring value's own length, and reads a missing index through a
+// null pointer. A flipped bit there would overrun memory before any digest is compared, so the
+// collections are checked from the file's bytes first (HDF5 file format, section III.E): in each
+// (signature "GCOL", version 1, 4096 bytes or more), the objects (index, reference count,
+// reserved, size, data padded to 8 bytes) must tile the collection exactly up to the free space
+// (index 0, sized to the end), and their indices must be 1..n, each once (leosem never frees a
+// heap object, so there are no gaps).
+void check_global_heap_structure(hid_t file) {
+  const ssize_t name_size = H5Fget_name(file, nullptr, 0);
+  if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
+  std::string path(static_cast<size_t>(name_size), '\0');
+  H5Fget_name(file, path.data(), path.size() + 1);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Hdf5Error("cannot read '" + path + "' (" + std::strerror(errno) + ")");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  const off_t file_size = ::lseek(fd, 0, SEEK_END);
+  const auto read_at = [&](uint64_t offset, size_t size, std::string& out) {
+    out.resize(size);
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::pread(fd, out.data() + got, size - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw Hdf5Error("cannot read '" + path + "' at byte " + std::to_string(offset + got));
+      got += static_cast<size_t>(n);
+    }
+  };
+  const auto u16 = [](const std::string& b, size_t at) {
+    return static_cast<uint16_t>(static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8);
+  };
+  const auto u64 = [](const std::string& b, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 8; i-- > 0;) v = v << 8 | static_cast<uint8_t>(b[at + i]);
+    return v;
+  };
+  const auto check_collection = [&](uint64_t at, const std::string& header) {
+    const uint64_t size = u64(header, 8);
+    // Not a collection: another signature's bytes (one flipped in a real collection's signature,
+    // version or reserved bytes is refused by HDF5 itself when it loads the collection).
+    if (header[4] != 1 || header[5] || header[6] || header[7]) return;
+    const std::string where = "the global heap collection at byte " + std::to_string(at);
+    if (size < 4096 || size > static_cast<uint64_t>(file_size) - at)
+      throw Hdf5Error(where + " has an impossible size (" + std::to_string(size) + " bytes)");
+    std::string collection;
+    read_at(at, static_cast<size_t>(size), collection);
+    std::set<uint16_t> indices;
+    size_t p = 16;
+    while (size - p >= 16) {
+      const uint16_t index = u16(collection, p);
+      const uint64_t object_size = u64(collection, p + 8);
+      if (index == 0) {  // the free space, to the end
+        if (object_size != size - p)
+          throw Hdf5Error(where + " is malformed: its free space does not reach its end (a heap object's size "
+                          "or index has changed)");
+        p = size;
+        break;
+      }
+      if (object_size > size - p - 16 || !indices.insert(index).second)
+        throw Hdf5Error(where + " is malformed: heap object " + std::to_string(index) + " at byte " +
+                        std::to_string(at + p) + " has an impossible size or a repeated index");
+      p += 16 + (object_size + 7) / 8 * 8;
+    }
+    if (p > size) throw Hdf5Error(where + " is malformed: its last heap object passes its end");
+    if (!indices.empty() && *indices.rbegin() != indices.size())
+      throw Hdf5Error(where + " is malformed: a heap object index is missing");
+  };
+  // Find the collections by signature, in blocks that overlap by a header's length.
+  const size_t kBlock = size_t{1} << 20, kHeader = 16;
+  std::string block, header;
+  for (uint64_t offset = 0; offset < static_cast<uint64_t>(file_size); offset += kBlock) {
+    const uint64_t want = std::min<uint64_t>(kBlock + kHeader, static_cast<uint64_t>(file_size) - offset);
+    read_at(offset, static_cast<size_t>(want), block);
+    for (size_t at = block.find("GCOL"); at != std::string::npos && at < kBlock; at = block.find("GCOL", at + 1)) {
+      if (offset + at + kHeader > static_cast<uint64_t>(file_size)) continue;
+      header = block.substr(at, kHeader);
+      if (header.size() < kHeader) read_at(offset + at, kHeader, header);
+      check_collection(offset + at, header);
+    }
+  }
+}
+
 // Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
 // as `pass` says; returns the digest of the variable-length values met.
 std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
   struct Paths {
     std::vector<std::string> objects, datasets;
   } paths;
+  // In storage order (sorted below): see read_attributes on HDF5's sorted iteration.
   const herr_t visited = H5Ovisit2(
-      file, H5_INDEX_NAME, H5_ITER_INC,
+      file, H5_INDEX_NAME, H5_ITER_NATIVE,
       [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
         auto* p = static_cast<Paths*>(data);
         const std::string path = std::string(name) == "." ? "/" : "/" + std::string(name);
@@ -253,6 +349,7 @@ void write_variable_length_sha256(hid_t file) {
 
 Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
   Hdf5VerifyReport report;
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
   const std::string digest = read_contents(file, Pass::everything, report);
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
