@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -33,6 +34,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::expect_same_adaptive;
+using test::expect_same_results;
 using test::make_spec;
 using test::TempDir;
 using test::write_text;
@@ -87,13 +90,18 @@ haddr_t object_address(hid_t file, const std::string& path) {
   return info.addr;
 }
 
-haddr_t first_chunk_address(hid_t file, const std::string& path, hsize_t* size) {
+// The file address and stored size of the chunk of `path` holding element `coordinates` (origin: the first chunk).
+haddr_t chunk_address(hid_t file, const std::string& path, hsize_t* size, std::vector<hsize_t> coordinates = {}) {
   H5Handle set(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
   H5Handle space(H5Dget_space(set.get()), H5Sclose);
+  coordinates.resize(static_cast<size_t>(H5Sget_simple_extent_ndims(space.get())), 0);
+  H5Handle plist(H5Dget_create_plist(set.get()), H5Pclose);
+  std::vector<hsize_t> chunk(coordinates.size());
+  EXPECT_GE(H5Pget_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()), 0) << path;
+  for (size_t d = 0; d < chunk.size(); ++d) coordinates[d] -= coordinates[d] % chunk[d];  // the chunk's origin
   haddr_t address = HADDR_UNDEF;
   unsigned mask = 0;
-  hsize_t offset[2] = {0, 0};
-  EXPECT_GE(H5Dget_chunk_info(set.get(), space.get(), 0, offset, &mask, &address, size), 0) << path;
+  EXPECT_GE(H5Dget_chunk_info_by_coord(set.get(), coordinates.data(), &mask, &address, size), 0) << path;
   return address;
 }
 
@@ -210,6 +218,20 @@ std::string variable_length_meaning(const std::string& path) {
   return meaning.str();
 }
 
+// A copy of `from` at `to` with the chunk of `path` holding `coordinates` cut short: its second
+// half as before a write that failed half-way (here: zeros), so that it fails its checksum.
+void cut_chunk_short(const std::string& from, const std::string& to, const std::string& path,
+                     const std::vector<hsize_t>& coordinates) {
+  std::string bytes = read_bytes(from);
+  h5_quiet();
+  H5Handle f(H5Fopen(from.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  hsize_t size = 0;
+  const haddr_t address = chunk_address(f.get(), path, &size, coordinates);
+  ASSERT_NE(address, HADDR_UNDEF);
+  for (hsize_t i = size / 2; i < size; ++i) bytes[address + i] = 0;
+  std::ofstream(to, std::ios::binary) << bytes;
+}
+
 }  // namespace
 
 TEST(Checksums, EveryDatasetOfASweepFileIsChecksummed) {
@@ -246,7 +268,7 @@ TEST(Checksums, TwelveSingleBitFlipsInAShardAreAllDetected) {
     for (const char* set : {"/power_w", "/status", "/iterations", "/done", "/instance", "/users.deadline_mean_slots",
                             "/mean_power_dbm"}) {
       hsize_t size = 0;
-      const haddr_t address = first_chunk_address(f.get(), set, &size);
+      const haddr_t address = chunk_address(f.get(), set, &size);
       ASSERT_NE(address, HADDR_UNDEF) << set;
       positions.push_back({std::string("data of ") + set, address + size / 2});
     }
@@ -289,26 +311,74 @@ TEST(Checksums, TwelveSingleBitFlipsInAShardAreAllDetected) {
   merge_sweep_files(dir.file("merged.h5"), {dir.file("s0.h5"), dir.file("s1.h5")});
 }
 
-TEST(Checksums, ResumeRefusesADamagedPartialFile) {
+// A write that fails half-way (a full disk, an I/O error) leaves a chunk cut short. --resume
+// resets it, marks the instances whose results it held not done and computes them again: the
+// rest of the work is kept, and the results equal an uninterrupted run's.
+TEST(Checksums, ResumeResetsAChunkCutShortAndComputesItsInstancesAgain) {
+  TempDir dir;
+  const uint32_t instances = 5000;  // chunks of 4096 instances: two per point
+  const SweepSpec spec = make_spec(dir, instances);
+  RunOptions o = options();
+  o.block_size = 512;  // blocks inside chunks: exactly the lost instances are evaluated again
+  run(spec, dir.file("whole.h5"), o);
+  RunOptions resume = o;
+  resume.resume = true;
+  struct Case {
+    const char* dataset;
+    std::vector<hsize_t> element;  // in the chunk cut short
+    uint32_t lost;                 // instances computed again: the chunk's, at one point
+  };
+  const Case cases[] = {
+      {"/power_w", {1, 1, 4500}, instances - 4096},  // algorithm 1, point 1, the second chunk
+      {"/status", {0, 0, 10}, 4096},
+      {"/iterations", {1, 0, 4999}, instances - 4096},
+      {"/done", {1, 0}, 4096},
+      {"/mean_power_w", {}, 0},  // the summary: computed again at the end
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.dataset);
+    const std::string out = dir.file(std::string("out") + (c.dataset + 1) + ".h5");
+    cut_chunk_short(dir.file("whole.h5"), out + ".partial", c.dataset, c.element);
+    EXPECT_THROW(verify_hdf5_file(out + ".partial"), Hdf5Error);  // it is damaged
+    std::ostringstream log;
+    StandIn backend;
+    const RunStats stats = run_sweep(spec, out, resume, backend, log);
+    EXPECT_NE(std::string::npos, log.str().find("1 chunk damaged by a write that failed (" + std::string(c.dataset) +
+                                                ") reset to 'not computed'"))
+        << log.str();
+    EXPECT_EQ(stats.skipped, 2 * instances - c.lost);
+    EXPECT_EQ(stats.evaluated, c.lost);
+    verify_hdf5_file(out);
+    expect_same_results(dir.file("whole.h5"), out);
+  }
+  // An adaptive run's stop records: reset to "running", and written again as every point is run
+  // again over its (done) instances.
+  SweepSpec adaptive = make_spec(dir, 120);
+  apply_overrides(adaptive, {}, 0, 0.5, 40);
+  run(adaptive, dir.file("adaptive.h5"), o);
+  cut_chunk_short(dir.file("adaptive.h5"), dir.file("again.h5.partial"), "/stop_reason", {});
+  std::ostringstream log;
+  StandIn backend;
+  const RunStats stats = run_sweep(adaptive, dir.file("again.h5"), resume, backend, log);
+  EXPECT_NE(std::string::npos, log.str().find("(/stop_reason) reset")) << log.str();
+  EXPECT_EQ(stats.evaluated, 0u);
+  expect_same_adaptive(dir.file("adaptive.h5"), dir.file("again.h5"));
+}
+
+// Damage the run never writes after creating the file is not repaired: --resume refuses it.
+TEST(Checksums, ResumeRefusesOtherDamage) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);
   run(spec, dir.file("whole.h5"));
-  std::string bytes = read_bytes(dir.file("whole.h5"));
-  {
-    h5_quiet();
-    H5Handle f(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    hsize_t size = 0;
-    const haddr_t address = first_chunk_address(f.get(), "/power_w", &size);
-    bytes[address + 3] = static_cast<char>(bytes[address + 3] ^ 4);
-  }
-  std::ofstream(dir.file("out.h5.partial"), std::ios::binary) << bytes;
+  cut_chunk_short(dir.file("whole.h5"), dir.file("out.h5.partial"), "/instance", {});
   RunOptions resume = options();
   resume.resume = true;
   try {
     run(spec, dir.file("out.h5"), resume);
     FAIL() << "resumed a damaged file";
   } catch (const std::exception& e) {
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("damaged")) << e.what();
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("/instance")) << e.what();
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("the file is damaged")) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir.file("out.h5")));
 }

@@ -159,7 +159,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
       copy_columns<uint8_t>(from, id, "/done", std::vector<hsize_t>(dims.begin() + 1, dims.end()), col0);
     }
     write_summary(id, merged);
-    mark_complete(id);
+    set_complete(id, true);
     h5_check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush");
     file_open = false;
     h5_check(H5Fclose(id), "closing '" + partial + "'");
