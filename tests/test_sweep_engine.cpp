@@ -22,7 +22,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::expect_same_adaptive;
+using test::expect_same_results;
 using test::make_spec;
+using test::read;
 using test::sweep_text;
 using test::TempDir;
 using test::write_text;
@@ -62,29 +65,6 @@ RunStats run(const SweepSpec& spec, const std::string& out, const RunOptions& o,
              long fail_after = -1) {
   StandIn backend(fail_after);
   return run_sweep(spec, out, o, backend, log);
-}
-
-template <typename T>
-std::vector<T> read(const std::string& path, const std::string& dataset) {
-  h5_quiet();
-  H5Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  return h5_read_all<T>(f.get(), dataset);
-}
-
-// Every per-instance and summary dataset of two files, compared bit for bit.
-void expect_same_results(const std::string& a, const std::string& b) {
-  // [algorithm, axes..., instance] and [algorithm, axes...]: every algorithm at once.
-  const auto pa = read<double>(a, "/power_w"), pb = read<double>(b, "/power_w");
-  ASSERT_EQ(pa.size(), pb.size());
-  EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double)));
-  EXPECT_EQ(read<int8_t>(a, "/status"), read<int8_t>(b, "/status"));
-  EXPECT_EQ(read<int32_t>(a, "/iterations"), read<int32_t>(b, "/iterations"));
-  const auto ma = read<double>(a, "/mean_power_dbm"), mb = read<double>(b, "/mean_power_dbm");
-  ASSERT_EQ(ma.size(), mb.size());
-  EXPECT_EQ(0, std::memcmp(ma.data(), mb.data(), ma.size() * sizeof(double)));
-  EXPECT_EQ(read<int32_t>(a, "/evaluated"), read<int32_t>(b, "/evaluated"));
-  EXPECT_EQ(read<uint8_t>(a, "/done"), read<uint8_t>(b, "/done"));
-  EXPECT_EQ(read<uint32_t>(a, "/instance"), read<uint32_t>(b, "/instance"));
 }
 
 RunOptions options(uint32_t block = 8) {
@@ -335,16 +315,6 @@ ExpectedStop expected_stop(const std::string& fixed_file, size_t p, uint32_t blo
       return e;
     }
   }
-}
-
-// Every dataset of two adaptive files, bit for bit, the per-point records included.
-void expect_same_adaptive(const std::string& a, const std::string& b) {
-  expect_same_results(a, b);
-  EXPECT_EQ(read<int32_t>(a, "/instances_used"), read<int32_t>(b, "/instances_used"));
-  EXPECT_EQ(read<int8_t>(a, "/stop_reason"), read<int8_t>(b, "/stop_reason"));
-  const auto ha = read<double>(a, "/ci95_half_width_db"), hb = read<double>(b, "/ci95_half_width_db");
-  ASSERT_EQ(ha.size(), hb.size());
-  EXPECT_EQ(0, std::memcmp(ha.data(), hb.data(), ha.size() * sizeof(double)));
 }
 
 // instances_used per point (the same for both algorithms: [algorithm, point]).

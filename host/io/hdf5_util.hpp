@@ -372,6 +372,36 @@ void h5_write_slab(hid_t file, const std::string& path, const std::vector<hsize_
   set.close_checked("writing " + path);
 }
 
+// Calls visit(start, count) for each block of an open dataset of rank >= 1, last dimension
+// fastest: each chunk of a chunked dataset (its part inside the extent), each row of another.
+// A block is what HDF5 reads, checks (Fletcher-32) and writes as a unit.
+template <typename Visit>
+void h5_for_each_chunk(hid_t set, const std::string& name, const Visit& visit) {
+  H5Handle space(h5_checked(H5Dget_space(set), "dataspace of " + name), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 1) throw Hdf5Error("HDF5: " + name + " is not an array");
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  for (hsize_t d : dims)
+    if (d == 0) return;
+  std::vector<hsize_t> block = dims;
+  block[0] = 1;
+  H5Handle plist(h5_checked(H5Dget_create_plist(set), "dataset creation list of " + name), H5Pclose);
+  if (H5Pget_layout(plist.get()) == H5D_CHUNKED) h5_check(H5Pget_chunk(plist.get(), rank, block.data()), "chunk shape of " + name);
+  std::vector<hsize_t> start(dims.size(), 0), count(dims.size());
+  while (true) {
+    for (size_t d = 0; d < dims.size(); ++d) count[d] = std::min(block[d], dims[d] - start[d]);
+    visit(start, count);
+    size_t d = dims.size();  // odometer over the block grid
+    while (d-- > 0) {
+      start[d] += block[d];
+      if (start[d] < dims[d]) break;
+      start[d] = 0;
+    }
+    if (d == static_cast<size_t>(-1)) return;
+  }
+}
+
 template <typename T>
 std::vector<T> h5_read_slab(hid_t file, const std::string& path, const std::vector<hsize_t>& start,
                             const std::vector<hsize_t>& count) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 #include "core/build_info.hpp"
@@ -76,6 +77,61 @@ const SummaryDataset kSummaryDatasets[] = {
     {"/ci95_low_dbm", false, "dBm", "95% confidence interval of the mean power, lower end (mean - 1.96 s/sqrt(n))"},
     {"/ci95_high_dbm", false, "dBm", "95% confidence interval of the mean power, upper end (mean + 1.96 s/sqrt(n))"},
 };
+
+// The datasets a run writes after the layout is made: the results, the done flags, the summary and
+// an adaptive run's stop records. A write that fails half-way (a full disk, an I/O error) can cut
+// one of their chunks short, so that it fails its Fletcher-32 check; everything they hold can be
+// computed again, so resuming resets such a chunk (reset_damaged_chunks) instead of refusing the file.
+std::vector<std::string> datasets_written_by_runs(const SweepHeader& h) {
+  std::vector<std::string> paths{"/done", "/power_w", "/status", "/iterations"};  // /done first: see repair_failed_writes
+  for (const SummaryDataset& d : kSummaryDatasets) paths.push_back(d.path);
+  if (h.adaptive()) paths.insert(paths.end(), {"/instances_used", "/stop_reason", "/ci95_half_width_db"});
+  return paths;
+}
+
+// A block of a dataset that failed its checksum, and was reset to the dataset's fill value.
+struct DamagedChunk {
+  std::string dataset;
+  std::vector<hsize_t> start, count;
+};
+
+// Reads `path` chunk by chunk and resets each chunk that fails its Fletcher-32 check to the fill
+// value. Any other read failure throws: only checksum damage is repaired.
+std::vector<DamagedChunk> reset_damaged_chunks(hid_t file, const std::string& path) {
+  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+  H5Handle file_type(h5_checked(H5Dget_type(set.get()), "type of " + path), H5Tclose);
+  H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "type of " + path), H5Tclose);
+  const size_t element_size = H5Tget_size(type.get());
+  H5Handle plist(h5_checked(H5Dget_create_plist(set.get()), "dataset creation list of " + path), H5Pclose);
+  std::vector<unsigned char> fill(element_size);
+  h5_check(H5Pget_fill_value(plist.get(), type.get(), fill.data()), "fill value of " + path);
+  // An edge chunk is only partly overwritten, so HDF5 reads the damaged chunk first: without
+  // checking its checksum here.
+  H5Handle unchecked(h5_checked(H5Pcreate(H5P_DATASET_XFER), "transfer list"), H5Pclose);
+  h5_check(H5Pset_edc_check(unchecked.get(), H5Z_DISABLE_EDC), "checksum switch");
+  std::vector<DamagedChunk> damaged;
+  std::vector<unsigned char> buffer;
+  h5_for_each_chunk(set.get(), path, [&](const std::vector<hsize_t>& start, const std::vector<hsize_t>& count) {
+    hsize_t elements = 1;
+    for (hsize_t c : count) elements *= c;
+    buffer.resize(static_cast<size_t>(elements) * element_size);
+    H5Handle file_space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
+    h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+             "selecting part of " + path);
+    H5Handle memory(h5_checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space"),
+                    H5Sclose);
+    if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) >= 0) return;
+    const std::string detail = h5_error_detail();
+    if (detail.find("Fletcher32") == std::string::npos)
+      throw Hdf5Error("HDF5: reading " + path + " failed (" + detail + ")");
+    for (hsize_t i = 0; i < elements; ++i) std::memcpy(&buffer[i * element_size], fill.data(), element_size);
+    h5_check(H5Dwrite(set.get(), type.get(), memory.get(), file_space.get(), unchecked.get(), buffer.data()),
+             "resetting a damaged chunk of " + path);
+    damaged.push_back({path, start, count});
+  });
+  set.close_checked("resetting the damaged chunks of " + path);
+  return damaged;
+}
 
 // An adaptive run's per-point record [algorithm, axes...], written when the point stops (the
 // same instances_used and stop_reason for every algorithm of a point: all see every instance).
@@ -216,6 +272,9 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
              "half the width of the 95% interval of the mean power in dB, (ci95_high_dbm - ci95_low_dbm)/2, when the "
              "point stopped");
   }
+  // Last: the digest of every variable-length value above (text, dimension lists), which the
+  // global heap stores without a checksum. Nothing writes variable-length values after this.
+  write_variable_length_sha256(root);
 }
 
 SweepHeader read_sweep_header(hid_t file) {
@@ -289,6 +348,33 @@ std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t po
   return h5_read_slab<uint8_t>(file, "/done", start, count);
 }
 
+std::string repair_failed_writes(hid_t file, const SweepHeader& layout) {
+  std::vector<DamagedChunk> damaged;
+  for (const std::string& path : datasets_written_by_runs(layout)) {
+    const std::vector<DamagedChunk> reset = reset_damaged_chunks(file, path);
+    damaged.insert(damaged.end(), reset.begin(), reset.end());
+    const bool per_instance = path == "/power_w" || path == "/status" || path == "/iterations";
+    for (const DamagedChunk& chunk : per_instance ? reset : std::vector<DamagedChunk>{}) {
+      // [algorithm, axes..., instance] -> the done flags [axes..., instance] of those results
+      // (/done itself was repaired first, so these writes do not meet a damaged chunk).
+      const std::vector<hsize_t> start(chunk.start.begin() + 1, chunk.start.end());
+      const std::vector<hsize_t> count(chunk.count.begin() + 1, chunk.count.end());
+      hsize_t flags = 1;
+      for (hsize_t c : count) flags *= c;
+      const std::vector<uint8_t> not_done(static_cast<size_t>(flags), 0);
+      h5_write_slab(file, "/done", start, count, not_done.data());
+    }
+  }
+  if (damaged.empty()) return "";
+  set_complete(file, false);  // a finished file left as .partial: its summary is computed again
+  h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  std::ostringstream note;
+  note << damaged.size() << " chunk" << (damaged.size() == 1 ? "" : "s") << " damaged by a write that failed (";
+  for (size_t i = 0; i < damaged.size(); ++i) note << (i ? ", " : "") << damaged[i].dataset;
+  note << ") reset to 'not computed'; the instances they held are computed again";
+  return note.str();
+}
+
 SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
     : path_(path),
       partial_path_(partial_path_for(path)),
@@ -305,10 +391,17 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, cons
   f.file_ = h5_create_file(f.partial_path_);
   try {
     create_sweep_layout(f.file_, make_header(spec, shard, who));
-    h5_check(H5Fflush(f.file_, H5F_SCOPE_GLOBAL), "flush");
+    // Closed and opened again: the close gives back the space HDF5 set aside while creating and
+    // records the file's final end in the superblock. The run then writes raw data only, so a
+    // write that fails half-way cannot leave a superblock naming an end the file never reached
+    // (which HDF5 refuses to open: "truncated file").
+    const hid_t created = f.file_;
+    f.file_ = -1;
+    h5_check(H5Fclose(created), "closing the new file");
+    f.file_ = h5_checked(H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening the new file");
   } catch (const Hdf5Error& e) {
     // Nothing computed yet: leave no half-made file (e.g. the disk was too small for the layout).
-    H5Fclose(f.file_);
+    if (f.file_ >= 0) H5Fclose(f.file_);
     f.file_ = -1;
     std::remove(f.partial_path_.c_str());
     throw Hdf5Error("cannot create '" + f.partial_path_ + "': " + e.what());
@@ -328,7 +421,17 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
     throw Hdf5Error("cannot resume '" + f.partial_path_ + "': HDF5 cannot open it (" + h5_error_detail() +
                     "); the file is damaged: delete it and run again without --resume");
   try {
-    const Hdf5VerifyReport report = verify_hdf5_contents(f.file_);
+    // Whose file it is first (metadata only, checksummed): nothing is written into another run's file.
+    if (h5_read_text_attribute(f.file_, "/", "format") != kSweepFormat)
+      throw InputError("cannot resume '" + f.partial_path_ + "': it is not a " + std::string(kSweepFormat) +
+                       " file (written by another leosem version); delete it and run again");
+    if (h5_read_text_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
+      throw InputError("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
+    if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
+        h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_count") != shard.count)
+      throw InputError("cannot resume '" + f.partial_path_ + "': it belongs to another --shard");
+    f.repair_note_ = repair_failed_writes(f.file_, f.layout_);
+    const Hdf5VerifyReport report = verify_hdf5_contents(f.file_);  // everything else must be intact
     if (!report.unchecksummed.empty())
       throw Hdf5Error("dataset " + report.unchecksummed.front() +
                       " has no checksum (written by an older leosem): it cannot be verified");
@@ -336,14 +439,6 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
     throw Hdf5Error("cannot resume '" + f.partial_path_ + "': " + e.what() +
                     "; the file is damaged: delete it and run again without --resume");
   }
-  if (h5_read_text_attribute(f.file_, "/", "format") != kSweepFormat)
-    throw InputError("cannot resume '" + f.partial_path_ + "': it is not a " + std::string(kSweepFormat) +
-                     " file (written by another leosem version); delete it and run again");
-  if (h5_read_text_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
-    throw InputError("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
-  if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
-      h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_count") != shard.count)
-    throw InputError("cannot resume '" + f.partial_path_ + "': it belongs to another --shard");
   return f;
 }
 
@@ -354,7 +449,8 @@ SweepFile::SweepFile(SweepFile&& other) noexcept
       points_(other.points_),
       shard_instances_(other.shard_instances_),
       algorithms_(std::move(other.algorithms_)),
-      layout_(std::move(other.layout_)) {
+      layout_(std::move(other.layout_)),
+      repair_note_(std::move(other.repair_note_)) {
   other.file_ = -1;
 }
 
@@ -425,21 +521,28 @@ void SweepFile::write_point_stop(size_t point, const PointStop& stop) {
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
-void mark_complete(hid_t file) {
+void set_complete(hid_t file, bool complete) {
   // In place (the attribute exists since the layout was made): no new space in the file.
   H5Handle attr(h5_checked(H5Aopen(file, "complete", H5P_DEFAULT), "opening attribute complete"), H5Aclose);
-  const int64_t one = 1;
-  h5_check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &one), "writing attribute complete");
+  const int64_t value = complete ? 1 : 0;
+  h5_check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "writing attribute complete");
 }
 
 void SweepFile::finalize() {
   write_summary(file_, layout_);
-  mark_complete(file_);
-  h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
-  // The handle is gone whatever close returns: the destructor must not close it again.
-  const hid_t file = file_;
-  file_ = -1;
-  h5_check(H5Fclose(file), "closing '" + partial_path_ + "'");
+  h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");  // raw data: a failure here is repaired on resume
+  // The run's only metadata writes (the root's header, the superblock): a write failing in them
+  // can leave a file HDF5 cannot open, which --resume refuses (docs/testing.md#a-full-disk).
+  try {
+    set_complete(file_, true);
+    h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
+    // The handle is gone whatever close returns: the destructor must not close it again.
+    const hid_t file = file_;
+    file_ = -1;
+    h5_check(H5Fclose(file), "closing");
+  } catch (const Hdf5Error& e) {
+    throw Hdf5Error("marking '" + partial_path_ + "' complete: " + e.what());
+  }
   durable_rename(partial_path_, path_);
 }
 

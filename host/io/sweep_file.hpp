@@ -68,7 +68,8 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 // datasets) in an empty, open HDF5 file.
 void create_sweep_layout(hid_t file, const SweepHeader& header);
 SweepHeader read_sweep_header(hid_t file);
-void mark_complete(hid_t file);
+// The root attribute `complete`: 1 once the summary is written (finalize, merge).
+void set_complete(hid_t file, bool complete);
 
 // Why a point of an adaptive run stopped adding instances (/stop_reason).
 enum class StopReason : int8_t { running = 0, target_reached = 1, cap_reached = 2 };
@@ -94,6 +95,8 @@ class SweepFile {
   size_t points() const { return points_; }
   uint32_t shard_instances() const { return shard_instances_; }
   size_t algorithms() const { return algorithms_.size(); }
+  // What resume() repaired ("" when nothing): see repair_failed_writes.
+  const std::string& repair_note() const { return repair_note_; }
 
   // done[p * shard_instances + j]
   std::vector<uint8_t> read_done() const;
@@ -115,7 +118,15 @@ class SweepFile {
   uint32_t shard_instances_ = 0;
   std::vector<std::string> algorithms_;
   SweepHeader layout_;  // the shapes (axes, instances) the file was created with
+  std::string repair_note_;
 };
+
+// Makes a .partial whose writes failed half-way resumable: every chunk of the datasets a run
+// writes (results, done flags, summary, stop records) that fails its Fletcher-32 check is reset to
+// its fill value, and the instances whose results it held are marked not done, to be computed
+// again. Returns a line saying what was reset, "" when nothing was. Other damage is left for the
+// verification that follows to refuse.
+std::string repair_failed_writes(hid_t file, const SweepHeader& layout);
 
 // Summary statistics of one (point, algorithm), over the instances in a file.
 struct PointSummary {

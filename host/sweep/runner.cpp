@@ -144,6 +144,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   SweepFile file = options.resume && std::filesystem::exists(partial)
                        ? SweepFile::resume(out_path, spec, options.shard)
                        : SweepFile::create(out_path, spec, options.shard, who);
+  if (!file.repair_note().empty()) log << "leosem run: '" << partial << "': " << file.repair_note() << std::endl;
   const size_t points = file.points();
   const uint32_t instances = file.shard_instances();
   const uint32_t first = options.shard.first(spec.instances);
