@@ -98,22 +98,32 @@ class Cursor {
 
 std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
   Cursor at(text);
-  int dots = 0;            // dots outside strings since the last = , [ ] { } or line break
-  std::string open_values;  // the arrays ('[') and inline tables ('{') open in values, innermost last
-  bool line_start = true;  // nothing but spaces or tabs since the line began
+  int dots = 0;              // dots outside strings since the last = , [ ] { } or line break
+  std::string open_values;   // the arrays ('[') and inline tables ('{') open in values, innermost last
+  bool line_start = true;    // nothing but spaces or tabs since the line began
+  bool in_key = true;        // where a key, not a value, stands next
+  char last = '\n';          // the last character outside strings and comments but spaces and tabs
   while (!at.done()) {
     const char c = at.peek();
+    // A quote opens a string only where a key or value starts: toml++ reads a bare value (1"é,
+    // 1."é", 1979-05-27 "é") up to the next space, comma or bracket, quotes included, asking of
+    // each character whether it ends the value. Elsewhere a quote is read as outside strings.
+    const bool starts_token = last == '\n' || last == '=' || last == '[' || last == '{' || last == ',' ||
+                              (last == '.' && in_key);
     if (c == '#') {  // a comment, to the line break
       while (!at.done() && at.peek() != '\n') at.advance();
-    } else if (c == '"' || c == '\'') {
+    } else if ((c == '"' || c == '\'') && starts_token) {
       if (auto problem = at.skip_string()) return problem;
       line_start = false;
+      last = c;
     } else if (is_non_ascii(c)) {
       return at.problem(kNonAsciiOutsideStrings);
     } else if (c == '\n') {
       at.advance();
       dots = 0;
       line_start = true;
+      last = '\n';
+      if (open_values.empty()) in_key = true;
     } else if (c == ' ' || c == '\t' || c == '\r') {
       at.advance();
     } else if (c == '[' && line_start && open_values.empty()) {
@@ -131,14 +141,25 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
                           text_excerpt(std::string(1, first)) + "'");
       dots = 0;
       line_start = false;
+      in_key = true;
+      last = '[';
     } else {
       // toml++ 3.3's parse_array() hands a '}' where a value should be to parse_value(), whose
       // precondition it breaks (an assertion; undefined behaviour with clang and NDEBUG; not
       // fixed upstream). A '}' can never close an array, so none is needed there.
       if (c == '}' && !open_values.empty() && open_values.back() == '[')
         return at.problem("a '}' inside an array (it closes no inline table there)");
-      if (c == '[' || c == '{') open_values += c;
-      if ((c == ']' || c == '}') && !open_values.empty()) open_values.pop_back();
+      if (c == '[' || c == '{') {
+        open_values += c;
+        in_key = c == '{';
+      } else if (c == ']' || c == '}') {
+        if (!open_values.empty()) open_values.pop_back();
+        in_key = false;
+      } else if (c == '=') {
+        in_key = false;
+      } else if (c == ',') {
+        in_key = !open_values.empty() && open_values.back() == '{';
+      }
       if (c == '[' || c == '{' || c == ']' || c == '}' || c == '=' || c == ',') dots = 0;
       if (c == '.' && ++dots >= kMaxTomlKeyParts)
         return at.problem("a key of more than " + std::to_string(kMaxTomlKeyParts) +
@@ -146,6 +167,7 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
                           "the stack on a very deep key)");
       at.advance();
       line_start = false;
+      last = c;
     }
   }
   return std::nullopt;

@@ -39,9 +39,11 @@ struct TomlInputProblem {
 };
 
 // The first problem above in `text`, if any. A conservative scan: it tracks strings and comments
-// as TOML does and counts the dots outside them between two of = , [ ] { } or a line break, so it
-// never counts fewer parts than a key has (floats have one dot, dots inside strings are not
-// separators).
+// as toml++ reads them (a quote opens a string only where a key or value starts) and counts the
+// dots outside them between two of = , [ ] { } or a line break, so it never counts fewer parts
+// than a key has (floats have one dot, dots inside strings are not separators). Where the text is
+// not TOML it may refuse what toml++ would refuse with a syntax error; nothing after toml++'s
+// first error matters, as toml++ stops there.
 std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text);
 
 // toml::parse(text, origin) after refusing what find_toml_input_problem finds. Either failure is a
