@@ -105,7 +105,8 @@ TEST(TomlInputCheck, NonAsciiWhereTomlPlusPlusTestsForWhitespaceIsRefused) {
     EXPECT_NE(problem_in(text).find(kNonAscii), std::string::npos) << text;
   // A quote inside a bare value or key opens no string for toml++, which reads on to the next
   // space, comma or bracket (the long run's finding, e=1"é), nor after a date and a space.
-  for (const std::string& text : {"e=1\"\xC3\xA9", "a = 1.\"\xC3\xA9\"", "a = 1'\xC3\xA9'",
+  for (const std::string& text : {"e=1\"\xC3\xA9", "e=1['\xEF\xBB\xBE", "a = 1{\"\xC3\xA9\"}",
+                                  "a = [true, 1['\xC3\xA9']", "a = 1.\"\xC3\xA9\"", "a = 1'\xC3\xA9'",
                                   "d = 1979-05-27 \"\xC3\xA9\"", "a = [1\"\xC3\xA9\"]", "[a\"\xC3\xA9\"]"})
     EXPECT_NE(problem_in(text).find(kNonAscii), std::string::npos) << text;
   // In a multi-line basic string: after a backslash, and past a line-ending backslash's whitespace.
@@ -117,7 +118,8 @@ TEST(TomlInputCheck, NonAsciiWhereTomlPlusPlusTestsForWhitespaceIsRefused) {
        {"s = \"\xC3\xA9t\xC3\xA9\"", "s = '\xC2\xB1'", "s = \"\"\"\n\xC3\xA9\n\"\"\"", "s = '''\\\n\xC3\xA9'''",
         "s = \"\"\"\\t\xC3\xA9\"\"\"", "# \xC2\xB1 comment\na = 1 # \xC3\xA9", "[\"\xC3\xA9\"]\n\"\xC2\xB1\" = 1",
         "a.'\xC3\xA9' = 1", "[a . \"\xC3\xA9\"]", "x = {\"\xC3\xA9\" = \"\xC3\xA9\", b='\xC3\xA9'}",
-        "a = [\n  \"\xC3\xA9\",\n  '\xC3\xA9' ]", "a = 1 # \"\xC3\xA9",
+        "a = [\n  \"\xC3\xA9\",\n  '\xC3\xA9' ]", "a = 1 # \"\xC3\xA9", "d = 1979-05-27 07:32:00Z # \xC3\xA9",
+        "a = [1979-05-27 07:32:00, \"\xC3\xA9\", true,\n  -inf, {b = '\xC3\xA9'}]",
         "\xEF\xBB\xBF" "a = 1"}) {
     EXPECT_EQ(problem_in(text), "(none)") << text;
     parse_if_valid(text);

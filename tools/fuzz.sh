@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the configuration parsers (scenario and sweep TOML, validation, size limits) with
-# libFuzzer for SECONDS (default 60), starting from the committed corpus tests/fuzz/corpus/.
+# Fuzzes the configuration parsers (scenario and sweep TOML, validation, size limits) and the
+# TOML parser itself (toml++, compiled into the sanitizer build with coverage) with libFuzzer for
+# SECONDS (default 60), starting from the committed corpus tests/fuzz/corpus/.
 # Needs the sanitizer build that tools/test.sh makes (build-sanitize/; docs/testing.md):
 #   CC=clang CXX=clang++ LEOSEM_CUDA=OFF LEOSEM_BUILD_DIR=build-sanitize bash tools/build.sh \
 #     -DCMAKE_BUILD_TYPE=Sanitize -DLEOSEM_SANITIZE=ON -DLEOSEM_FUZZ=ON
@@ -36,10 +37,12 @@ mkdir -p "$new"
 } | sort -u | sed 's/.*/"&"/' > "$work/config.dict"
 
 rc=0
+started=$SECONDS
 # New inputs that widen coverage go to $new, not into the committed corpus.
 TMPDIR="$work/tmp" "$fuzzer" -max_total_time="$seconds" -timeout=10 -report_slow_units=2 -rss_limit_mb=4096 \
   -max_len=8192 -dict="$work/config.dict" -artifact_prefix="$work/findings/" -print_final_stats=1 \
   "$new" "$corpus" > "$work/log.txt" 2>&1 || rc=$?
+elapsed=$((SECONDS - started))  # less than SECONDS when a finding stopped the run
 
 fuzzer_stat() { sed -n "s/^stat::$1: *//p" "$work/log.txt" | tail -1; }
 count() { find "$work/findings" -name "$1" | wc -l; }
@@ -60,7 +63,7 @@ for finding in "$work"/findings/*; do
 done
 if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ]; then crashes=1; fi  # died without an artifact
 kept="not kept"; [ -n "${3:-}" ] && kept="kept in $new"
-echo "fuzz: ${inputs:-?} inputs tried in $seconds s, $crashes crashes, $hangs hangs (over 10 s), $slow slow (over 2 s);" \
+echo "fuzz: ${inputs:-?} inputs tried in $elapsed s, $crashes crashes, $hangs hangs (over 10 s), $slow slow (over 2 s);" \
   "${coverage:-cov: ?}; $(find "$new" -type f | wc -l) new inputs widened coverage ($kept)"
 if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ] || [ "$hangs" -ne 0 ]; then
   tail -n 60 "$work/log.txt"

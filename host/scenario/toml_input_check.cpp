@@ -36,6 +36,7 @@ class Cursor {
   }
   bool done() const { return pos_ >= text_.size(); }
   char peek(size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
+  char peek_back(size_t behind) const { return behind <= pos_ ? text_[pos_ - behind] : '\0'; }
   void advance() {
     const auto c = static_cast<unsigned char>(text_[pos_++]);
     if (c == '\n') {
@@ -85,6 +86,26 @@ class Cursor {
     }
     return std::nullopt;
   }
+  // Past a bare value starting here (a number, boolean, date, or not TOML), read as toml++ reads
+  // it: on to a space, line break, comma, ']', '}' or '#', quotes and brackets included, and after
+  // a date past one space into a time; the problem, if any.
+  std::optional<TomlInputProblem> skip_bare_value() {
+    size_t length = 0;
+    while (!done()) {
+      const char c = peek();
+      const bool date = length == 10 && peek_back(6) == '-' && peek_back(3) == '-';
+      if (c == ' ' && date) {
+        advance();
+        ++length;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' || c == '#') break;
+      if (is_non_ascii(c)) return problem(kNonAsciiOutsideStrings);
+      advance();
+      ++length;
+    }
+    return std::nullopt;
+  }
   TomlInputProblem problem(std::string description) const { return {line_, column_, std::move(description)}; }
 
  private:
@@ -106,8 +127,9 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
   while (!at.done()) {
     const char c = at.peek();
     // A quote opens a string only where a key or value starts: toml++ reads a bare value (1"é,
-    // 1."é", 1979-05-27 "é") up to the next space, comma or bracket, quotes included, asking of
-    // each character whether it ends the value. Elsewhere a quote is read as outside strings.
+    // 1['é, 1979-05-27 "é") up to the next space, comma or closing bracket, quotes and brackets
+    // included, asking of each character whether it ends the value (skip_bare_value). Elsewhere
+    // a quote is read as outside strings.
     const bool starts_token = last == '\n' || last == '=' || last == '[' || last == '{' || last == ',' ||
                               (last == '.' && in_key);
     if (c == '#') {  // a comment, to the line break
@@ -143,6 +165,11 @@ std::optional<TomlInputProblem> find_toml_input_problem(std::string_view text) {
       line_start = false;
       in_key = true;
       last = '[';
+    } else if (!in_key && (last == '=' || last == '[' || last == ',' || last == '\n') && c != '[' && c != '{' &&
+               c != ']' && c != '}' && c != ',') {
+      if (auto problem = at.skip_bare_value()) return problem;
+      line_start = false;
+      last = 'v';  // a bare value's end: a quote after it opens no string
     } else {
       // toml++ 3.3's parse_array() hands a '}' where a value should be to parse_value(), whose
       // precondition it breaks (an assertion; undefined behaviour with clang and NDEBUG; not
