@@ -96,6 +96,16 @@ TEST(TomlInputCheck, AClosingBraceInsideAnArrayIsRefused) {
   }
 }
 
+// The fuzzer's fifth finding: after a date and a space toml++ takes one digit and asserts more follows.
+TEST(TomlInputCheck, ADateASpaceAndOneDigitIsRefused) {
+  for (const std::string& text : {"c=00p------- 0\n", "d = 1979-05-27 0", "d = [1979-05-27 1]", "d = 1979-05-27 2 # x"})
+    EXPECT_NE(problem_in(text).find("a date, a space and one digit"), std::string::npos) << text;
+  for (const std::string& text : {"d = 1979-05-27 07:32:00", "d = 1979-05-27 ", "d = [1979-05-27 , 1]", "d = 1979-05-27"}) {
+    EXPECT_EQ(problem_in(text), "(none)") << text;
+    parse_if_valid(text);
+  }
+}
+
 // The fuzzer's second finding: is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable().
 TEST(TomlInputCheck, NonAsciiWhereTomlPlusPlusTestsForWhitespaceIsRefused) {
   EXPECT_EQ(problem_in("\xC2\xB1").substr(0, 5), "1:1: ");

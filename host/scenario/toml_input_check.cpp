@@ -95,6 +95,15 @@ class Cursor {
       const char c = peek();
       const bool date = length == 10 && peek_back(6) == '-' && peek_back(3) == '-';
       if (c == ' ' && date) {
+        // toml++ 3.3 then takes one digit and scans on, asserting that what follows does not end
+        // the value (an assertion failure on `2000-01-01 0`; found by the fuzzer, not fixed
+        // upstream). A time has more than one digit, so none is needed.
+        const char after = peek(2);
+        if (peek(1) >= '0' && peek(1) <= '9' &&
+            (after == '\0' || after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == ',' ||
+             after == ']' || after == '}' || after == '#'))
+          return problem("a date, a space and one digit (the TOML parser, toml++ 3.3, breaks an assertion reading it "
+                         "as a date-time)");
         advance();
         ++length;
         continue;

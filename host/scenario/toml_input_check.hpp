@@ -11,6 +11,8 @@
 // - a '}' inside an array (`a = [}`): toml++'s parse_array() hands it to parse_value() with
 //   that function's precondition broken (an assertion; undefined behaviour with clang and NDEBUG).
 //   Found by the fuzzer; upstream's parser (master of 2026) still has it.
+// - a date, a space and one digit (`2000-01-01 0`): the date-time scan asserts that more follows
+//   (found by the fuzzer; upstream still has it).
 // - a non-ASCII character where toml++ asks whether it is whitespace: outside strings and
 //   comments (where TOML 1.0 allows none), or after a backslash in a multi-line string. For most
 //   of them toml++'s is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable(),
