@@ -11,8 +11,12 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <fstream>
+#include <map>
 #include <numeric>
+#include <random>
 #include <sstream>
 
 #include "core/text_excerpt.hpp"
@@ -99,6 +103,119 @@ haddr_t chunk_address(hid_t file, const std::string& path, hsize_t* size, std::v
   unsigned mask = 0;
   EXPECT_GE(H5Dget_chunk_info_by_coord(set.get(), coordinates.data(), &mask, &address, size), 0) << path;
   return address;
+}
+
+void flip_bit(const std::string& from, const std::string& to, uint64_t offset, int bit) {
+  std::string bytes = read_bytes(from);
+  ASSERT_LT(offset, bytes.size());
+  bytes[offset] = static_cast<char>(bytes[offset] ^ (1 << bit));
+  std::ofstream(to, std::ios::binary) << bytes;
+}
+
+// Where the global heap keeps values, parsed from the bytes by the HDF5 file format (section
+// III.E): each collection ("GCOL", version 1, its size) holds heap objects, each a 16-byte header
+// (index, reference count, reserved, size) and its data padded to 8 bytes, up to the free space
+// (index 0). leosem's own code never reads these structures.
+struct GlobalHeapRegion {
+  uint64_t begin, end;
+  std::string kind;  // "collection header", "object header", "text", "binary data", "object padding", "free space header"
+};
+std::vector<GlobalHeapRegion> global_heap_regions(const std::string& bytes) {
+  const auto u16 = [&](uint64_t at) { return uint16_t(uint8_t(bytes[at]) | uint8_t(bytes[at + 1]) << 8); };
+  const auto u64 = [&](uint64_t at) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | uint8_t(bytes[at + i]);
+    return v;
+  };
+  std::vector<GlobalHeapRegion> regions;
+  for (size_t at = bytes.find("GCOL"); at != std::string::npos; at = bytes.find("GCOL", at + 1)) {
+    if (at + 16 > bytes.size() || bytes[at + 4] != 1) continue;
+    const uint64_t end = at + u64(at + 8);
+    if (end > bytes.size()) continue;
+    regions.push_back({at, at + 16, "collection header"});
+    for (uint64_t p = at + 16; p + 16 <= end;) {
+      if (u16(p) == 0) {
+        regions.push_back({p, p + 16, "free space header"});
+        break;
+      }
+      const uint64_t size = u64(p + 8), padded = (size + 7) / 8 * 8;
+      regions.push_back({p, p + 16, "object header"});
+      // Text (every value leosem writes once) or binary data: dimension lists, and the stale
+      // copies HDF5 leaves in the heap when it rewrites one while attaching a scale.
+      const std::string data = bytes.substr(p + 16, size);
+      const bool text = std::all_of(data.begin(), data.end(), [](char c) { return c == '\n' || (c >= 0x20 && c < 0x7f); });
+      if (size) regions.push_back({p + 16, p + 16 + size, text ? "text" : "binary data"});
+      if (padded > size) regions.push_back({p + 16 + size, p + 16 + padded, "object padding"});
+      p += 16 + padded;
+    }
+  }
+  return regions;
+}
+
+// What a file's variable-length values mean, read through the plain HDF5 API (not the digest's
+// code): every text attribute and text dataset, and the name of the dimension scale attached to
+// each dimension of each dataset. A flip that verification lets through must leave this as it was.
+std::string variable_length_meaning(const std::string& path) {
+  h5_quiet();
+  H5Handle file(h5_checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + path), H5Fclose);
+  std::vector<std::string> objects;
+  h5_check(H5Ovisit2(
+               file.get(), H5_INDEX_NAME, H5_ITER_INC,
+               [](hid_t, const char* name, const H5O_info_t*, void* data) -> herr_t {
+                 static_cast<std::vector<std::string>*>(data)->push_back(std::string(name) == "." ? "/" : "/" + std::string(name));
+                 return 0;
+               },
+               &objects, H5O_INFO_BASIC),
+           "walking " + path);
+  std::ostringstream meaning;
+  for (const std::string& object : objects) {
+    H5Handle o(h5_checked(H5Oopen(file.get(), object.c_str(), H5P_DEFAULT), "opening " + object), H5Oclose);
+    H5O_info_t info{};
+    h5_check(H5Oget_info2(o.get(), &info, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS), "header of " + object);
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+      char name[256] = {};
+      H5Aget_name_by_idx(o.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+      H5Handle attr(h5_checked(H5Aopen(o.get(), name, H5P_DEFAULT), name), H5Aclose);
+      H5Handle type(h5_checked(H5Aget_type(attr.get()), name), H5Tclose);
+      if (H5Tget_class(type.get()) != H5T_STRING) continue;
+      for (const std::string& value : h5_read_text_list_attribute(file.get(), object, name))
+        meaning << object << "@" << name << " = " << value << "\n";
+    }
+    if (info.type != H5O_TYPE_DATASET) continue;
+    H5Handle set(h5_checked(H5Dopen2(file.get(), object.c_str(), H5P_DEFAULT), object), H5Dclose);
+    H5Handle type(h5_checked(H5Dget_type(set.get()), object), H5Tclose);
+    H5Handle space(h5_checked(H5Dget_space(set.get()), object), H5Sclose);
+    if (H5Tis_variable_str(type.get()) > 0) {
+      H5Handle memory(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+      H5Tset_size(memory.get(), H5T_VARIABLE);
+      std::vector<char*> texts(static_cast<size_t>(H5Sget_simple_extent_npoints(space.get())));
+      h5_check(H5Dread(set.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), "reading " + object);
+      for (char* text : texts) meaning << object << "[] = " << (text ? text : "(null)") << "\n";
+      H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, texts.data());
+    }
+    if (H5DSis_scale(set.get()) > 0) continue;
+    for (int d = 0; d < H5Sget_simple_extent_ndims(space.get()); ++d) {
+      const int scales = H5DSget_num_scales(set.get(), static_cast<unsigned>(d));
+      meaning << object << " dimension " << d << " scales " << scales << ":";
+      for (int k = 0; k < scales; ++k) {
+        int index = k;
+        std::string scale;
+        h5_check(H5DSiterate_scales(
+                     set.get(), static_cast<unsigned>(d), &index,
+                     [](hid_t, unsigned, hid_t scale_id, void* data) -> herr_t {
+                       char name[256] = {};
+                       H5Iget_name(scale_id, name, sizeof name);
+                       *static_cast<std::string*>(data) = name;
+                       return 1;  // this one only
+                     },
+                     &scale),
+                 "dimension scales of " + object);
+        meaning << " " << scale;
+      }
+      meaning << "\n";
+    }
+  }
+  return meaning.str();
 }
 
 // A copy of `from` at `to` with the chunk of `path` holding `coordinates` cut short: its second
@@ -264,6 +381,118 @@ TEST(Checksums, ResumeRefusesOtherDamage) {
     EXPECT_NE(std::string::npos, std::string(e.what()).find("the file is damaged")) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+}
+
+// Text lives in HDF5's global heap, which has no checksum: a flipped bit in a long name (found by
+// its bytes) must be refused by verify, report, merge and --resume, naming the text's digest.
+TEST(Checksums, AFlippedBitInTextIsRefusedNamingTheDigest) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("whole.h5"));
+  const std::string good = read_bytes(dir.file("whole.h5"));
+  const std::string text = "solver iterations";  // /iterations@long_name
+  const size_t at = good.find(text);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(good.find(text, at + 1), std::string::npos) << "the text is not unique in the file";
+  flip_bit(dir.file("whole.h5"), dir.file("flipped.h5"), at + 7, 1);  // "solver iterations" -> "solver kterations"
+  ASSERT_NE(variable_length_meaning(dir.file("whole.h5")), variable_length_meaning(dir.file("flipped.h5")));
+  const auto refused = [&](const char* what, const std::function<void()>& action) {
+    try {
+      action();
+      ADD_FAILURE() << what << " accepted a flipped bit in the text";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string::npos, std::string(e.what()).find(kVariableLengthDigestAttribute)) << what << ": " << e.what();
+    }
+  };
+  refused("verify", [&] { verify_file(dir.file("flipped.h5")); });
+  refused("report", [&] { sweep_report(dir.file("flipped.h5"), false); });
+  refused("merge", [&] { merge_sweep_files(dir.file("merged.h5"), {dir.file("flipped.h5")}); });
+  EXPECT_FALSE(fs::exists(dir.file("merged.h5")));
+  fs::copy_file(dir.file("flipped.h5"), dir.file("out.h5.partial"));
+  RunOptions resume = options();
+  resume.resume = true;
+  refused("--resume", [&] { run(spec, dir.file("out.h5"), resume); });
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+  // The good file merges and its merged file carries a digest that verifies too.
+  merge_sweep_files(dir.file("merged.h5"), {dir.file("whole.h5")});
+  EXPECT_NO_THROW(verify_file(dir.file("merged.h5")));
+}
+
+// A file with text but no digest (written before leosem stored one) cannot be verified: refused
+// like a dataset without a checksum, and said so.
+TEST(Checksums, AFileWithTextButNoDigestIsUnverifiable) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  run(spec, dir.file("whole.h5"));
+  {
+    h5_quiet();
+    H5Handle f(h5_checked(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open"), H5Fclose);
+    ASSERT_GE(H5Adelete(f.get(), kVariableLengthDigestAttribute), 0);
+  }
+  for (const auto& action : std::vector<std::function<void()>>{
+           [&] { verify_file(dir.file("whole.h5")); }, [&] { sweep_report(dir.file("whole.h5"), false); },
+           [&] { merge_sweep_files(dir.file("merged.h5"), {dir.file("whole.h5")}); }}) {
+    try {
+      action();
+      ADD_FAILURE() << "a file without the text digest was accepted";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string::npos, std::string(e.what()).find("older leosem")) << e.what();
+    }
+  }
+}
+
+// Property: random single-bit flips in the global heap collections of a shard. Every flip in a
+// text's bytes is detected; a flip elsewhere (headers, padding, stale copies) is either detected
+// or leaves every text and dimension list as it was: none changes a value silently.
+TEST(Checksums, NoFlipInTheGlobalHeapChangesAValueSilently) {
+  TempDir dir;
+  const SweepSpec spec = make_spec(dir);
+  RunOptions shard = options();
+  shard.shard = {1, 2};
+  run(spec, dir.file("shard.h5"), shard);
+  const std::string good = read_bytes(dir.file("shard.h5"));
+  const std::vector<GlobalHeapRegion> regions = global_heap_regions(good);
+  uint64_t data_bytes = 0;
+  for (const GlobalHeapRegion& r : regions) data_bytes += r.kind == "text" ? r.end - r.begin : 0;
+  ASSERT_GT(data_bytes, 500u) << "no global heap found";
+  const std::string meaning = variable_length_meaning(dir.file("shard.h5"));
+
+  std::mt19937_64 random(12);
+  std::map<std::string, std::pair<int, int>> flips;  // kind -> (detected, unchanged)
+  const int kFlips = 300;
+  for (int i = 0; i < kFlips; ++i) {
+    const GlobalHeapRegion& r = regions[random() % regions.size()];
+    const uint64_t offset = r.begin + random() % (r.end - r.begin);
+    const int bit = static_cast<int>(random() % 8);
+    const std::string path = dir.file("flipped.h5");
+    flip_bit(dir.file("shard.h5"), path, offset, bit);
+    bool detected = false;
+    try {
+      verify_file(path);
+    } catch (const std::exception&) {
+      detected = true;
+    }
+    if (detected) {
+      ++flips[r.kind].first;
+      continue;
+    }
+    std::string after;
+    try {
+      after = variable_length_meaning(path);
+    } catch (const std::exception& e) {
+      after = std::string("unreadable: ") + e.what();
+    }
+    if (r.kind == "text" || after != meaning)
+      ADD_FAILURE() << "a flip of bit " << bit << " at byte " << offset << " (" << r.kind
+                    << ") passed verification" << (after != meaning ? " and changed the values" : "");
+    else
+      ++flips[r.kind].second;
+  }
+  for (const auto& [kind, counts] : flips)
+    std::cout << "global heap, " << kind << ": " << counts.first << " flips detected, " << counts.second
+              << " undetected and harmless\n";
+  EXPECT_GT(flips["text"].first, kFlips / 10);
+  EXPECT_GT(flips["binary data"].first, 0);
 }
 
 // A kill between the summary and the rename leaves a complete file named .partial: --resume

@@ -50,8 +50,8 @@ void add_report_command(CLI::App& app) {
 void add_verify_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "verify", "Check a leosem HDF5 file (sweep, shard, merged, solve or scenario export) for damage: read every "
-                "byte back and check every checksum (metadata and Fletcher-32 on each dataset chunk); exit 1 naming "
-                "the damaged part");
+                "byte back and check every checksum (metadata, Fletcher-32 on each dataset chunk, and the digest of all "
+                "text, variable_length_sha256); exit 4 naming the damaged part");
   auto paths = std::make_shared<std::vector<std::string>>();
   cmd->add_option("FILES", *paths, "HDF5 files to check")->required()->check(regular_file());
   cmd->callback([=]() {

@@ -1,35 +1,137 @@
 #include "io/hdf5_verify.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
 
 #include "io/hdf5_util.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace leosem {
 namespace {
 
+// Whether values of `type` (a memory type) hold variable-length data anywhere in them.
 bool holds_variable_length(hid_t type) {
-  return H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0;
+  switch (H5Tget_class(type)) {
+    case H5T_STRING:
+      return H5Tis_variable_str(type) > 0;
+    case H5T_VLEN:
+      return true;
+    case H5T_ARRAY: {
+      H5Handle base(h5_checked(H5Tget_super(type), "array base type"), H5Tclose);
+      return holds_variable_length(base.get());
+    }
+    case H5T_COMPOUND:
+      for (int m = 0; m < H5Tget_nmembers(type); ++m) {
+        H5Handle member(h5_checked(H5Tget_member_type(type, static_cast<unsigned>(m)), "compound member type"),
+                        H5Tclose);
+        if (holds_variable_length(member.get())) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
 }
 
-void read_attributes(hid_t object, const std::string& name, Hdf5VerifyReport& report) {
-  H5O_info_t info{};
-  h5_check(H5Oget_info2(object, &info, H5O_INFO_NUM_ATTRS), "reading the header of " + name);
-  for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    H5Handle attr(h5_checked(H5Aopen_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
-                             "opening an attribute of " + name),
+// What a pass over the file reads: everything (verification) or the variable-length values only
+// (the digest of a file being written, which need not read its datasets back).
+enum class Pass { everything, variable_length_only };
+
+// The canonical serialization of the variable-length values met, hashed at the end.
+class VariableLengthRecords {
+ public:
+  // One record: `count` values of memory type `type` in `buffer` (as H5Aread / H5Dread left them),
+  // of attribute `name` of object `path` (kind 'A') or of dataset `path` (kind 'D', name "").
+  void add(char kind, const std::string& path, const std::string& name, hid_t type, size_t count,
+           const unsigned char* buffer) {
+    bytes_.push_back(kind);
+    append_bytes(path.data(), path.size());
+    append_bytes(name.data(), name.size());
+    append_u64(count);
+    const std::string where = kind == 'A' ? "attribute " + path + "@" + name : "dataset " + path;
+    if (H5Tis_variable_str(type) > 0) {
+      for (size_t i = 0; i < count; ++i) {
+        const char* text = reinterpret_cast<const char* const*>(buffer)[i];
+        if (text) append_bytes(text, std::strlen(text));
+        else append_u64(UINT64_MAX);  // a null string, unlike ""
+      }
+      return;
+    }
+    if (H5Tget_class(type) == H5T_VLEN) {
+      H5Handle base(h5_checked(H5Tget_super(type), "base type of " + where), H5Tclose);
+      if (!holds_variable_length(base.get())) {
+        const size_t element_size = H5Tget_size(base.get());
+        for (size_t i = 0; i < count; ++i) {
+          const hvl_t& sequence = reinterpret_cast<const hvl_t*>(buffer)[i];
+          // Native byte order: a digest is checked on the architecture family that wrote it
+          // (x86-64 and aarch64 are both little-endian).
+          append_bytes(sequence.p, sequence.len * element_size);
+        }
+        return;
+      }
+    }
+    throw Hdf5Error("HDF5: " + where + " holds variable-length data nested in another type, which leosem does not "
+                    "write and cannot cover by its digest");
+  }
+
+  std::string sha256() const { return sha256_hex(bytes_); }
+
+ private:
+  void append_u64(uint64_t value) {
+    for (int byte = 0; byte < 8; ++byte) bytes_.push_back(static_cast<char>(value >> (8 * byte)));
+  }
+  void append_bytes(const void* data, size_t size) {
+    append_u64(size);
+    if (size) bytes_.append(static_cast<const char*>(data), size);
+  }
+
+  std::string bytes_;
+};
+
+void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5VerifyReport& report,
+                     VariableLengthRecords& records) {
+  // Names in storage order, sorted here: HDF5 1.10's sorted iteration over dense storage builds a
+  // table that its error path frees uninitialized (a damaged heap would crash, not be reported).
+  std::vector<std::string> names;
+  h5_check(H5Aiterate2(
+               object, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
+               [](hid_t, const char* attribute, const H5A_info_t*, void* data) -> herr_t {
+                 static_cast<std::vector<std::string>*>(data)->push_back(attribute);
+                 return 0;
+               },
+               &names),
+           "listing the attributes of " + name);
+  std::sort(names.begin(), names.end());
+  for (const std::string& attribute_name : names) {
+    H5Handle attr(h5_checked(H5Aopen(object, attribute_name.c_str(), H5P_DEFAULT), "opening attribute " + name + "@" + attribute_name),
                   H5Aclose);
     H5Handle file_type(h5_checked(H5Aget_type(attr.get()), "attribute type in " + name), H5Tclose);
     H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "attribute type in " + name),
                   H5Tclose);
+    const bool variable = holds_variable_length(type.get());
+    if (pass == Pass::variable_length_only && !variable) continue;
     H5Handle space(h5_checked(H5Aget_space(attr.get()), "attribute space in " + name), H5Sclose);
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     const size_t size = H5Tget_size(type.get());
     if (count < 0 || size == 0) throw Hdf5Error("HDF5: an attribute of " + name + " has an unexpected type");
     std::vector<unsigned char> buffer(static_cast<size_t>(count) * size + 1);
     h5_check(H5Aread(attr.get(), type.get(), buffer.data()), "reading an attribute of " + name);
-    // Variable-length values (text, dimension lists) live in HDF5's global heap, read above
-    // (without a checksum of their own) and freed here.
-    if (holds_variable_length(type.get())) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+    // Variable-length values (text, dimension lists) live in HDF5's global heap, which has no
+    // checksum: they go into the digest, then are freed.
+    if (variable) {
+      try {
+        records.add('A', name, attribute_name, type.get(), static_cast<size_t>(count), buffer.data());
+      } catch (...) {
+        H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+        throw;
+      }
+      H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+      ++report.variable_length_values;
+    }
     ++report.attributes;
   }
 }
@@ -43,11 +145,25 @@ bool has_fletcher32(hid_t set) {
                               filter_name, nullptr) >= 0;
 }
 
-void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report) {
+// Variable-length values just read into `buffer` (selection `memory`): into the digest, then freed.
+void take_variable_length(const std::string& name, hid_t type, hid_t memory, size_t count,
+                          std::vector<unsigned char>& buffer, VariableLengthRecords& records) {
+  try {
+    records.add('D', name, "", type, count, buffer.data());
+  } catch (...) {
+    H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+    throw;
+  }
+  H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+}
+
+void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyReport& report,
+                  VariableLengthRecords& records) {
   H5Handle set(h5_checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
   H5Handle file_type(h5_checked(H5Dget_type(set.get()), "type of " + name), H5Tclose);
   H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "type of " + name), H5Tclose);
   const bool variable = holds_variable_length(type.get());
+  if (pass == Pass::variable_length_only && !variable) return;
   H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) throw Hdf5Error("HDF5: dataspace of " + name + " is unreadable");
@@ -56,8 +172,9 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
   hsize_t elements = 1;
   for (hsize_t d : dims) elements *= d;
   ++report.datasets;
+  if (variable) ++report.variable_length_values;
   if (elements == 0) return;
-  // Variable-length data (text) cannot take HDF5 filters: read back, but not checksummed.
+  // Variable-length data (text) cannot take HDF5 filters: read back into the digest instead.
   if (!variable && !has_fletcher32(set.get())) report.unchecksummed.push_back(name);
 
   // Read in blocks of whole chunks (or of rows, for contiguous data) to bound memory.
@@ -77,7 +194,7 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
     if (variable) {
       H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-      H5Dvlen_reclaim(type.get(), scalar.get(), H5P_DEFAULT, buffer.data());
+      take_variable_length(name, type.get(), scalar.get(), 1, buffer, records);
     }
     report.data_bytes += element_size;
     return;
@@ -91,9 +208,9 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
     H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
     if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
-    if (variable) H5Dvlen_reclaim(type.get(), memory.get(), H5P_DEFAULT, buffer.data());
     hsize_t read = 1;
     for (hsize_t c : count) read *= c;
+    if (variable) take_variable_length(name, type.get(), memory.get(), static_cast<size_t>(read), buffer, records);
     report.data_bytes += read * element_size;
     size_t d = dims.size();  // odometer over the block grid, last dimension fastest
     while (d-- > 0) {
@@ -105,35 +222,146 @@ void read_dataset(hid_t file, const std::string& name, Hdf5VerifyReport& report)
   }
 }
 
-struct VisitState {
-  hid_t file;
-  Hdf5VerifyReport* report;
-  std::vector<std::string> datasets;
-  std::vector<std::string> objects;
-};
+// HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
+// into a buffer sized by the referring value's own length, and reads a missing index through a
+// null pointer. A flipped bit there would overrun memory before any digest is compared, so the
+// collections are checked from the file's bytes first (HDF5 file format, section III.E): in each
+// (signature "GCOL", version 1, 4096 bytes or more), the objects (index, reference count,
+// reserved, size, data padded to 8 bytes) must tile the collection exactly up to the free space
+// (index 0, sized to the end), and their indices must be 1..n, each once (leosem never frees a
+// heap object, so there are no gaps).
+void check_global_heap_structure(hid_t file) {
+  const ssize_t name_size = H5Fget_name(file, nullptr, 0);
+  if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
+  std::string path(static_cast<size_t>(name_size), '\0');
+  H5Fget_name(file, path.data(), path.size() + 1);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Hdf5Error("cannot read '" + path + "' (" + std::strerror(errno) + ")");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  const off_t file_size = ::lseek(fd, 0, SEEK_END);
+  const auto read_at = [&](uint64_t offset, size_t size, std::string& out) {
+    out.resize(size);
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::pread(fd, out.data() + got, size - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw Hdf5Error("cannot read '" + path + "' at byte " + std::to_string(offset + got));
+      got += static_cast<size_t>(n);
+    }
+  };
+  const auto u16 = [](const std::string& b, size_t at) {
+    return static_cast<uint16_t>(static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8);
+  };
+  const auto u64 = [](const std::string& b, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 8; i-- > 0;) v = v << 8 | static_cast<uint8_t>(b[at + i]);
+    return v;
+  };
+  const auto check_collection = [&](uint64_t at, const std::string& header) {
+    const uint64_t size = u64(header, 8);
+    // Not a collection: another signature's bytes (one flipped in a real collection's signature,
+    // version or reserved bytes is refused by HDF5 itself when it loads the collection).
+    if (header[4] != 1 || header[5] || header[6] || header[7]) return;
+    const std::string where = "the global heap collection at byte " + std::to_string(at);
+    if (size < 4096 || size > static_cast<uint64_t>(file_size) - at)
+      throw Hdf5Error(where + " has an impossible size (" + std::to_string(size) + " bytes)");
+    std::string collection;
+    read_at(at, static_cast<size_t>(size), collection);
+    std::set<uint16_t> indices;
+    size_t p = 16;
+    while (size - p >= 16) {
+      const uint16_t index = u16(collection, p);
+      const uint64_t object_size = u64(collection, p + 8);
+      if (index == 0) {  // the free space, to the end
+        if (object_size != size - p)
+          throw Hdf5Error(where + " is malformed: its free space does not reach its end (a heap object's size "
+                          "or index has changed)");
+        p = size;
+        break;
+      }
+      if (object_size > size - p - 16 || !indices.insert(index).second)
+        throw Hdf5Error(where + " is malformed: heap object " + std::to_string(index) + " at byte " +
+                        std::to_string(at + p) + " has an impossible size or a repeated index");
+      p += 16 + (object_size + 7) / 8 * 8;
+    }
+    if (p > size) throw Hdf5Error(where + " is malformed: its last heap object passes its end");
+    if (!indices.empty() && *indices.rbegin() != indices.size())
+      throw Hdf5Error(where + " is malformed: a heap object index is missing");
+  };
+  // Find the collections by signature, in blocks that overlap by a header's length.
+  const size_t kBlock = size_t{1} << 20, kHeader = 16;
+  std::string block, header;
+  for (uint64_t offset = 0; offset < static_cast<uint64_t>(file_size); offset += kBlock) {
+    const uint64_t want = std::min<uint64_t>(kBlock + kHeader, static_cast<uint64_t>(file_size) - offset);
+    read_at(offset, static_cast<size_t>(want), block);
+    for (size_t at = block.find("GCOL"); at != std::string::npos && at < kBlock; at = block.find("GCOL", at + 1)) {
+      if (offset + at + kHeader > static_cast<uint64_t>(file_size)) continue;
+      header = block.substr(at, kHeader);
+      if (header.size() < kHeader) read_at(offset + at, kHeader, header);
+      check_collection(offset + at, header);
+    }
+  }
+}
+
+// Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
+// as `pass` says; returns the digest of the variable-length values met.
+std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
+  struct Paths {
+    std::vector<std::string> objects, datasets;
+  } paths;
+  // In storage order (sorted below): see read_attributes on HDF5's sorted iteration.
+  const herr_t visited = H5Ovisit2(
+      file, H5_INDEX_NAME, H5_ITER_NATIVE,
+      [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        auto* p = static_cast<Paths*>(data);
+        const std::string path = std::string(name) == "." ? "/" : "/" + std::string(name);
+        p->objects.push_back(path);
+        if (info->type == H5O_TYPE_DATASET) p->datasets.push_back(path);
+        return 0;
+      },
+      &paths, H5O_INFO_BASIC);
+  if (visited < 0) throw Hdf5Error(h5_failure("walking the objects of the file (its metadata is corrupt)"));
+  std::sort(paths.objects.begin(), paths.objects.end());
+  std::sort(paths.datasets.begin(), paths.datasets.end());
+  VariableLengthRecords records;
+  for (const std::string& path : paths.objects) {
+    H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
+    read_attributes(object.get(), path, pass, report, records);
+    ++report.objects;
+  }
+  for (const std::string& path : paths.datasets) read_dataset(file, path, pass, report, records);
+  return records.sha256();
+}
 
 }  // namespace
 
+std::string variable_length_sha256(hid_t file) {
+  Hdf5VerifyReport ignored;
+  return read_contents(file, Pass::variable_length_only, ignored);
+}
+
+void write_variable_length_sha256(hid_t file) {
+  h5_write_string_attribute(file, kVariableLengthDigestAttribute, variable_length_sha256(file));
+}
+
 Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
   Hdf5VerifyReport report;
-  VisitState state{file, &report, {}, {}};
-  const herr_t visited = H5Ovisit2(
-      file, H5_INDEX_NAME, H5_ITER_INC,
-      [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-        auto* s = static_cast<VisitState*>(data);
-        const std::string path = std::string(name) == "." ? "/" : "/" + std::string(name);
-        s->objects.push_back(path);
-        if (info->type == H5O_TYPE_DATASET) s->datasets.push_back(path);
-        return 0;
-      },
-      &state, H5O_INFO_BASIC);
-  if (visited < 0) throw Hdf5Error(h5_failure("walking the objects of the file (its metadata is corrupt)"));
-  for (const std::string& path : state.objects) {
-    H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
-    read_attributes(object.get(), path, report);
-    ++report.objects;
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  const std::string digest = read_contents(file, Pass::everything, report);
+  const std::string attribute = kVariableLengthDigestAttribute;
+  if (H5Aexists(file, attribute.c_str()) > 0) {
+    if (h5_read_string_attribute(file, "/", attribute) != digest)
+      throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
+                      "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
+                      "HDF5's global heap without a checksum of its own, has changed");
+  } else if (report.variable_length_values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) +
+                    " variable-length values) is not covered by a checksum (no root attribute " + attribute +
+                    "): written by an older leosem, it cannot be verified");
   }
-  for (const std::string& path : state.datasets) read_dataset(file, path, report);
   return report;
 }
 

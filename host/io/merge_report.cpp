@@ -31,8 +31,8 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
       throw Hdf5Error("dataset " + report.unchecksummed.front() + " (and " +
                       std::to_string(report.unchecksummed.size() - 1) +
                       " more) has no checksum: written by an older leosem, it cannot be verified");
-    // Text lives in HDF5's global heap, which has no checksum: the configuration text at least
-    // is checked against its SHA-256 (stored alongside).
+    // The text's digest (verify_hdf5_contents) covers config_text; config_sha256, what shards and
+    // resumes are matched by, must be its SHA-256 too.
     if (H5Aexists(id, "config_text") > 0 && H5Aexists(id, "config_sha256") > 0 &&
         sha256_hex(h5_read_text_attribute(id, "/", "config_text")) != h5_read_text_attribute(id, "/", "config_sha256"))
       throw Hdf5Error("the root attribute config_text does not match its SHA-256 (config_sha256)");
@@ -193,7 +193,8 @@ std::string verify_file(const std::string& path) {
   }
   return path + ": OK, " + what + ": " + std::to_string(report.objects) + " objects, " +
          std::to_string(report.attributes) + " attributes, " + std::to_string(report.datasets) + " datasets (" +
-         std::to_string(report.data_bytes) + " bytes of data), every checksum matches";
+         std::to_string(report.data_bytes) + " bytes of data), every checksum matches (text: " +
+         std::to_string(report.variable_length_values) + " variable-length values, digest matches)";
 }
 
 namespace {

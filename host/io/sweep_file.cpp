@@ -272,6 +272,9 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
              "half the width of the 95% interval of the mean power in dB, (ci95_high_dbm - ci95_low_dbm)/2, when the "
              "point stopped");
   }
+  // Last: the digest of every variable-length value above (text, dimension lists), which the
+  // global heap stores without a checksum. Nothing writes variable-length values after this.
+  write_variable_length_sha256(root);
 }
 
 SweepHeader read_sweep_header(hid_t file) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reliability through the CLI (issue 12; the full disk is tests/cli/disk_full.sh): a complete
-# .partial resumes, `leosem verify` catches a flipped bit, nothing is overwritten without
+# .partial resumes, `leosem verify` catches a flipped bit (in data and in text), nothing is overwritten without
 # --force, a sweep's scenario and data paths must be regular files, oversized scenarios are
 # refused naming the field, echoed values are cut short, long output names work.
 set -euo pipefail
@@ -47,6 +47,25 @@ refused "verify of a flipped file" "damaged" "$leosem" verify "$work/flipped.h5"
 refused "report of a flipped file" "damaged" "$leosem" report "$work/flipped.h5"
 refused "merge of a flipped file" "damaged" "$leosem" merge "$work/m.h5" "$work/flipped.h5"
 [ ! -e "$work/m.h5" ] || fail "a refused merge left its output"
+
+# A flipped bit in a text (HDF5's global heap, which has no checksum) is refused by verify, report,
+# merge and --resume, naming the digest of the text.
+python3 - "$work/done.h5" "$work/text.h5" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+text = b"solver iterations"  # /iterations@long_name, stored once
+at = data.find(text)
+assert at >= 0 and data.find(text, at + 1) < 0, "the long name is not unique"
+data[at + 7] ^= 0x02  # "solver kterations"
+open(sys.argv[2], "wb").write(data)
+PY
+refused "verify of a changed text" "variable_length_sha256" "$leosem" verify "$work/text.h5"
+refused "report of a changed text" "variable_length_sha256" "$leosem" report "$work/text.h5"
+refused "merge of a changed text" "variable_length_sha256" "$leosem" merge "$work/m.h5" "$work/text.h5"
+[ ! -e "$work/m.h5" ] || fail "a refused merge left its output"
+cp "$work/text.h5" "$work/t.h5.partial"
+refused "--resume of a changed text" "variable_length_sha256" "$leosem" run "$work/s.toml" --out "$work/t.h5" --resume
+[ ! -e "$work/t.h5" ] || fail "a refused resume left an output"
 
 # Never overwrite without --force; merge never touches OUT.partial (a run's resumable work).
 refused "run over an existing file" "--force" "$leosem" run "$work/s.toml" --out "$work/done.h5"
