@@ -222,14 +222,15 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   }
 }
 
+}  // namespace
+
 // HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
 // into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. A flipped bit there would overrun memory before any digest is compared, so the
-// collections are checked from the file's bytes first (HDF5 file format, section III.E): in each
-// (signature "GCOL", version 1, 4096 bytes or more), the objects (index, reference count,
-// reserved, size, data padded to 8 bytes) must tile the collection exactly up to the free space
-// (index 0, sized to the end), and their indices must be 1..n, each once (leosem never frees a
-// heap object, so there are no gaps).
+// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
+// reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
+// the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
+// never frees a heap object, so there are no gaps).
 void check_global_heap_structure(hid_t file) {
   const ssize_t name_size = H5Fget_name(file, nullptr, 0);
   if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
@@ -305,6 +306,8 @@ void check_global_heap_structure(hid_t file) {
     }
   }
 }
+
+namespace {
 
 // Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
 // as `pass` says; returns the digest of the variable-length values met.
