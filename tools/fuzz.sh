@@ -8,7 +8,8 @@
 # 10 s (a hang) ends the run with exit 1; an input taking more than 2 s is reported as slow.
 # Each such input is copied into tests/fuzz/corpus/ as finding-KIND-SHA1 and printed: fix the
 # bug and commit the input with the fix (test_fuzz_corpus then replays it in every build).
-# Usage: bash tools/fuzz.sh [SECONDS] [BUILD_DIR]
+# The inputs that widened coverage are thrown away, unless NEW_DIR is given: they are kept there.
+# Usage: bash tools/fuzz.sh [SECONDS] [BUILD_DIR] [NEW_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
@@ -21,7 +22,9 @@ if [ ! -x "$fuzzer" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/new" "$work/findings" "$work/tmp"
+mkdir "$work/findings" "$work/tmp"
+new="${3:-$work/new}"
+mkdir -p "$new"
 
 # A dictionary of the words the parsers look for: the default scenario's sections and keys, and
 # the sweep file's keys (so the fuzzer need not guess them a letter at a time).
@@ -33,10 +36,10 @@ mkdir "$work/new" "$work/findings" "$work/tmp"
 } | sort -u | sed 's/.*/"&"/' > "$work/config.dict"
 
 rc=0
-# New inputs that widen coverage go to a scratch folder ($work/new), not into the committed corpus.
+# New inputs that widen coverage go to $new, not into the committed corpus.
 TMPDIR="$work/tmp" "$fuzzer" -max_total_time="$seconds" -timeout=10 -report_slow_units=2 -rss_limit_mb=4096 \
   -max_len=8192 -dict="$work/config.dict" -artifact_prefix="$work/findings/" -print_final_stats=1 \
-  "$work/new" "$corpus" > "$work/log.txt" 2>&1 || rc=$?
+  "$new" "$corpus" > "$work/log.txt" 2>&1 || rc=$?
 
 fuzzer_stat() { sed -n "s/^stat::$1: *//p" "$work/log.txt" | tail -1; }
 count() { find "$work/findings" -name "$1" | wc -l; }
@@ -44,6 +47,9 @@ inputs="$(fuzzer_stat number_of_executed_units)"
 crashes="$(( $(count 'crash-*') + $(count 'leak-*') + $(count 'oom-*') ))"
 hangs="$(count 'timeout-*')"
 slow="$(count 'slow-unit-*')"
+# Coverage at the end: libFuzzer's last status line; cov counts the instrumented edges reached,
+# ft the features (edges with hit-count buckets and comparisons) that the corpus holds.
+coverage="$(grep -E '^#[0-9]+.* cov: ' "$work/log.txt" | tail -1 | grep -oE '(cov|ft): [0-9]+' | paste -sd, - || true)"
 for finding in "$work"/findings/*; do
   [ -f "$finding" ] || continue
   kind="$(basename "$finding" | sed -E 's/-[0-9a-f]+$//')"
@@ -53,8 +59,9 @@ for finding in "$work"/findings/*; do
   head -c 2000 "$finding" | od -An -c | head -40
 done
 if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ]; then crashes=1; fi  # died without an artifact
+kept="not kept"; [ -n "${3:-}" ] && kept="kept in $new"
 echo "fuzz: ${inputs:-?} inputs tried in $seconds s, $crashes crashes, $hangs hangs (over 10 s), $slow slow (over 2 s);" \
-  "$(find "$work/new" -type f | wc -l) new inputs widened coverage (not kept)"
+  "${coverage:-cov: ?}; $(find "$new" -type f | wc -l) new inputs widened coverage ($kept)"
 if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ] || [ "$hangs" -ne 0 ]; then
   tail -n 60 "$work/log.txt"
   echo "fuzz: FAILED (exit $rc): reproduce with $fuzzer tests/fuzz/corpus/FINDING" >&2

@@ -11,6 +11,7 @@
 #include "io/file_safety.hpp"
 #include "scenario/field_table.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/toml_input_check.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
@@ -115,15 +116,7 @@ void check_cross_field_rules(const ScenarioParams& p) {
 }  // namespace
 
 ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream out;
-    out << "invalid configuration: " << origin << ":" << e.source().begin.line << ":"
-        << e.source().begin.column << ": TOML syntax error: " << e.description();
-    throw ConfigError(out.str());
-  }
+  const toml::table root = parse_toml(toml_text, origin, "invalid configuration");
 
   ScenarioConfig config;
   config.source_text = toml_text;

@@ -11,6 +11,7 @@
 
 #include "io/file_safety.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/toml_input_check.hpp"
 #include "scenario/toml_reader.hpp"
 
 namespace leosem {
@@ -32,6 +33,9 @@ std::string read_file(const std::string& path, const std::string& what) {
 // The table that holds the last part of `dotted` inside `root` (created on the way), and that part.
 std::pair<toml::table*, std::string> dotted_parent(toml::table& root, const std::string& dotted,
                                                    const std::string& what) {
+  if (std::count(dotted.begin(), dotted.end(), '.') >= kMaxTomlKeyParts)  // as in a TOML file (toml_input_check.hpp)
+    throw ConfigError(what + " '" + text_excerpt(dotted) + "': more than " + std::to_string(kMaxTomlKeyParts) +
+                      " dotted parts (a scenario field is section.key)");
   toml::table* table = &root;
   size_t start = 0;
   for (size_t dot = dotted.find('.'); dot != std::string::npos; dot = dotted.find('.', start)) {
@@ -54,10 +58,9 @@ void set_dotted(toml::table& root, const std::string& dotted, double value, bool
 // The TOML value of `--set FIELD=VALUE` (a table holding it under "value"), or a ConfigError.
 toml::table parse_override_value(const std::string& field, const std::string& value_text) {
   try {
-    toml::table holder = toml::parse("value = " + value_text, "--set " + field);
+    toml::table holder = parse_toml("value = " + value_text, "--set " + field, "invalid --set");
     if (holder.size() != 1 || !holder.contains("value")) throw ConfigError("");
     return holder;
-  } catch (const toml::parse_error&) {
   } catch (const ConfigError&) {
   }
   throw ConfigError("invalid --set " + field + "=" + value_text +
@@ -172,15 +175,7 @@ uint32_t block_instances_value(int64_t value, const std::string& name) {
 
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
                       const std::vector<std::string>& known_algorithms) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream out;
-    out << "invalid sweep: " << origin << ":" << e.source().begin.line << ":" << e.source().begin.column
-        << ": TOML syntax error: " << e.description();
-    throw ConfigError(out.str());
-  }
+  const toml::table root = parse_toml(text, origin, "invalid sweep");
   SweepSpec spec;
   spec.origin = origin;
   spec.sweep_text = text;
@@ -395,12 +390,7 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
 }
 
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point) {
-  toml::table root;
-  try {
-    root = toml::parse(spec.scenario_text, spec.scenario_origin);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError("invalid base scenario " + spec.scenario_origin + ": " + std::string(e.description()));
-  }
+  toml::table root = parse_toml(spec.scenario_text, spec.scenario_origin, "invalid base scenario");
   std::string label;
   for (const FieldOverride& o : spec.overrides) {
     apply_override(root, o);
