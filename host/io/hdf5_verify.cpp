@@ -350,21 +350,36 @@ void write_variable_length_sha256(hid_t file) {
   h5_write_string_attribute(file, kVariableLengthDigestAttribute, variable_length_sha256(file));
 }
 
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report);
+namespace {
+
+// Compares the digest of the variable-length values read (`values` of them) with the stored one.
+void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
     if (h5_read_string_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
-  } else if (report.variable_length_values > 0) {
-    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) +
-                    " variable-length values) is not covered by a checksum (no root attribute " + attribute +
-                    "): written by an older leosem, it cannot be verified");
+  } else if (values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(values) + " variable-length values) is not covered by a checksum "
+                    "(no root attribute " + attribute + "): written by an older leosem, it cannot be verified");
   }
+}
+
+}  // namespace
+
+void verify_text(hid_t file) {
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, Pass::variable_length_only, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
+}
+
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
+  Hdf5VerifyReport report;
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  const std::string digest = read_contents(file, Pass::everything, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
   return report;
 }
 

@@ -38,6 +38,12 @@ Hdf5VerifyReport verify_hdf5_contents(hid_t file);
 // verify_hdf5_contents calls it first. Throws Hdf5Error naming the collection.
 void check_global_heap_structure(hid_t file);
 
+// The text part of verify_hdf5_contents alone, cheap (no dataset but the text ones is read): the
+// global heap's structure, then the digest. For a reader that must trust a file's text before it
+// verifies the rest (resume reads format and config_sha256 to know whose file it is): without it,
+// a damaged text reads as another leosem's or another configuration's file. Throws Hdf5Error.
+void verify_text(hid_t file);
+
 // SHA-256 (hex) over a canonical serialization of every variable-length value in the file: objects
 // by path, their attributes by name, then the datasets' values in order; every path, name, count
 // and value is length-prefixed, so that no two different contents serialize alike.
