@@ -405,6 +405,14 @@ TEST(Checksums, AFlippedBitInTextIsRefusedNamingTheDigest) {
     }
   };
   refused("verify", [&] { verify_file(dir.file("flipped.h5")); });
+  refused("verify_text", [&] {
+    H5Handle f(h5_checked(H5Fopen(dir.file("flipped.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
+    verify_text(f.get());
+  });
+  {
+    H5Handle f(h5_checked(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
+    EXPECT_NO_THROW(verify_text(f.get()));
+  }
   refused("report", [&] { sweep_report(dir.file("flipped.h5"), false); });
   refused("merge", [&] { merge_sweep_files(dir.file("merged.h5"), {dir.file("flipped.h5")}); });
   EXPECT_FALSE(fs::exists(dir.file("merged.h5")));

@@ -222,14 +222,15 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   }
 }
 
+}  // namespace
+
 // HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
 // into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. A flipped bit there would overrun memory before any digest is compared, so the
-// collections are checked from the file's bytes first (HDF5 file format, section III.E): in each
-// (signature "GCOL", version 1, 4096 bytes or more), the objects (index, reference count,
-// reserved, size, data padded to 8 bytes) must tile the collection exactly up to the free space
-// (index 0, sized to the end), and their indices must be 1..n, each once (leosem never frees a
-// heap object, so there are no gaps).
+// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
+// reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
+// the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
+// never frees a heap object, so there are no gaps).
 void check_global_heap_structure(hid_t file) {
   const ssize_t name_size = H5Fget_name(file, nullptr, 0);
   if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
@@ -306,6 +307,8 @@ void check_global_heap_structure(hid_t file) {
   }
 }
 
+namespace {
+
 // Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
 // as `pass` says; returns the digest of the variable-length values met.
 std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
@@ -347,21 +350,36 @@ void write_variable_length_sha256(hid_t file) {
   h5_write_string_attribute(file, kVariableLengthDigestAttribute, variable_length_sha256(file));
 }
 
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report);
+namespace {
+
+// Compares the digest of the variable-length values read (`values` of them) with the stored one.
+void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
     if (h5_read_string_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
-  } else if (report.variable_length_values > 0) {
-    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) +
-                    " variable-length values) is not covered by a checksum (no root attribute " + attribute +
-                    "): written by an older leosem, it cannot be verified");
+  } else if (values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(values) + " variable-length values) is not covered by a checksum "
+                    "(no root attribute " + attribute + "): written by an older leosem, it cannot be verified");
   }
+}
+
+}  // namespace
+
+void verify_text(hid_t file) {
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, Pass::variable_length_only, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
+}
+
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
+  Hdf5VerifyReport report;
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  const std::string digest = read_contents(file, Pass::everything, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
   return report;
 }
 
