@@ -177,20 +177,10 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   // Variable-length data (text) cannot take HDF5 filters: read back into the digest instead.
   if (!variable && !has_fletcher32(set.get())) report.unchecksummed.push_back(name);
 
-  // Read in blocks of whole chunks (or of rows, for contiguous data) to bound memory.
-  std::vector<hsize_t> block(dims.size(), 1);
-  H5Handle plist(h5_checked(H5Dget_create_plist(set.get()), "dataset creation list"), H5Pclose);
-  if (rank > 0 && H5Pget_layout(plist.get()) == H5D_CHUNKED) {
-    H5Pget_chunk(plist.get(), rank, block.data());
-  } else if (rank > 0) {
-    block = dims;
-    block[0] = 1;
-  }
   const size_t element_size = H5Tget_size(type.get());
-  hsize_t block_elements = 1;
-  for (hsize_t b : block) block_elements *= b;
-  std::vector<unsigned char> buffer(static_cast<size_t>(block_elements) * element_size);
+  std::vector<unsigned char> buffer;
   if (rank == 0) {
+    buffer.resize(element_size);
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
     if (variable) {
       H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
@@ -199,27 +189,20 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
     report.data_bytes += element_size;
     return;
   }
-  std::vector<hsize_t> start(dims.size(), 0), count(dims.size());
-  while (true) {
-    for (size_t d = 0; d < dims.size(); ++d) count[d] = std::min(block[d], dims[d] - start[d]);
+  // Chunk by chunk (row by row for contiguous data), so memory stays bounded.
+  h5_for_each_chunk(set.get(), name, [&](const std::vector<hsize_t>& start, const std::vector<hsize_t>& count) {
+    hsize_t read = 1;
+    for (hsize_t c : count) read *= c;
+    buffer.resize(static_cast<size_t>(read) * element_size);
     H5Handle file_space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
     h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
              "selecting part of " + name);
     H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
     if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
-    hsize_t read = 1;
-    for (hsize_t c : count) read *= c;
     if (variable) take_variable_length(name, type.get(), memory.get(), static_cast<size_t>(read), buffer, records);
     report.data_bytes += read * element_size;
-    size_t d = dims.size();  // odometer over the block grid, last dimension fastest
-    while (d-- > 0) {
-      start[d] += block[d];
-      if (start[d] < dims[d]) break;
-      start[d] = 0;
-    }
-    if (d == static_cast<size_t>(-1)) break;
-  }
+  });
 }
 
 }  // namespace
