@@ -381,6 +381,21 @@ TEST(Checksums, ResumeRefusesOtherDamage) {
     EXPECT_NE(std::string::npos, std::string(e.what()).find("the file is damaged")) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+
+  // A flipped character of the configuration hash (text, in HDF5's global heap): damage, not
+  // "another configuration" (the text is checked against its digest before it is read).
+  std::string bytes = read_bytes(dir.file("whole.h5"));
+  const size_t at = bytes.find(spec.config_sha256());
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] = static_cast<char>(bytes[at + 10] ^ 1);
+  std::ofstream(dir.file("out.h5.partial"), std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    run(spec, dir.file("out.h5"), resume);
+    FAIL() << "resumed a file with a flipped configuration hash";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("the file is damaged")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
 }
 
 // Text lives in HDF5's global heap, which has no checksum: a flipped bit in a long name (found by
@@ -405,6 +420,14 @@ TEST(Checksums, AFlippedBitInTextIsRefusedNamingTheDigest) {
     }
   };
   refused("verify", [&] { verify_file(dir.file("flipped.h5")); });
+  refused("verify_text", [&] {
+    H5Handle f(h5_checked(H5Fopen(dir.file("flipped.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
+    verify_text(f.get());
+  });
+  {
+    H5Handle f(h5_checked(H5Fopen(dir.file("whole.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
+    EXPECT_NO_THROW(verify_text(f.get()));
+  }
   refused("report", [&] { sweep_report(dir.file("flipped.h5"), false); });
   refused("merge", [&] { merge_sweep_files(dir.file("merged.h5"), {dir.file("flipped.h5")}); });
   EXPECT_FALSE(fs::exists(dir.file("merged.h5")));

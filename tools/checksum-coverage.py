@@ -93,7 +93,7 @@ def main():
             ends[a] = next(b for b in boundaries if b > a)
     for a in found.get(SIGNATURES[b"GCOL"], []):
         ends[a] = a + struct.unpack_from("<Q", data, a + 8)[0]
-    found = {"superblock (v2)": [0], **found}
+    found = {"superblock": [0], **found}
     ends[0] = 48
     _, good_dump = dump(good)
 

@@ -177,20 +177,10 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   // Variable-length data (text) cannot take HDF5 filters: read back into the digest instead.
   if (!variable && !has_fletcher32(set.get())) report.unchecksummed.push_back(name);
 
-  // Read in blocks of whole chunks (or of rows, for contiguous data) to bound memory.
-  std::vector<hsize_t> block(dims.size(), 1);
-  H5Handle plist(h5_checked(H5Dget_create_plist(set.get()), "dataset creation list"), H5Pclose);
-  if (rank > 0 && H5Pget_layout(plist.get()) == H5D_CHUNKED) {
-    H5Pget_chunk(plist.get(), rank, block.data());
-  } else if (rank > 0) {
-    block = dims;
-    block[0] = 1;
-  }
   const size_t element_size = H5Tget_size(type.get());
-  hsize_t block_elements = 1;
-  for (hsize_t b : block) block_elements *= b;
-  std::vector<unsigned char> buffer(static_cast<size_t>(block_elements) * element_size);
+  std::vector<unsigned char> buffer;
   if (rank == 0) {
+    buffer.resize(element_size);
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
     if (variable) {
       H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
@@ -199,37 +189,31 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
     report.data_bytes += element_size;
     return;
   }
-  std::vector<hsize_t> start(dims.size(), 0), count(dims.size());
-  while (true) {
-    for (size_t d = 0; d < dims.size(); ++d) count[d] = std::min(block[d], dims[d] - start[d]);
+  // Chunk by chunk (row by row for contiguous data), so memory stays bounded.
+  h5_for_each_chunk(set.get(), name, [&](const std::vector<hsize_t>& start, const std::vector<hsize_t>& count) {
+    hsize_t read = 1;
+    for (hsize_t c : count) read *= c;
+    buffer.resize(static_cast<size_t>(read) * element_size);
     H5Handle file_space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
     h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
              "selecting part of " + name);
     H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
     if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
-    hsize_t read = 1;
-    for (hsize_t c : count) read *= c;
     if (variable) take_variable_length(name, type.get(), memory.get(), static_cast<size_t>(read), buffer, records);
     report.data_bytes += read * element_size;
-    size_t d = dims.size();  // odometer over the block grid, last dimension fastest
-    while (d-- > 0) {
-      start[d] += block[d];
-      if (start[d] < dims[d]) break;
-      start[d] = 0;
-    }
-    if (d == static_cast<size_t>(-1)) break;
-  }
+  });
 }
+
+}  // namespace
 
 // HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
 // into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. A flipped bit there would overrun memory before any digest is compared, so the
-// collections are checked from the file's bytes first (HDF5 file format, section III.E): in each
-// (signature "GCOL", version 1, 4096 bytes or more), the objects (index, reference count,
-// reserved, size, data padded to 8 bytes) must tile the collection exactly up to the free space
-// (index 0, sized to the end), and their indices must be 1..n, each once (leosem never frees a
-// heap object, so there are no gaps).
+// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
+// reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
+// the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
+// never frees a heap object, so there are no gaps).
 void check_global_heap_structure(hid_t file) {
   const ssize_t name_size = H5Fget_name(file, nullptr, 0);
   if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
@@ -306,6 +290,8 @@ void check_global_heap_structure(hid_t file) {
   }
 }
 
+namespace {
+
 // Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
 // as `pass` says; returns the digest of the variable-length values met.
 std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
@@ -347,21 +333,36 @@ void write_variable_length_sha256(hid_t file) {
   h5_write_string_attribute(file, kVariableLengthDigestAttribute, variable_length_sha256(file));
 }
 
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report);
+namespace {
+
+// Compares the digest of the variable-length values read (`values` of them) with the stored one.
+void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
     if (h5_read_string_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
-  } else if (report.variable_length_values > 0) {
-    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) +
-                    " variable-length values) is not covered by a checksum (no root attribute " + attribute +
-                    "): written by an older leosem, it cannot be verified");
+  } else if (values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(values) + " variable-length values) is not covered by a checksum "
+                    "(no root attribute " + attribute + "): written by an older leosem, it cannot be verified");
   }
+}
+
+}  // namespace
+
+void verify_text(hid_t file) {
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, Pass::variable_length_only, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
+}
+
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
+  Hdf5VerifyReport report;
+  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  const std::string digest = read_contents(file, Pass::everything, report);
+  check_variable_length_digest(file, digest, report.variable_length_values);
   return report;
 }
 

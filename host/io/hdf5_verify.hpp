@@ -32,6 +32,18 @@ struct Hdf5VerifyReport {
 // stays bounded: datasets are read one chunk at a time (variable-length values are held whole).
 Hdf5VerifyReport verify_hdf5_contents(hid_t file);
 
+// Checks the structure of every global heap collection in the file from its bytes (a collection's
+// objects must tile it exactly, indices 1..n): HDF5 1.10 overruns memory reading a variable-length
+// value from a damaged collection, so a damaged file must be refused before any text is read.
+// verify_hdf5_contents calls it first. Throws Hdf5Error naming the collection.
+void check_global_heap_structure(hid_t file);
+
+// The text part of verify_hdf5_contents alone, cheap (no dataset but the text ones is read): the
+// global heap's structure, then the digest. For a reader that must trust a file's text before it
+// verifies the rest (resume reads format and config_sha256 to know whose file it is): without it,
+// a damaged text reads as another leosem's or another configuration's file. Throws Hdf5Error.
+void verify_text(hid_t file);
+
 // SHA-256 (hex) over a canonical serialization of every variable-length value in the file: objects
 // by path, their attributes by name, then the datasets' values in order; every path, name, count
 // and value is length-prefixed, so that no two different contents serialize alike.

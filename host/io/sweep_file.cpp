@@ -421,7 +421,9 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
     throw Hdf5Error("cannot resume '" + f.partial_path_ + "': HDF5 cannot open it (" + h5_error_detail() +
                     "); the file is damaged: delete it and run again without --resume");
   try {
-    // Whose file it is first (metadata only, checksummed): nothing is written into another run's file.
+    // Whose file it is first, nothing being written into another run's file: its text (format,
+    // configuration hash) checked against its digest before it is trusted.
+    verify_text(f.file_);
     if (h5_read_text_attribute(f.file_, "/", "format") != kSweepFormat)
       throw InputError("cannot resume '" + f.partial_path_ + "': it is not a " + std::string(kSweepFormat) +
                        " file (written by another leosem version); delete it and run again");
