@@ -10,6 +10,10 @@
 # Each such input is copied into tests/fuzz/corpus/ as finding-KIND-SHA1 and printed: fix the
 # bug and commit the input with the fix (test_fuzz_corpus then replays it in every build).
 # The inputs that widened coverage are thrown away, unless NEW_DIR is given: they are kept there.
+# LEOSEM_FUZZ_SEED=S and LEOSEM_FUZZ_RUNS=N make runs nearly repeatable: libFuzzer's random seed S
+# and at most N inputs (SECONDS still bounds it). CI uses them (tools/test.sh), so that every run of
+# a commit tries nearly the same inputs (not exactly: libFuzzer also learns from compared values,
+# some of them addresses); without them each run explores anew, as long runs by hand should.
 # Usage: bash tools/fuzz.sh [SECONDS] [BUILD_DIR] [NEW_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,11 +40,14 @@ mkdir -p "$new"
     start stop step value jcrra greedy-jscc greedy-jpeg exact base.toml
 } | sort -u | sed 's/.*/"&"/' > "$work/config.dict"
 
+repeatable=()
+[ -n "${LEOSEM_FUZZ_SEED:-}" ] && repeatable+=(-seed="$LEOSEM_FUZZ_SEED")
+[ -n "${LEOSEM_FUZZ_RUNS:-}" ] && repeatable+=(-runs="$LEOSEM_FUZZ_RUNS")
 rc=0
 started=$SECONDS
 # New inputs that widen coverage go to $new, not into the committed corpus.
 TMPDIR="$work/tmp" "$fuzzer" -max_total_time="$seconds" -timeout=10 -report_slow_units=2 -rss_limit_mb=4096 \
-  -max_len=8192 -dict="$work/config.dict" -artifact_prefix="$work/findings/" -print_final_stats=1 \
+  -max_len=8192 -dict="$work/config.dict" -artifact_prefix="$work/findings/" -print_final_stats=1 "${repeatable[@]}" \
   "$new" "$corpus" > "$work/log.txt" 2>&1 || rc=$?
 elapsed=$((SECONDS - started))  # less than SECONDS when a finding stopped the run
 
