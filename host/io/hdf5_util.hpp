@@ -372,7 +372,16 @@ void h5_write_slab(hid_t file, const std::string& path, const std::vector<hsize_
   set.close_checked("writing " + path);
 }
 
-// Calls visit(start, count) for each block of an open dataset of rank >= 1, last dimension
+// One block of a dataset, as h5_for_each_chunk visits it: where it is, and the file and memory
+// dataspaces that select it for H5Dread / H5Dwrite.
+struct H5Block {
+  const std::vector<hsize_t>& start;
+  const std::vector<hsize_t>& count;
+  hsize_t elements;
+  hid_t file_space, memory_space;
+};
+
+// Calls visit(const H5Block&) for each block of an open dataset of rank >= 1, last dimension
 // fastest: each chunk of a chunked dataset (its part inside the extent), each row of another.
 // A block is what HDF5 reads, checks (Fletcher-32) and writes as a unit.
 template <typename Visit>
@@ -390,8 +399,15 @@ void h5_for_each_chunk(hid_t set, const std::string& name, const Visit& visit) {
   if (H5Pget_layout(plist.get()) == H5D_CHUNKED) h5_check(H5Pget_chunk(plist.get(), rank, block.data()), "chunk shape of " + name);
   std::vector<hsize_t> start(dims.size(), 0), count(dims.size());
   while (true) {
-    for (size_t d = 0; d < dims.size(); ++d) count[d] = std::min(block[d], dims[d] - start[d]);
-    visit(start, count);
+    hsize_t elements = 1;
+    for (size_t d = 0; d < dims.size(); ++d) {
+      count[d] = std::min(block[d], dims[d] - start[d]);
+      elements *= count[d];
+    }
+    h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+             "selecting part of " + name);
+    H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
+    visit(H5Block{start, count, elements, space.get(), memory.get()});
     size_t d = dims.size();  // odometer over the block grid
     while (d-- > 0) {
       start[d] += block[d];

@@ -190,18 +190,13 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
     return;
   }
   // Chunk by chunk (row by row for contiguous data), so memory stays bounded.
-  h5_for_each_chunk(set.get(), name, [&](const std::vector<hsize_t>& start, const std::vector<hsize_t>& count) {
-    hsize_t read = 1;
-    for (hsize_t c : count) read *= c;
-    buffer.resize(static_cast<size_t>(read) * element_size);
-    H5Handle file_space(h5_checked(H5Dget_space(set.get()), "dataspace of " + name), H5Sclose);
-    h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-             "selecting part of " + name);
-    H5Handle memory(h5_checked(H5Screate_simple(rank, count.data(), nullptr), "memory space"), H5Sclose);
-    if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0)
+  h5_for_each_chunk(set.get(), name, [&](const H5Block& block) {
+    buffer.resize(static_cast<size_t>(block.elements) * element_size);
+    if (H5Dread(set.get(), type.get(), block.memory_space, block.file_space, H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
-    if (variable) take_variable_length(name, type.get(), memory.get(), static_cast<size_t>(read), buffer, records);
-    report.data_bytes += read * element_size;
+    if (variable)
+      take_variable_length(name, type.get(), block.memory_space, static_cast<size_t>(block.elements), buffer, records);
+    report.data_bytes += block.elements * element_size;
   });
 }
 

@@ -111,23 +111,16 @@ std::vector<DamagedChunk> reset_damaged_chunks(hid_t file, const std::string& pa
   h5_check(H5Pset_edc_check(unchecked.get(), H5Z_DISABLE_EDC), "checksum switch");
   std::vector<DamagedChunk> damaged;
   std::vector<unsigned char> buffer;
-  h5_for_each_chunk(set.get(), path, [&](const std::vector<hsize_t>& start, const std::vector<hsize_t>& count) {
-    hsize_t elements = 1;
-    for (hsize_t c : count) elements *= c;
-    buffer.resize(static_cast<size_t>(elements) * element_size);
-    H5Handle file_space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
-    h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-             "selecting part of " + path);
-    H5Handle memory(h5_checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "memory space"),
-                    H5Sclose);
-    if (H5Dread(set.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, buffer.data()) >= 0) return;
+  h5_for_each_chunk(set.get(), path, [&](const H5Block& block) {
+    buffer.resize(static_cast<size_t>(block.elements) * element_size);
+    if (H5Dread(set.get(), type.get(), block.memory_space, block.file_space, H5P_DEFAULT, buffer.data()) >= 0) return;
     const std::string detail = h5_error_detail();
     if (detail.find("Fletcher32") == std::string::npos)
       throw Hdf5Error("HDF5: reading " + path + " failed (" + detail + ")");
-    for (hsize_t i = 0; i < elements; ++i) std::memcpy(&buffer[i * element_size], fill.data(), element_size);
-    h5_check(H5Dwrite(set.get(), type.get(), memory.get(), file_space.get(), unchecked.get(), buffer.data()),
+    for (hsize_t i = 0; i < block.elements; ++i) std::memcpy(&buffer[i * element_size], fill.data(), element_size);
+    h5_check(H5Dwrite(set.get(), type.get(), block.memory_space, block.file_space, unchecked.get(), buffer.data()),
              "resetting a damaged chunk of " + path);
-    damaged.push_back({path, start, count});
+    damaged.push_back({path, block.start, block.count});
   });
   set.close_checked("resetting the damaged chunks of " + path);
   return damaged;
