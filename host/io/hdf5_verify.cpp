@@ -92,6 +92,19 @@ class VariableLengthRecords {
   std::string bytes_;
 };
 
+// Variable-length values just read into `buffer` (selection `memory`): into the digest as one
+// record (see VariableLengthRecords::add), then freed.
+void take_variable_length(char kind, const std::string& path, const std::string& name, hid_t type, hid_t memory,
+                          size_t count, std::vector<unsigned char>& buffer, VariableLengthRecords& records) {
+  try {
+    records.add(kind, path, name, type, count, buffer.data());
+  } catch (...) {
+    H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+    throw;
+  }
+  H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
+}
+
 void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5VerifyReport& report,
                      VariableLengthRecords& records) {
   // Names in storage order, sorted here: HDF5 1.10's sorted iteration over dense storage builds a
@@ -123,13 +136,8 @@ void read_attributes(hid_t object, const std::string& name, Pass pass, Hdf5Verif
     // Variable-length values (text, dimension lists) live in HDF5's global heap, which has no
     // checksum: they go into the digest, then are freed.
     if (variable) {
-      try {
-        records.add('A', name, attribute_name, type.get(), static_cast<size_t>(count), buffer.data());
-      } catch (...) {
-        H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
-        throw;
-      }
-      H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+      take_variable_length('A', name, attribute_name, type.get(), space.get(), static_cast<size_t>(count), buffer,
+                           records);
       ++report.variable_length_values;
     }
     ++report.attributes;
@@ -143,18 +151,6 @@ bool has_fletcher32(hid_t set) {
   char filter_name[64];
   return H5Pget_filter_by_id2(plist.get(), H5Z_FILTER_FLETCHER32, &flags, &values, nullptr, sizeof filter_name,
                               filter_name, nullptr) >= 0;
-}
-
-// Variable-length values just read into `buffer` (selection `memory`): into the digest, then freed.
-void take_variable_length(const std::string& name, hid_t type, hid_t memory, size_t count,
-                          std::vector<unsigned char>& buffer, VariableLengthRecords& records) {
-  try {
-    records.add('D', name, "", type, count, buffer.data());
-  } catch (...) {
-    H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
-    throw;
-  }
-  H5Dvlen_reclaim(type, memory, H5P_DEFAULT, buffer.data());
 }
 
 void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyReport& report,
@@ -184,7 +180,7 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
     h5_check(H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "reading " + name);
     if (variable) {
       H5Handle scalar(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-      take_variable_length(name, type.get(), scalar.get(), 1, buffer, records);
+      take_variable_length('D', name, "", type.get(), scalar.get(), 1, buffer, records);
     }
     report.data_bytes += element_size;
     return;
@@ -195,7 +191,8 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
     if (H5Dread(set.get(), type.get(), block.memory_space, block.file_space, H5P_DEFAULT, buffer.data()) < 0)
       throw Hdf5Error(h5_failure("reading " + name + " (a checksum mismatch means the data are corrupt)"));
     if (variable)
-      take_variable_length(name, type.get(), block.memory_space, static_cast<size_t>(block.elements), buffer, records);
+      take_variable_length('D', name, "", type.get(), block.memory_space, static_cast<size_t>(block.elements), buffer,
+                           records);
     report.data_bytes += block.elements * element_size;
   });
 }
