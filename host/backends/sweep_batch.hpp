@@ -189,14 +189,41 @@ void solve_host_algorithms_parallel(const PointSetup& point, const InstanceRange
 
 // ---- the backends ----
 
+// The contract between the runner (host/sweep/runner.cpp) and a backend; the strict fake of
+// tests/test_backend_contract.cpp checks every rule the runner must keep.
+//
+//  Order. identity() may be called at any time. Per sweep point with instances to evaluate,
+//  in point order: prepare_point() once, then, per chunk, chunk_instances() (at least once after
+//  each prepare_point(), before the first evaluate() of the point) and evaluate(). A point with
+//  nothing pending is not prepared; a point is prepared at most once per run, and never twice
+//  in a row without an evaluate() between. chunk_instances() and evaluate() before the first
+//  prepare_point() are breaches (chunk_instances() then has no point to size for).
+//  Sizes per point. chunk_instances(block_size) answers for the point last prepared (its bytes
+//  per instance; never another point's): a multiple of block_size, >= block_size. evaluate()
+//  gets at most that many instances (the runner may send fewer: the chunk is also sized by work,
+//  ChunkSizer), whole blocks of block_size counted from the first instance of the shard (of the
+//  adaptive step in an adaptive run), only a chunk that ends the shard or step may end in a
+//  short block; every range is of the prepared point (its seed and key point) and no instance is
+//  evaluated twice in one run. evaluate() must accept any count (it sizes its buffers itself).
+//  Memory. What prepare_point() and evaluate() allocate is held until the next prepare_point()
+//  (which frees what the previous point held, so each point is sized from what it needs: held
+//  memory is not counted as reusable across points) or destruction. Destructors never throw
+//  (a failed release is swallowed: the run is ending with the error that caused it).
+//  Errors. evaluate() throws std::runtime_error (never terminates) on a device or solver
+//  failure, its message naming the kernel or step and the instances (first..last); the runner
+//  adds the sweep point and stops: what was written stays in FILE.partial, which resumes. After
+//  evaluate() has thrown, the runner calls nothing but the destructor (a device context may be
+//  lost). Results are a function of (seed, key, instance) alone, never of the chunking.
 class SweepBatchBackend {
  public:
   virtual ~SweepBatchBackend() = default;
   virtual RunIdentity identity() const = 0;
   // Makes the backend ready for the instances of one point (models and tables copied to the
-  // device, workspaces sized). Algorithms by name, in the order of the results.
+  // device, workspaces sized, the previous point's buffers released). Algorithms by name, in the
+  // order of the results.
   virtual void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) = 0;
-  // Instances per evaluate() call that suit the backend: a multiple of block_size, >= block_size.
+  // Instances per evaluate() call that fit the backend's memory at the prepared point: a multiple
+  // of block_size, >= block_size. Only after prepare_point().
   virtual uint32_t chunk_instances(uint32_t block_size) const { return block_size; }
   // The batched operation: instances range.first_instance .. + range.count - 1 of the prepared
   // point (range.seed and range.point give their keys); results[a * range.count + j].
@@ -207,7 +234,12 @@ std::unique_ptr<SweepBatchBackend> make_reference_backend();
 std::unique_ptr<SweepBatchBackend> make_cpu_backend(int threads);  // 0: OpenMP's default
 // Throws std::runtime_error when CUDA is not compiled in or device `device` is not visible.
 // max_chunk_instances caps the device chunk (its size is otherwise set by free device memory).
-std::unique_ptr<SweepBatchBackend> make_cuda_backend(int device, uint32_t max_chunk_instances = 65536);
+// debug_sync (or the environment's LEOSEM_CUDA_DEBUG_SYNC=1): synchronise and check after every
+// kernel, so that an error names the kernel that caused it (slower; for diagnosis).
+std::unique_ptr<SweepBatchBackend> make_cuda_backend(int device, uint32_t max_chunk_instances = 65536,
+                                                     bool debug_sync = false);
+// Whether LEOSEM_CUDA_DEBUG_SYNC is set to 1.
+bool cuda_debug_sync_from_environment();
 
 // `--backend auto|cpu|cuda` → "cpu" or "cuda", with the reason when auto chose. Throws
 // std::invalid_argument for another name, std::runtime_error for cuda without CUDA or device.
@@ -234,5 +266,27 @@ std::vector<ChunkRange> plan_chunks(const uint8_t* done, uint32_t instances, uin
 // a multiple of block_size, at least block_size, at most max_chunk (rounded down likewise).
 uint32_t chunk_instances_for_memory(size_t free_bytes, size_t bytes_per_instance, uint32_t block_size,
                                     uint32_t max_chunk, double usable_fraction = 0.8);
+
+// Chunks sized by work as well as memory, so that an interrupt (honoured between chunks) waits
+// about target_s at most: each point starts with one block (its cost is unknown), then each
+// chunk gets target_s at the seconds per instance measured on the point's previous chunk,
+// growing at most 8-fold per chunk, never above the memory limit, in whole blocks.
+class ChunkSizer {
+ public:
+  ChunkSizer(uint32_t block_size, double target_s) : block_(block_size), target_s_(target_s) {}
+  void start_point() { last_count_ = 0; }
+  // Instances for the next chunk: <= memory_limit (already whole blocks, >= block), >= block.
+  uint32_t limit(uint32_t memory_limit) const;
+  void record(uint32_t instances, double seconds) {
+    last_count_ = instances;
+    last_seconds_ = seconds;
+  }
+
+ private:
+  uint32_t block_;
+  double target_s_;
+  uint32_t last_count_ = 0;  // 0: nothing measured at this point yet
+  double last_seconds_ = 0.0;
+};
 
 }  // namespace leosem

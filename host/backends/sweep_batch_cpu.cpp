@@ -280,4 +280,17 @@ uint32_t chunk_instances_for_memory(size_t free_bytes, size_t bytes_per_instance
   return static_cast<uint32_t>(chunk);
 }
 
+uint32_t ChunkSizer::limit(uint32_t memory_limit) const {
+  const uint64_t block = block_, memory = std::max<uint64_t>(memory_limit, block);
+  if (last_count_ == 0 || target_s_ <= 0.0) return block_;
+  // Instances that take about target_s at the last chunk's rate (a chunk too fast to time
+  // counts as free: the 8-fold growth bounds it).
+  const double rate_s = last_seconds_ / last_count_;
+  const double by_time = rate_s > 0.0 ? target_s_ / rate_s : 1e18;
+  const double grown = 8.0 * static_cast<double>(last_count_);
+  const double want = std::min({by_time, grown, static_cast<double>(memory)});
+  const uint64_t chunk = static_cast<uint64_t>(std::max(0.0, want)) / block * block;
+  return static_cast<uint32_t>(std::min(std::max(chunk, block), memory));
+}
+
 }  // namespace leosem

@@ -20,6 +20,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// "time.slots=120, users.count=3": the axis values of point p, for messages.
+std::string point_label(const SweepSpec& spec, size_t p) {
+  const std::vector<double> values = spec.point_values(p);
+  std::ostringstream text;
+  for (size_t i = 0; i < spec.axes.size() && i < values.size(); ++i)
+    text << (i ? ", " : "") << spec.axes[i].field << "=" << std::setprecision(10) << values[i];
+  return spec.axes.empty() ? std::string("no axes") : text.str();
+}
+
 // Progress on stderr: a redrawn bar on a terminal, a log line every interval otherwise (Slurm).
 class Progress {
  public:
@@ -196,22 +205,47 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   };
   // Evaluates point p's instances [from, to) not yet done, chunk by chunk, each written while the
   // next is evaluated; `seen(chunk, results)` gets each chunk's results before they go to the writer.
+  // The point is prepared before its first chunk is sized (the backend sizes for the prepared
+  // point: backends/sweep_batch.hpp, "The contract"); each chunk is then the pending blocks that
+  // follow, as many as the backend's memory and the work target allow.
+  ChunkSizer sizer(options.block_size, options.chunk_target_s);
   const auto evaluate_pending = [&](size_t p, const uint8_t* point_done, uint32_t from, uint32_t to, bool& prepared,
                                     const auto& seen) {
-    const std::vector<ChunkRange> chunks = plan_chunks(point_done + from, to - from, options.block_size,
-                                                       backend.chunk_instances(options.block_size));
-    for (ChunkRange chunk : chunks) {
-      chunk.first += from;
+    const std::vector<ChunkRange> blocks =
+        plan_chunks(point_done + from, to - from, options.block_size, options.block_size);  // one block each
+    for (size_t next_block = 0; next_block < blocks.size();) {
       if (const int signal_number = pending_interrupt_signal()) {
         wait_for_writer();  // the writer may have stopped on it already (and thrown)
         throw interrupted(signal_number);
       }
-      if (!prepared) backend.prepare_point(point_scenario(spec, p), spec.algorithms);
+      if (!prepared) {
+        backend.prepare_point(point_scenario(spec, p), spec.algorithms);
+        sizer.start_point();
+      }
       prepared = true;
+      const uint32_t limit = sizer.limit(backend.chunk_instances(options.block_size));
+      ChunkRange chunk = blocks[next_block++];
+      while (next_block < blocks.size() && blocks[next_block].first == chunk.first + chunk.count &&
+             chunk.count + blocks[next_block].count <= limit)
+        chunk.count += blocks[next_block++].count;
+      chunk.first += from;
       std::vector<StoredResult> results;
       // Keys of consecutive instances differ in .instance only (the point part is the sweep's choice).
       const InstanceKey key = spec.instance_key(p, first + chunk.first);
-      backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
+      const auto started = Clock::now();
+      try {
+        backend.evaluate({key.seed, key.point, key.instance, chunk.count}, results);
+      } catch (const InputError&) {
+        throw;
+      } catch (const IoError&) {
+        throw;
+      } catch (const std::exception& e) {
+        // A device or solver failure: said with the sweep point (the backend names the step).
+        throw std::runtime_error("sweep point " + std::to_string(p) + " (" + point_label(spec, p) + "), instances " +
+                                 std::to_string(key.instance) + ".." + std::to_string(key.instance + chunk.count - 1) +
+                                 ": " + e.what());
+      }
+      sizer.record(chunk.count, std::chrono::duration<double>(Clock::now() - started).count());
       seen(chunk, results);
       wait_for_writer();
       writing = std::async(std::launch::async, write_chunk, p, chunk, std::move(results));

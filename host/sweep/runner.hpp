@@ -23,6 +23,9 @@ struct RunOptions {
   bool progress_bar = false;  // a bar on a terminal, else periodic log lines
   double log_interval_s = 10.0;
   long abort_after_blocks = -1;  // testing aid: exit abruptly (as if killed) after this many blocks
+  // Seconds of work per chunk the runner aims at (ChunkSizer): an interrupt, honoured between
+  // chunks, waits about this long. <= 0: one block per chunk. Results never depend on it.
+  double chunk_target_s = 2.0;
 };
 
 struct RunStats {
