@@ -17,7 +17,7 @@ std::vector<double> channel_gains_cuda(const ScenarioParams&, const InstanceRang
 
 namespace leosem {
 
-std::unique_ptr<SweepBatchBackend> make_cuda_backend(int, uint32_t) {
+std::unique_ptr<SweepBatchBackend> make_cuda_backend(int, uint32_t, bool) {
   throw std::runtime_error("the cuda backend: this leosem was built without CUDA (LEOSEM_CUDA=OFF or no nvcc)");
 }
 

@@ -4,14 +4,18 @@
 // algorithm, each a thin launcher over the shared per-item functions: one thread per instance
 // for the greedy baselines, one block per instance for JCRRA (cuda/jcrra_block_kernel.cuh);
 // only the per-instance results come back, into pinned host memory. exact and mcf run on host
-// threads (OpenMP, backends/sweep_batch_cpu.cpp) over the same instances while the device works. The quality grid and the
-// JPEG table are copied to the device once per point; device buffers are thrust vectors (RAII),
-// sized once for the largest chunk, and chunks are sized from the device's free memory.
+// threads (OpenMP, backends/sweep_batch_cpu.cpp) over the same instances while the device works.
+// The quality grid and the JPEG table are copied to the device once per point; device buffers
+// (DeviceBuffer: RAII, a destructor that never throws) are freed at each prepare_point() and
+// grown for the point's largest chunk, and chunks are sized from the device's free memory at the
+// prepared point's bytes per instance (the contract: backends/sweep_batch.hpp).
 #include <cuda_runtime.h>
-#include <thrust/device_vector.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -26,10 +30,49 @@ void check(cudaError_t status, const std::string& what) {
     throw std::runtime_error("CUDA error in " + what + ": " + cudaGetErrorString(status));
 }
 
+// Releases that failed in a destructor (after a sticky device error, cudaFree fails too): counted,
+// never thrown, since a destructor may run while the error that caused them unwinds.
+std::atomic<long> g_failed_releases{0};
+
+// One device array, owned: freed by release() (whose error the caller may check) or by the
+// destructor (which swallows it). Grows by free-then-allocate: old and new need not fit together.
 template <typename T>
-T* raw(thrust::device_vector<T>& v) {
-  return thrust::raw_pointer_cast(v.data());
-}
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  ~DeviceBuffer() {
+    if (release() != cudaSuccess) g_failed_releases.fetch_add(1, std::memory_order_relaxed);
+  }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  // At least `count` elements (at least one, so that data() is a valid device pointer).
+  void reserve(size_t count, const char* name) {
+    count = std::max<size_t>(count, 1);
+    if (count <= capacity_) return;
+    check(release(), std::string("cudaFree (") + name + ")");
+    check(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)),
+          std::string("cudaMalloc (") + name + ", " + std::to_string(count * sizeof(T)) + " bytes)");
+    capacity_ = count;
+  }
+  // A device copy of host[0, count).
+  void assign(const T* host, size_t count, const char* name) {
+    reserve(count, name);
+    if (count > 0)
+      check(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice), std::string("copying ") + name);
+  }
+  cudaError_t release() noexcept {
+    const cudaError_t status = data_ ? cudaFree(data_) : cudaSuccess;
+    data_ = nullptr;
+    capacity_ = 0;
+    return status;
+  }
+  T* data() const { return data_; }
+  size_t bytes() const { return capacity_ * sizeof(T); }
+
+ private:
+  T* data_ = nullptr;
+  size_t capacity_ = 0;
+};
 
 // Page-locked host memory (asynchronous copies from the device land here).
 template <typename T>
@@ -48,8 +91,8 @@ class PinnedArray {
   T* data() { return data_; }
 
  private:
-  void release() {
-    if (data_) cudaFreeHost(data_);
+  void release() noexcept {
+    if (data_) cudaFreeHost(data_);  // an error here is not thrown (destructor); the run is ending
     data_ = nullptr;
     count_ = 0;
   }
@@ -130,7 +173,8 @@ std::string cuda_version_text(int version) {  // 13000 → "13.0"
 
 class CudaBackend final : public SweepBatchBackend {
  public:
-  CudaBackend(int device, uint32_t max_chunk) : device_(device), max_chunk_(std::max<uint32_t>(max_chunk, 1)) {
+  CudaBackend(int device, uint32_t max_chunk, bool debug_sync)
+      : device_(device), max_chunk_(std::max<uint32_t>(max_chunk, 1)), debug_sync_(debug_sync) {
     int count = 0;
     check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
     if (device < 0 || device >= count)
@@ -144,45 +188,53 @@ class CudaBackend final : public SweepBatchBackend {
     check(cudaRuntimeGetVersion(&runtime), "cudaRuntimeGetVersion");
     identity_ = {"cuda",
                  std::string(prop.name) + " (device " + std::to_string(device) + ", sm_" +
-                     std::to_string(prop.major) + std::to_string(prop.minor) + ")",
+                     std::to_string(prop.major) + std::to_string(prop.minor) + ")" +
+                     (debug_sync_ ? ", debug-sync" : ""),
                  cuda_version_text(driver), cuda_version_text(runtime)};
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   }
+  // Never throws: the buffers' destructors swallow a failed cudaFree (e.g. after a device fault,
+  // while that fault's exception unwinds), and so is a failed stream destruction.
   ~CudaBackend() override {
-    if (stream_) cudaStreamDestroy(stream_);
+    if (stream_) (void)cudaStreamDestroy(stream_);
   }
 
   RunIdentity identity() const override { return identity_; }
 
   void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
     check(cudaSetDevice(device_), "cudaSetDevice");
+    // The previous point's buffers go first: this point is sized from free memory alone, at its
+    // own bytes per instance (a larger point would not fit in what a smaller one held).
+    release_chunk_buffers();
     point_ = make_point_setup(config, algorithms);
     device_core_ = point_.core;
     // Host pointers would fault in a kernel: the grid and the table go to the device, once per point.
     if (point_.core.quality.kind == QualityKind::Grid) {
       const GridQualityView& g = point_.core.quality.grid;
-      grid_rho_.assign(g.rho, g.rho + g.rho_count);
-      grid_snr_.assign(g.snr_db, g.snr_db + g.snr_count);
-      grid_ssim_.assign(g.ssim, g.ssim + static_cast<size_t>(g.rho_count) * g.snr_count);
-      device_core_.quality.grid.rho = raw(grid_rho_);
-      device_core_.quality.grid.snr_db = raw(grid_snr_);
-      device_core_.quality.grid.ssim = raw(grid_ssim_);
+      grid_rho_.assign(g.rho, g.rho_count, "the quality grid's rho");
+      grid_snr_.assign(g.snr_db, g.snr_count, "the quality grid's snr_db");
+      grid_ssim_.assign(g.ssim, static_cast<size_t>(g.rho_count) * g.snr_count, "the quality grid's ssim");
+      device_core_.quality.grid.rho = grid_rho_.data();
+      device_core_.quality.grid.snr_db = grid_snr_.data();
+      device_core_.quality.grid.ssim = grid_ssim_.data();
     }
     if (point_.core.jpeg.count > 0) {
       const JpegTableView& t = point_.core.jpeg;
-      jpeg_ssim_.assign(t.mean_ssim, t.mean_ssim + t.count);
-      jpeg_bits_.assign(t.bits_per_image, t.bits_per_image + t.count);
-      device_core_.jpeg.mean_ssim = raw(jpeg_ssim_);
-      device_core_.jpeg.bits_per_image = raw(jpeg_bits_);
+      jpeg_ssim_.assign(t.mean_ssim, t.count, "the JPEG table's mean_ssim");
+      jpeg_bits_.assign(t.bits_per_image, t.count, "the JPEG table's bits_per_image");
+      device_core_.jpeg.mean_ssim = jpeg_ssim_.data();
+      device_core_.jpeg.bits_per_image = jpeg_bits_.data();
     }
     per_slot_ = instance_workspace_counts(point_.dims, point_.needs);
   }
 
   uint32_t chunk_instances(uint32_t block_size) const override {
+    if (!point_.config) throw std::logic_error("cuda backend: chunk_instances() before prepare_point()");
     size_t free_bytes = 0, total_bytes = 0;
     check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
-    // What this backend holds now is reusable for the next chunk.
-    return chunk_instances_for_memory(free_bytes + held_bytes(), bytes_per_instance(), block_size, max_chunk_);
+    // This point's chunk buffers are reusable for its next chunk (reserve frees before it grows);
+    // the previous point's were freed by prepare_point().
+    return chunk_instances_for_memory(free_bytes + chunk_bytes_held(), bytes_per_instance(), block_size, max_chunk_);
   }
 
   void evaluate(const InstanceRange& range, std::vector<StoredResult>& results) override {
@@ -191,45 +243,70 @@ class CudaBackend final : public SweepBatchBackend {
     const size_t algorithms = point_.algorithms.size();
     results.assign(algorithms * range.count, StoredResult{std::nan(""), -1, 0});
     if (range.count == 0) return;
-    reserve(range.count, algorithms);
+    const std::string instances = "instances " + std::to_string(range.first_instance) + ".." +
+                                  std::to_string(range.first_instance + range.count - 1) + " (key point " +
+                                  std::to_string(range.point) + ")";
+    try {
+      reserve(range.count, algorithms);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("cuda backend: buffers for ") + instances + ": " + e.what());
+    }
 
     const WorkspaceDims& d = point_.dims;
     InstanceBlockView block;
     block.count = range.count;
     block.dims = d;
-    block.gain_per_watt = raw(gains_);
-    block.deadline_slots = raw(deadline_);
-    block.required_resources = raw(required_);
-    block.images = raw(images_);
-    block.ssim_requirement = raw(ssim_requirement_);
+    block.gain_per_watt = gains_.data();
+    block.deadline_slots = deadline_.data();
+    block.required_resources = required_.data();
+    block.images = images_.data();
+    block.ssim_requirement = ssim_requirement_.data();
     for (int l = 0; l < kMaxOptions; ++l) block.compression_ratios[l] = params.compression_ratios[l];
     block.max_power_w = params.max_power_w;
     block.symbols_per_resource = params.bandwidth_hz / params.subchannels * params.slot_duration_s;
-    const DeviceArena arena{d, point_.needs, per_slot_, raw(arena_doubles_), raw(arena_ints_), raw(arena_bytes_)};
+    const DeviceArena arena{d, point_.needs, per_slot_, arena_doubles_.data(), arena_ints_.data(),
+                            arena_bytes_.data()};
 
+    // A launch error is the launch's; a fault inside a kernel shows at the next synchronisation,
+    // which debug-sync puts after every kernel so that the message names it.
+    std::string launched;  // the kernels queued since the last synchronisation
+    const auto launched_ok = [&](const std::string& kernel) {
+      launched += (launched.empty() ? "" : ", ") + kernel;
+      check_for(cudaGetLastError(), kernel + " launch", instances);
+      if (debug_sync_) {
+        check_for(cudaStreamSynchronize(stream_), kernel + " (debug-sync)", instances);
+        launched.clear();
+      }
+    };
     const unsigned threads = 128;
     const size_t K = static_cast<size_t>(d.users), T = static_cast<size_t>(d.slots);
     gains_kernel<<<grid_for(range.count * K * T, 256), 256, 0, stream_>>>(params, range, block);
-    check(cudaGetLastError(), "gains_kernel launch");
+    launched_ok("gains_kernel");
     demand_kernel<<<grid_for(range.count * K, threads), threads, 0, stream_>>>(params, range, block);
-    check(cudaGetLastError(), "demand_kernel launch");
+    launched_ok("demand_kernel");
     required_snr_kernel<<<grid_for(range.count, threads), threads, 0, stream_>>>(device_core_, block, arena);
-    check(cudaGetLastError(), "required_snr_kernel launch");
+    launched_ok("required_snr_kernel");
     for (size_t a = 0; a < algorithms; ++a) {
       if (!runs_on_core(point_.algorithms[a])) continue;
+      StoredResult* out = results_.data() + a * range.count;
       if (point_.algorithms[a] == Algorithm::Jcrra) {  // one block per instance
-        const SweepJcrraSource source{block, arena, raw(results_) + a * range.count};
-        launch_jcrra_blocks(source, range.count, d.users, d.subchannels, d.slots, d.options, device_core_.jcrra,
-                            false, stream_);
+        const SweepJcrraSource source{block, arena, out};
+        try {
+          launch_jcrra_blocks(source, range.count, d.users, d.subchannels, d.slots, d.options, device_core_.jcrra,
+                              false, stream_);
+        } catch (const std::exception& e) {
+          throw std::runtime_error(std::string("cuda backend: ") + e.what() + " (" + instances + ")");
+        }
+        launched_ok("jcrra_block_kernel");
         continue;
       }
       solve_kernel<<<grid_for(range.count, threads), threads, 0, stream_>>>(point_.algorithms[a], device_core_, block,
-                                                                          arena, raw(results_) + a * range.count);
-      check(cudaGetLastError(), std::string(to_string(point_.algorithms[a])) + " kernel launch");
+                                                                          arena, out);
+      launched_ok(std::string("solve_kernel (") + to_string(point_.algorithms[a]) + ")");
     }
-    check(cudaMemcpyAsync(pinned_.data(), raw(results_), algorithms * range.count * sizeof(StoredResult),
-                          cudaMemcpyDeviceToHost, stream_),
-          "copying results to the host");
+    check_for(cudaMemcpyAsync(pinned_.data(), results_.data(), algorithms * range.count * sizeof(StoredResult),
+                              cudaMemcpyDeviceToHost, stream_),
+              "copying results to the host", instances);
 
     // exact / mcf: on host threads, over the same instances, while the device works.
     std::exception_ptr failure;
@@ -238,7 +315,11 @@ class CudaBackend final : public SweepBatchBackend {
     } catch (...) {
       failure = std::current_exception();
     }
-    check(cudaStreamSynchronize(stream_), "the sweep kernels");
+    check_for(cudaStreamSynchronize(stream_),
+              launched.empty() ? std::string("copying results to the host")
+                               : "one of " + launched + " (rerun with LEOSEM_CUDA_DEBUG_SYNC=1 or --debug-sync to "
+                                                        "name the kernel)",
+              instances);
     if (failure) std::rethrow_exception(failure);
     for (size_t a = 0; a < algorithms; ++a)
       if (runs_on_core(point_.algorithms[a]))
@@ -247,57 +328,65 @@ class CudaBackend final : public SweepBatchBackend {
   }
 
  private:
+  static void check_for(cudaError_t status, const std::string& step, const std::string& instances) {
+    if (status != cudaSuccess)
+      throw std::runtime_error("cuda backend: CUDA error in " + step + " on " + instances + ": " +
+                               cudaGetErrorString(status));
+  }
   size_t bytes_per_instance() const {
     const size_t K = static_cast<size_t>(point_.dims.users), L = static_cast<size_t>(point_.dims.options);
     return block_gain_stride(point_.dims) * sizeof(double) + K * (2 * sizeof(double) + sizeof(int)) +
            K * L * sizeof(int) + workspace_bytes(per_slot_) + point_.algorithms.size() * sizeof(StoredResult);
   }
-  size_t held_bytes() const {
-    return (gains_.size() + images_.size() + ssim_requirement_.size() + arena_doubles_.size()) * sizeof(double) +
-           (deadline_.size() + required_.size() + arena_ints_.size()) * sizeof(int) + arena_bytes_.size() +
-           results_.size() * sizeof(StoredResult);
+  size_t chunk_bytes_held() const {
+    return gains_.bytes() + images_.bytes() + ssim_requirement_.bytes() + arena_doubles_.bytes() + deadline_.bytes() +
+           required_.bytes() + arena_ints_.bytes() + arena_bytes_.bytes() + results_.bytes();
   }
-  // Device buffers for `count` instances of the current point (grown, never shrunk, while they fit).
+  void release_chunk_buffers() {
+    cudaError_t status = cudaSuccess;
+    for (cudaError_t s : {gains_.release(), images_.release(), ssim_requirement_.release(), arena_doubles_.release(),
+                          deadline_.release(), required_.release(), arena_ints_.release(), arena_bytes_.release(),
+                          results_.release()})
+      if (status == cudaSuccess) status = s;
+    check(status, "cudaFree (the previous point's buffers)");
+  }
+  // Device buffers for `count` instances of the current point (grown, each freed first, while
+  // they fit; freed at the next prepare_point()).
   void reserve(uint32_t count, size_t algorithms) {
     const WorkspaceDims& d = point_.dims;
     const size_t K = static_cast<size_t>(d.users), L = static_cast<size_t>(d.options);
-    const auto grow = [](auto& v, size_t n) {
-      if (v.size() >= n) return;
-      v.clear();
-      v.shrink_to_fit();  // free first: the old and the new need not fit together
-      v.resize(n);
-    };
-    grow(gains_, count * block_gain_stride(d));
-    grow(images_, count * K);
-    grow(ssim_requirement_, count * K);
-    grow(deadline_, count * K);
-    grow(required_, count * K * L);
-    grow(arena_doubles_, std::max<size_t>(1, count * per_slot_.doubles));
-    grow(arena_ints_, std::max<size_t>(1, count * per_slot_.ints));
-    grow(arena_bytes_, std::max<size_t>(1, count * per_slot_.bytes));
-    grow(results_, count * algorithms);
+    gains_.reserve(count * block_gain_stride(d), "gains");
+    images_.reserve(count * K, "images");
+    ssim_requirement_.reserve(count * K, "SSIM requirements");
+    deadline_.reserve(count * K, "deadlines");
+    required_.reserve(count * K * L, "required resources");
+    arena_doubles_.reserve(count * per_slot_.doubles, "workspace doubles");
+    arena_ints_.reserve(count * per_slot_.ints, "workspace ints");
+    arena_bytes_.reserve(count * per_slot_.bytes, "workspace bytes");
+    results_.reserve(count * algorithms, "results");
     pinned_.resize(count * algorithms);
   }
 
   int device_;
   uint32_t max_chunk_;
+  bool debug_sync_;
   cudaStream_t stream_ = nullptr;
   RunIdentity identity_;
   PointSetup point_;
   PointCoreInputs device_core_;
   WorkspaceCounts per_slot_;
-  thrust::device_vector<double> grid_rho_, grid_snr_, grid_ssim_, jpeg_ssim_, jpeg_bits_;
-  thrust::device_vector<double> gains_, images_, ssim_requirement_, arena_doubles_;
-  thrust::device_vector<int> deadline_, required_, arena_ints_;
-  thrust::device_vector<unsigned char> arena_bytes_;
-  thrust::device_vector<StoredResult> results_;
+  DeviceBuffer<double> grid_rho_, grid_snr_, grid_ssim_, jpeg_ssim_, jpeg_bits_;
+  DeviceBuffer<double> gains_, images_, ssim_requirement_, arena_doubles_;
+  DeviceBuffer<int> deadline_, required_, arena_ints_;
+  DeviceBuffer<unsigned char> arena_bytes_;
+  DeviceBuffer<StoredResult> results_;
   PinnedArray<StoredResult> pinned_;
 };
 
 }  // namespace
 
-std::unique_ptr<SweepBatchBackend> make_cuda_backend(int device, uint32_t max_chunk_instances) {
-  return std::make_unique<CudaBackend>(device, max_chunk_instances);
+std::unique_ptr<SweepBatchBackend> make_cuda_backend(int device, uint32_t max_chunk_instances, bool debug_sync) {
+  return std::make_unique<CudaBackend>(device, max_chunk_instances, debug_sync || cuda_debug_sync_from_environment());
 }
 
 }  // namespace leosem

@@ -6,6 +6,7 @@
 // a device error, and several chunkings that must give the same file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -234,4 +235,172 @@ TEST(BackendContract, FixedRunKeepsTheContractAndStoresTheBackendsResults) {
   EXPECT_EQ(stats.evaluated, 74u) << calls_text(fake);
   EXPECT_EQ(fake.evaluated(), 74u);
   expect_fake_results(spec, dir.file("out.h5"));
+}
+
+TEST(BackendContract, ChunkingNeverChangesTheFile) {
+  TempDir dir;
+  const SweepSpec spec = slots_spec(dir, 37);
+  std::ostringstream log;
+  struct Case {
+    const char* name;
+    uint32_t block;
+    double target_s;
+  };
+  // One block per chunk; the default work target; work unbounded (memory alone); another block.
+  const Case cases[] = {{"one-block", 4, 0.0}, {"default", 4, 2.0}, {"memory", 4, 1e9}, {"block3", 3, 1e9}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    RunOptions o = options(c.block);
+    o.chunk_target_s = c.target_s;
+    StrictFake fake(spec, o, kMemoryBytes);
+    run_sweep(spec, dir.file(std::string(c.name) + ".h5"), o, fake, log);
+    const std::vector<uint32_t>& sizes = fake.chunk_sizes();
+    ASSERT_FALSE(sizes.empty());
+    EXPECT_EQ(sizes.front(), c.block) << "a point starts with one block (its cost is unknown)";
+    if (c.target_s <= 0.0)
+      for (uint32_t n : sizes) EXPECT_LE(n, c.block);
+    if (c.target_s >= 1e9) EXPECT_GT(*std::max_element(sizes.begin(), sizes.end()), c.block) << calls_text(fake);
+    expect_fake_results(spec, dir.file(std::string(c.name) + ".h5"));
+    if (std::string(c.name) != "one-block") expect_same_results(dir.file("one-block.h5"), dir.file(std::string(c.name) + ".h5"));
+  }
+}
+
+TEST(BackendContract, ChunkSizerStartsSmallFollowsTheMeasuredRateAndStaysInMemory) {
+  ChunkSizer sizer(256, 2.0);
+  sizer.start_point();
+  EXPECT_EQ(sizer.limit(65536), 256u);  // unknown cost: one block
+  sizer.record(256, 0.001);             // 4 us per instance: 2 s would be 512 000, growth caps it at 8x
+  EXPECT_EQ(sizer.limit(65536), 2048u);
+  sizer.record(2048, 4.096);            // 2 ms per instance: 1 000 instances in 2 s, whole blocks: 768
+  EXPECT_EQ(sizer.limit(65536), 768u);
+  sizer.record(768, 100.0);             // slower than the target for one block: still one block
+  EXPECT_EQ(sizer.limit(65536), 256u);
+  sizer.record(256, 0.0);               // too fast to time: growth alone, and memory
+  EXPECT_EQ(sizer.limit(1024), 1024u);
+  sizer.start_point();                  // a new point's cost is unknown again
+  EXPECT_EQ(sizer.limit(65536), 256u);
+  ChunkSizer off(4, 0.0);
+  off.record(4, 1e-6);
+  EXPECT_EQ(off.limit(64), 4u);
+}
+
+TEST(BackendContract, ADeviceErrorEndsTheRunNamingThePointAndTheFileResumesToTheSameResult) {
+  TempDir dir;
+  const SweepSpec spec = slots_spec(dir, 37);
+  const RunOptions o = options();
+  std::ostringstream log;
+  {
+    StrictFake whole(spec, o, kMemoryBytes);
+    run_sweep(spec, dir.file("whole.h5"), o, whole, log);
+  }
+  // In point 0, and in point 1 (point 0 complete: the resumed run must not prepare it).
+  for (const long call : {2L, 7L}) {
+    SCOPED_TRACE("device error at evaluate() call " + std::to_string(call));
+    const std::string out = dir.file("out" + std::to_string(call) + ".h5");
+    Faults faults;
+    faults.device_error_at_call = call;
+    StrictFake failing(spec, o, kMemoryBytes, faults);
+    try {
+      run_sweep(spec, out, o, failing, log);
+      ADD_FAILURE() << "the device error did not end the run";
+    } catch (const ContractBreach& e) {
+      ADD_FAILURE() << e.what();
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("sweep point "), std::string::npos) << what;
+      EXPECT_NE(what.find("time.slots="), std::string::npos) << what;
+      EXPECT_NE(what.find("fake device error in fake_kernel (instances "), std::string::npos) << what;
+      std::cout << "  the run ended with: " << what << "\n";
+    }
+    ASSERT_TRUE(fs::exists(out + ".partial"));
+    EXPECT_FALSE(fs::exists(out));
+    RunOptions resume = o;
+    resume.resume = true;
+    StrictFake fresh(spec, resume, kMemoryBytes);
+    const RunStats stats = run_sweep(spec, out, resume, fresh, log);
+    EXPECT_GT(stats.skipped, 0u);
+    EXPECT_EQ(stats.evaluated + stats.skipped, 74u);
+    EXPECT_EQ(fresh.evaluated(), stats.evaluated);
+    const long prepares = std::count(fresh.calls().begin(), fresh.calls().end(), std::string("prepare_point"));
+    EXPECT_EQ(prepares, call < 4 ? 2 : 1) << calls_text(fresh);
+    expect_same_results(dir.file("whole.h5"), out);
+    expect_fake_results(spec, out);
+  }
+}
+
+TEST(BackendContract, AnInterruptStopsBeforeTheNextChunkAndTheFileResumes) {
+  TempDir dir;
+  const SweepSpec spec = slots_spec(dir, 37);
+  const RunOptions o = options();
+  std::ostringstream log;
+  {
+    StrictFake whole(spec, o, kMemoryBytes);
+    run_sweep(spec, dir.file("whole.h5"), o, whole, log);
+  }
+  for (const long call : {0L, 3L, 6L}) {
+    SCOPED_TRACE("SIGINT during evaluate() call " + std::to_string(call));
+    const std::string out = dir.file("out" + std::to_string(call) + ".h5");
+    Faults faults;
+    faults.interrupt_at_call = call;
+    StrictFake interrupted(spec, o, kMemoryBytes, faults);  // fails on any evaluate() after the signal
+    EXPECT_THROW(run_sweep(spec, out, o, interrupted, log), Interrupted);
+    pending_interrupt_signal() = 0;
+    ASSERT_TRUE(fs::exists(out + ".partial"));
+    RunOptions resume = o;
+    resume.resume = true;
+    StrictFake fresh(spec, resume, kMemoryBytes);
+    const RunStats stats = run_sweep(spec, out, resume, fresh, log);
+    EXPECT_EQ(stats.evaluated + stats.skipped, 74u);
+    expect_same_results(dir.file("whole.h5"), out);
+  }
+}
+
+TEST(BackendContract, ShardsKeepTheContractAndMergeToTheWholeRun) {
+  TempDir dir;
+  const SweepSpec spec = slots_spec(dir, 37);
+  std::ostringstream log;
+  {
+    const RunOptions o = options();
+    StrictFake whole(spec, o, kMemoryBytes);
+    run_sweep(spec, dir.file("whole.h5"), o, whole, log);
+  }
+  std::vector<std::string> shards;
+  for (uint32_t i = 0; i < 3; ++i) {
+    RunOptions o = options();
+    o.shard = {i, 3};
+    StrictFake fake(spec, o, kMemoryBytes);  // checks the chunks stay in the shard, blocks from its start
+    shards.push_back(dir.file("shard" + std::to_string(i) + ".h5"));
+    const RunStats stats = run_sweep(spec, shards.back(), o, fake, log);
+    EXPECT_EQ(stats.evaluated, 2u * o.shard.size(37));
+  }
+  merge_sweep_files(dir.file("merged.h5"), shards);
+  expect_same_results(dir.file("whole.h5"), dir.file("merged.h5"));
+}
+
+TEST(BackendContract, AdaptiveRunsKeepTheContractThroughAFailureAndResume) {
+  TempDir dir;
+  SweepSpec spec = slots_spec(dir, 60);
+  apply_overrides(spec, {}, 0, 1.5, 6);  // steps of 6 instances: blocks of 4 and 2
+  const RunOptions o = options();
+  std::ostringstream log;
+  {
+    StrictFake whole(spec, o, kMemoryBytes);
+    run_sweep(spec, dir.file("whole.h5"), o, whole, log);
+  }
+  const auto used = read<int32_t>(dir.file("whole.h5"), "/instances_used");  // [algorithm, point]
+  ASSERT_EQ(used.size(), 4u);
+  std::cout << "  adaptive: instances used per point " << used[0] << ", " << used[1] << "\n";
+  for (const long call : {1L, 5L}) {
+    SCOPED_TRACE("device error at evaluate() call " + std::to_string(call));
+    const std::string out = dir.file("out" + std::to_string(call) + ".h5");
+    Faults faults;
+    faults.device_error_at_call = call;
+    StrictFake failing(spec, o, kMemoryBytes, faults);
+    EXPECT_THROW(run_sweep(spec, out, o, failing, log), std::runtime_error);
+    RunOptions resume = o;
+    resume.resume = true;
+    StrictFake fresh(spec, resume, kMemoryBytes);
+    run_sweep(spec, out, resume, fresh, log);
+    expect_same_adaptive(dir.file("whole.h5"), out);
+  }
 }

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
@@ -278,6 +279,11 @@ uint32_t chunk_instances_for_memory(size_t free_bytes, size_t bytes_per_instance
   uint64_t chunk = static_cast<uint64_t>(std::max(0.0, fit)) / block_size * block_size;
   chunk = std::min(std::max<uint64_t>(chunk, block_size), cap);
   return static_cast<uint32_t>(chunk);
+}
+
+bool cuda_debug_sync_from_environment() {
+  const char* value = std::getenv("LEOSEM_CUDA_DEBUG_SYNC");
+  return value != nullptr && std::strcmp(value, "1") == 0;
 }
 
 uint32_t ChunkSizer::limit(uint32_t memory_limit) const {

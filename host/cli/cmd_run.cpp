@@ -1,5 +1,5 @@
 // `leosem run SWEEP --out FILE.h5 [--backend auto|cpu|cuda] [--device N] [--instances N] [--set FIELD=VALUE]...
-//  [--target-ci DB [--block-instances N]] [--threads N] [--shard I/N] [--resume]`.
+//  [--target-ci DB [--block-instances N]] [--threads N] [--shard I/N] [--resume] [--debug-sync]`.
 #include <omp.h>
 #include <unistd.h>
 
@@ -42,6 +42,7 @@ void add_run_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("auto");
   auto device = std::make_shared<int>(0);
   auto max_chunk = std::make_shared<uint32_t>(65536);
+  auto debug_sync = std::make_shared<bool>(false);
   auto instances = std::make_shared<int64_t>(0);
   auto set = std::make_shared<std::vector<std::string>>();
   auto target_ci = std::make_shared<double>(0.0);
@@ -81,6 +82,9 @@ void add_run_command(CLI::App& app) {
                   "cuda: most instances per device chunk (chunks are otherwise sized from free device memory)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 10000000u));
+  cmd->add_flag("--debug-sync", *debug_sync,
+                "cuda: synchronise and check after every kernel, so that a device error names its kernel "
+                "(slower; also LEOSEM_CUDA_DEBUG_SYNC=1)");
   cmd->add_option("--threads", *threads, "OpenMP threads (default: all cores): the cpu backend, and exact/mcf "
                                          "with the cuda backend")
       ->check(CLI::Range(0, 4096));
@@ -111,10 +115,12 @@ void add_run_command(CLI::App& app) {
     const BackendChoice choice = choose_backend(*backend_name, *device);
     if (choice.backend != "cuda" && cmd->count("--device") > 0 && *backend_name == "cpu")
       throw CLI::ValidationError("--device", "applies to the cuda backend only (--backend cpu was given)");
+    if (*debug_sync && *backend_name == "cpu")
+      throw CLI::ValidationError("--debug-sync", "applies to the cuda backend only (--backend cpu was given)");
     if (*backend_name == "auto") std::cerr << "leosem run: backend " << choice.backend << " (" << choice.reason << ")\n";
     if (*threads > 0) omp_set_num_threads(*threads);
     const std::unique_ptr<SweepBatchBackend> backend =
-        choice.backend == "cuda" ? make_cuda_backend(*device, *max_chunk) : make_cpu_backend(*threads);
+        choice.backend == "cuda" ? make_cuda_backend(*device, *max_chunk, *debug_sync) : make_cpu_backend(*threads);
     const RunStats stats = run_sweep(spec, *out, options, *backend, std::cerr);
     std::cerr << "leosem run: wrote " << *out << " (" << stats.evaluated << " instances evaluated, " << stats.skipped
               << " resumed) in " << stats.wall_time_s << " s\n";
