@@ -73,7 +73,7 @@ struct DeviceArray {
   DeviceArray(const std::vector<T>& host) : DeviceArray(host.size()) {
     if (!host.empty()) check(cudaMemcpy(data, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "copy in");
   }
-  ~DeviceArray() { cudaFree(data); }
+  ~DeviceArray() { (void)cudaFree(data); }  // never throws: after a device fault the free fails too
   DeviceArray(const DeviceArray&) = delete;
   DeviceArray& operator=(const DeviceArray&) = delete;
   std::vector<T> to_host(size_t count) const {
@@ -81,6 +81,15 @@ struct DeviceArray {
     if (count > 0) check(cudaMemcpy(host.data(), data, count * sizeof(T), cudaMemcpyDeviceToHost), "copy out");
     return host;
   }
+};
+
+// A CUDA event destroyed on scope exit (an error on the way out is not thrown).
+struct Event {
+  cudaEvent_t event = nullptr;
+  Event() { check(cudaEventCreate(&event), "cudaEventCreate"); }
+  ~Event() { (void)cudaEventDestroy(event); }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
 };
 
 }  // namespace
@@ -168,17 +177,13 @@ std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& i
   batch.scratch_ints = d_scratch_ints.data;
   batch.scratch_bytes = d_scratch_bytes.data;
 
-  cudaEvent_t start, stop;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
-  check(cudaEventRecord(start), "cudaEventRecord");
+  Event start, stop;
+  check(cudaEventRecord(start.event), "cudaEventRecord");
   const bool used = launch_jcrra_block(batch, options, force_global);
-  check(cudaEventRecord(stop), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "jcrra_block_kernel");
+  check(cudaEventRecord(stop.event), "cudaEventRecord");
+  check(cudaEventSynchronize(stop.event), "jcrra_block_kernel (a fault inside the kernel shows here)");
   float ms = 0.0f;
-  check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
+  check(cudaEventElapsedTime(&ms, start.event, stop.event), "cudaEventElapsedTime");
   if (shared_used) *shared_used = used;
   if (kernel_seconds) *kernel_seconds = ms / 1000.0;
 

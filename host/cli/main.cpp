@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("leosem ") + leosem::kVersion + " (" + leosem::kGitCommit + ")");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success; 1 internal error (a bug); 2 usage (unknown option, missing argument); 3 invalid "
+      "Exit status: 0 success; 1 internal error (a bug) or a device error (a run's FILE.partial resumes); 2 usage (unknown option, missing argument); 3 invalid "
       "input (a scenario, sweep or data file, or an option value, is wrong); 4 I/O (a file cannot be read, "
       "written or renamed); 5 interrupted (SIGINT/SIGTERM; a run's FILE.partial resumes with --resume).");
   leosem::cli::add_info_command(app);

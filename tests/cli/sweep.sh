@@ -121,11 +121,13 @@ grep -q -- "--shard" "$work/err.txt" || fail "bad shard message: $(cat "$work/er
 # Output into a directory that does not exist: named in the error, nothing written.
 if "$leosem" run "$work/small.toml" --out "$work/no/such/dir/x.h5" 2> "$work/err.txt"; then fail "bad --out accepted"; fi
 grep -q "does not exist" "$work/err.txt" || fail "unclear --out error: $(cat "$work/err.txt")"
-# Backends: an unknown name and --device with --backend cpu are refused; --backend cuda where
+# Backends: an unknown name, and --device or --debug-sync with --backend cpu, are refused; --backend cuda where
 # there is no CUDA or no device is a clear error leaving no file; auto says what it chose.
 if "$leosem" run "$work/small.toml" --out "$work/b.h5" --backend gpu 2> "$work/err.txt"; then fail "--backend gpu accepted"; fi
 grep -q "not one of auto, cpu, cuda" "$work/err.txt" || fail "unclear --backend error: $(cat "$work/err.txt")"
 if "$leosem" run "$work/small.toml" --out "$work/b.h5" --backend cpu --device 1 2> "$work/err.txt"; then fail "--device with cpu accepted"; fi
+if "$leosem" run "$work/small.toml" --out "$work/b.h5" --backend cpu --debug-sync 2> "$work/err.txt"; then fail "--debug-sync with cpu accepted"; fi
+grep -q -- "--debug-sync" "$work/err.txt" || fail "unclear --debug-sync error: $(cat "$work/err.txt")"
 if "$leosem" info | grep -q -E "^CUDA devices: none"; then
   if "$leosem" run "$work/small.toml" --out "$work/b.h5" --backend cuda 2> "$work/err.txt"; then fail "--backend cuda ran without a device"; fi
   grep -q -E "no CUDA device is visible|built without CUDA" "$work/err.txt" || fail "unclear cuda error: $(cat "$work/err.txt")"

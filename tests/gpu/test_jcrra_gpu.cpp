@@ -1,10 +1,16 @@
 // Block-cooperative JCRRA on the device against the host's jcrra_core (the same phases over a
-// sequential team): identical feasibility and options on every instance, total power within
-// 1e-6 dB; state in shared memory and, forced, in global memory; every device solution passes
-// the independent checker. Needs a CUDA device (label gpu).
+// sequential team), state in shared memory and, forced, in global memory. The inputs (instances,
+// required-SNR tables) are computed on the host, but the kernel's scale (exp of a mean of logs,
+// host/solvers/jcrra.hpp) uses the device's log/exp, which may differ from glibc's in the last
+// bit, so bit-identity is NOT claimed. Claimed and checked, every difference counted and printed:
+// status, iterations and options identical (0 differences), total power within 1e-6 dB (0 beyond),
+// every feasible device solution passes the independent checker (0 failures); powers not
+// bit-identical and per-slot assignments that differ are counted and printed, not bounded.
+// Needs a CUDA device (label gpu).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 
 #include "cuda/jcrra_block.hpp"
 #include "tests/solver_test_util.hpp"
@@ -37,18 +43,37 @@ void expect_parity(const std::vector<Instance>& instances, bool force_global, bo
       jcrra_block_solve(instances, in.quality, options, force_global, &shared_used);
   EXPECT_EQ(shared_used, expect_shared);
   int feasible = 0;
+  size_t status = 0, iterations = 0, options_differ = 0, beyond = 0, not_bit_identical = 0, assignment_differs = 0,
+         checker_failures = 0;
+  double largest_db = 0.0;
   for (size_t i = 0; i < instances.size(); ++i) {
     const Solution host = solve(Algorithm::Jcrra, instances[i], in);
     const Solution gpu = to_solution(device[i]);
-    ASSERT_EQ(gpu.status, host.status) << "instance " << i;
-    EXPECT_EQ(device[i].core.iterations, host.iterations) << "instance " << i;
-    if (host.status != SolveStatus::Feasible) continue;
+    status += gpu.status != host.status;
+    iterations += device[i].core.iterations != host.iterations;
+    if (gpu.status != host.status && status <= 3) ADD_FAILURE() << "instance " << i << ": status differs";
+    if (host.status != SolveStatus::Feasible || gpu.status != SolveStatus::Feasible) continue;
     ++feasible;
-    EXPECT_EQ(gpu.option, host.option) << "instance " << i;
-    EXPECT_LE(std::abs(10.0 * std::log10(gpu.total_power_w / host.total_power_w)), 1e-6) << "instance " << i;
+    options_differ += gpu.option != host.option;
+    assignment_differs += gpu.assigned_ue != host.assigned_ue || gpu.resources != host.resources;
+    const double db = std::abs(10.0 * std::log10(gpu.total_power_w / host.total_power_w));
+    largest_db = std::max(largest_db, db);
+    beyond += !(db <= 1e-6);
+    not_bit_identical += gpu.total_power_w != host.total_power_w;
     const CheckReport report = check_solution(instances[i], in.quality, nullptr, gpu);
-    EXPECT_TRUE(report.ok()) << "instance " << i << ": " << report.summary();
+    if (!report.ok() && ++checker_failures <= 3) ADD_FAILURE() << "instance " << i << ": " << report.summary();
   }
+  std::cout << instances.size() << " instances (" << feasible << " feasible both), "
+            << (force_global ? "global" : "shared if it fits") << (mixed_precision ? ", mixed" : ", fp64")
+            << "; differences: status " << status << ", iterations " << iterations << ", options " << options_differ
+            << ", power beyond 1e-6 dB " << beyond << ", checker failures " << checker_failures
+            << ", power not bit-identical " << not_bit_identical << ", assignment " << assignment_differs
+            << " (largest " << largest_db << " dB)\n";
+  EXPECT_EQ(status, 0u);
+  EXPECT_EQ(iterations, 0u);
+  EXPECT_EQ(options_differ, 0u);
+  EXPECT_EQ(beyond, 0u);
+  EXPECT_EQ(checker_failures, 0u);
   EXPECT_GE(feasible, static_cast<int>(instances.size()) / 3);
 }
 
