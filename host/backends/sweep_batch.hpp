@@ -241,6 +241,11 @@ std::unique_ptr<SweepBatchBackend> make_cuda_backend(int device, uint32_t max_ch
 // Whether LEOSEM_CUDA_DEBUG_SYNC is set to 1.
 bool cuda_debug_sync_from_environment();
 
+// Testing aid (`leosem run --fail-after-chunks N`, hidden): `inner`, except that the evaluate()
+// after N chunks throws std::runtime_error as a device error would, so that the command's error
+// path (message, exit status 1, the .partial left resumable) is tested without a device.
+std::unique_ptr<SweepBatchBackend> make_failing_backend(std::unique_ptr<SweepBatchBackend> inner, long chunks);
+
 // `--backend auto|cpu|cuda` → "cpu" or "cuda", with the reason when auto chose. Throws
 // std::invalid_argument for another name, std::runtime_error for cuda without CUDA or device.
 struct BackendChoice {

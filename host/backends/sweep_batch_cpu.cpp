@@ -281,6 +281,35 @@ uint32_t chunk_instances_for_memory(size_t free_bytes, size_t bytes_per_instance
   return static_cast<uint32_t>(chunk);
 }
 
+namespace {
+
+class FailingBackend final : public SweepBatchBackend {
+ public:
+  FailingBackend(std::unique_ptr<SweepBatchBackend> inner, long chunks) : inner_(std::move(inner)), left_(chunks) {}
+  RunIdentity identity() const override { return inner_->identity(); }
+  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
+    inner_->prepare_point(config, algorithms);
+  }
+  uint32_t chunk_instances(uint32_t block_size) const override { return inner_->chunk_instances(block_size); }
+  void evaluate(const InstanceRange& range, std::vector<StoredResult>& results) override {
+    if (left_-- <= 0)
+      throw std::runtime_error("injected device error (--fail-after-chunks) in evaluate() of instances " +
+                               std::to_string(range.first_instance) + ".." +
+                               std::to_string(range.first_instance + range.count - 1));
+    inner_->evaluate(range, results);
+  }
+
+ private:
+  std::unique_ptr<SweepBatchBackend> inner_;
+  long left_;
+};
+
+}  // namespace
+
+std::unique_ptr<SweepBatchBackend> make_failing_backend(std::unique_ptr<SweepBatchBackend> inner, long chunks) {
+  return std::make_unique<FailingBackend>(std::move(inner), chunks);
+}
+
 bool cuda_debug_sync_from_environment() {
   const char* value = std::getenv("LEOSEM_CUDA_DEBUG_SYNC");
   return value != nullptr && std::strcmp(value, "1") == 0;

@@ -43,6 +43,7 @@ void add_run_command(CLI::App& app) {
   auto device = std::make_shared<int>(0);
   auto max_chunk = std::make_shared<uint32_t>(65536);
   auto debug_sync = std::make_shared<bool>(false);
+  auto fail_after_chunks = std::make_shared<long>(-1);
   auto instances = std::make_shared<int64_t>(0);
   auto set = std::make_shared<std::vector<std::string>>();
   auto target_ci = std::make_shared<double>(0.0);
@@ -99,6 +100,9 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::Range(1u, 1000000u));
   cmd->add_option("--abort-after-blocks", *abort_after, "Testing aid: exit abruptly after N blocks, as if killed")
       ->group("");  // hidden
+  cmd->add_option("--fail-after-chunks", *fail_after_chunks,
+                  "Testing aid: the backend fails as on a device error after N chunks")
+      ->group("");  // hidden
   cmd->callback([=]() {
     SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
     apply_overrides(spec, *set, *instances,
@@ -119,8 +123,9 @@ void add_run_command(CLI::App& app) {
       throw CLI::ValidationError("--debug-sync", "applies to the cuda backend only (--backend cpu was given)");
     if (*backend_name == "auto") std::cerr << "leosem run: backend " << choice.backend << " (" << choice.reason << ")\n";
     if (*threads > 0) omp_set_num_threads(*threads);
-    const std::unique_ptr<SweepBatchBackend> backend =
+    std::unique_ptr<SweepBatchBackend> backend =
         choice.backend == "cuda" ? make_cuda_backend(*device, *max_chunk, *debug_sync) : make_cpu_backend(*threads);
+    if (*fail_after_chunks >= 0) backend = make_failing_backend(std::move(backend), *fail_after_chunks);
     const RunStats stats = run_sweep(spec, *out, options, *backend, std::cerr);
     std::cerr << "leosem run: wrote " << *out << " (" << stats.evaluated << " instances evaluated, " << stats.skipped
               << " resumed) in " << stats.wall_time_s << " s\n";

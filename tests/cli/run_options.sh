@@ -83,6 +83,18 @@ grep "^greedy-jpeg,0.7," "$work/partial.csv" | cut -d, -f3- > "$work/b.txt" || t
 # (part.h5 has 20 instances per point, its first 10 done; ten.h5 the same 10 instances: same key.)
 cmp -s "$work/a.txt" "$work/b.txt" || fail "partial summary differs: $(cat "$work/a.txt") vs $(cat "$work/b.txt")"
 
+# A device error (injected: the backend throws after 3 chunks): "leosem: error:" naming the sweep
+# point and the instances, exit 1, the .partial kept; --resume completes it equal to a whole run.
+expect_exit 1 run "$work/s.toml" --out "$work/dev.h5" --instances 20 --block 2 --fail-after-chunks 3
+tail -n 1 "$work/err.txt" | grep -q "^leosem: error: sweep point 0 (users.ssim_mean=[0-9.]*), instances 6..7: injected device error" ||
+  fail "unclear device error: $(cat "$work/err.txt")"
+[ -e "$work/dev.h5.partial" ] && [ ! -e "$work/dev.h5" ] || fail "the device error did not leave only the .partial"
+expect_exit 0 run "$work/s.toml" --out "$work/dev.h5" --instances 20 --block 2 --resume
+expect_exit 0 run "$work/s.toml" --out "$work/dev-whole.h5" --instances 20 --block 2
+for dataset in /power_w /status /iterations /done; do
+  h5diff "$work/dev.h5" "$work/dev-whole.h5" "$dataset" "$dataset" > /dev/null || fail "resumed $dataset differs"
+done
+
 # Interrupted (SIGINT): exit 5, the .partial kept, and --resume completes it.
 cat > "$work/long.toml" <<'TOML'
 scenario = "base.toml"
