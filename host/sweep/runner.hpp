@@ -1,8 +1,8 @@
 // `leosem run`: evaluates every (point, instance, algorithm) of a sweep through a batched
 // backend (backends/sweep_batch.hpp: reference, cpu, cuda) and streams the results to the sweep
 // file block by block. The runner keeps only streaming, resume and progress: it plans each
-// point's chunks (the instances not yet done, in the backend's chunk size), has the backend
-// evaluate them, and writes chunk i while the backend works on chunk i + 1, so memory stays
+// point's chunks (the instances not yet done, after preparing the point: at most the backend's
+// chunk size for it, and about chunk_target_s of work), has the backend evaluate them, and writes chunk i while the backend works on chunk i + 1, so memory stays
 // bounded however many instances there are.
 #pragma once
 #include <ostream>
