@@ -218,6 +218,21 @@ Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
 
 }  // namespace
 
+LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
+                                     const LowerBoundOptions& options) {
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  JcrraStorage::Carver counter;
+  carve_lower_bound_workspace(K, N, T, L, counter);
+  std::vector<double> doubles(counter.used_doubles);
+  std::vector<int> ints(counter.used_ints);
+  JcrraStorage::Carver carver;
+  carver.doubles = doubles.data();
+  carver.ints = ints.data();
+  const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);
+  const std::vector<double> snr = required_snr_table(inst, quality);
+  return lower_bound_core(make_instance_view(inst), snr.data(), upper_bound_w, options, ws);
+}
+
 Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs) {
   const auto start = std::chrono::steady_clock::now();
   Solution sol;

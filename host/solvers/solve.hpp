@@ -11,6 +11,7 @@
 #include "quality/quality_model.hpp"
 #include "solvers/core_common.hpp"
 #include "solvers/jcrra.hpp"
+#include "solvers/lower_bound.hpp"
 #include "solvers/solution.hpp"
 
 namespace leosem {
@@ -50,6 +51,11 @@ struct SolverInputs {
 };
 
 Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs);
+
+// The certified lower bound on the optimal power (MODEL §7.5, solvers/lower_bound.hpp) on one
+// thread. `upper_bound_w`: the power of a known feasible solution (Polyak target), <= 0 if none.
+LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
+                                     const LowerBoundOptions& options = LowerBoundOptions());
 
 // The inputs a scenario configures: its quality models, JPEG table and [solvers] settings. The
 // result points into `config`, which must outlive it.
