@@ -200,6 +200,52 @@ TEST(LowerBound, ProvesInfeasibility) {
   }
 }
 
+// `exact` records the better of CBC's bound and ours: a time-limited Feasible result whose power
+// the bound meets becomes Optimal, an Unsolved one the bound proves infeasible becomes Infeasible.
+TEST(LowerBound, StrengthensTheExactSolversResult) {
+  const QualityModel q;
+  {
+    Instance inst = testing::hand_instance(2, 1, 3, 1, {1, 1});
+    const double g0[3] = {10.0, 5.0, 1.0}, g1[3] = {10.0, 1.0, 5.0};
+    for (int t = 0; t < 3; ++t) {
+      inst.gain_per_watt[inst.knt(0, 0, t)] = g0[t];
+      inst.gain_per_watt[inst.knt(1, 0, t)] = g1[t];
+    }
+    Solution sol = solve(Algorithm::Exact, inst, SolverInputs());
+    ASSERT_EQ(sol.status, SolveStatus::Optimal);
+    sol.status = SolveStatus::Feasible;  // as if CBC had stopped at its time limit without a bound
+    sol.lower_bound_w = -1.0;
+    strengthen_with_lower_bound(sol, inst, q);
+    EXPECT_EQ(sol.status, SolveStatus::Optimal);
+    EXPECT_NE(sol.reason.find("Lagrangian"), std::string::npos) << sol.reason;
+    EXPECT_LE(sol.lower_bound_w, sol.total_power_w);
+    EXPECT_LE(sol.optimality_gap, 1e-9);
+  }
+  {
+    Instance inst = testing::hand_instance(2, 2, 1, 1, {1, 1});  // 1.2 P_max in one slot
+    inst.params.max_power_w = 1.0;
+    const double gamma = testing::gamma_lin(inst, q, 0, 0);
+    for (int k = 0; k < 2; ++k)
+      for (int n = 0; n < 2; ++n) inst.gain_per_watt[inst.knt(k, n, 0)] = gamma / 0.6;
+    Solution sol;
+    sol.status = SolveStatus::Unsolved;
+    sol.reason = "no solution found within the time limit";
+    strengthen_with_lower_bound(sol, inst, q);
+    EXPECT_EQ(sol.status, SolveStatus::Infeasible);
+    EXPECT_NE(sol.reason.find("P_max"), std::string::npos) << sol.reason;
+  }
+  {  // A paper-size instance at 0.5 s: whatever CBC reaches, our bound is recorded if better.
+    const Instance inst = generate_instance(default_scenario_params(), {1, 0, 0});
+    SolverInputs in;
+    in.options.milp_time_limit_s = 0.5;
+    const Solution sol = solve(Algorithm::Exact, inst, in);
+    const double upper_w = sol.status == SolveStatus::Optimal || sol.status == SolveStatus::Feasible ? sol.total_power_w : 0.0;
+    const LowerBoundResult b = compute_lower_bound(inst, q, upper_w);
+    ASSERT_NE(b.status, BoundStatus::Infeasible);
+    EXPECT_GE(sol.lower_bound_w, upper_w > 0.0 ? std::min(b.bound_w, upper_w) : b.bound_w);
+  }
+}
+
 struct HostCarver {
   std::vector<double> doubles;
   std::vector<int> ints;

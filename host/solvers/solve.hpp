@@ -56,6 +56,14 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
 // thread. `upper_bound_w`: the power of a known feasible solution (Polyak target), <= 0 if none.
 LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
                                      const LowerBoundOptions& options = LowerBoundOptions());
+const char* to_string(BoundStatus status);  // bound / optimal / infeasible
+std::string describe_bound_infeasibility(const LowerBoundResult& bound, const Instance& inst);
+// The certified gap 10·log10(P/LB) in dB of a solution of power P; +inf when LB = 0 < P.
+double certified_gap_db(double power_w, double lower_bound_w);
+// Records in an exact solution the better of its own (CBC's) bound and the Lagrangian one:
+// lower_bound_w, optimality_gap; Feasible becomes Optimal when the bound closes the gap to CBC's
+// 1e-9, Unsolved becomes Infeasible when the bound proves it. (solve(Exact) calls it.)
+void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const QualityModel& quality);
 
 // The inputs a scenario configures: its quality models, JPEG table and [solvers] settings. The
 // result points into `config`, which must outlive it.
