@@ -246,6 +246,29 @@ TEST(LowerBound, StrengthensTheExactSolversResult) {
   }
 }
 
+// The "lower-bound" algorithm (what sweeps store): the bound computed on its own, as a Solution.
+TEST(LowerBound, AsAnAlgorithm) {
+  SolverInputs inputs;
+  int statuses[3] = {0, 0, 0};
+  for (uint32_t i = 0; i < 40; ++i) {
+    const Instance inst = testing::small_instance(i);
+    const Solution s = solve(Algorithm::LowerBound, inst, inputs);
+    const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, 0.0);
+    EXPECT_EQ(s.iterations, b.iterations) << i;
+    EXPECT_TRUE(s.assigned_ue.empty() && s.option.empty()) << i;  // not a solution
+    EXPECT_FALSE(s.reason.empty()) << i;
+    switch (b.status) {
+      case BoundStatus::Optimal: EXPECT_EQ(s.status, SolveStatus::Optimal) << i; ++statuses[0]; break;
+      case BoundStatus::Bound: EXPECT_EQ(s.status, SolveStatus::Feasible) << i; ++statuses[1]; break;
+      case BoundStatus::Infeasible: EXPECT_EQ(s.status, SolveStatus::Infeasible) << i; ++statuses[2]; break;
+    }
+    if (b.status != BoundStatus::Infeasible) EXPECT_EQ(s.total_power_w, b.bound_w) << i;
+  }
+  EXPECT_GT(statuses[0], 0);
+  EXPECT_GT(statuses[2], 0);
+  EXPECT_EQ(parse_algorithm("lower-bound"), Algorithm::LowerBound);
+}
+
 struct HostCarver {
   std::vector<double> doubles;
   std::vector<int> ints;

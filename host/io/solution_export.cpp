@@ -40,7 +40,7 @@ void export_solutions_hdf5(const std::string& path, const ScenarioConfig& config
     out.attribute(group, "optimality_gap", s.optimality_gap);
     out.attribute(group, "lower_bound_w", s.lower_bound_w);
     if (bound != nullptr) out.attribute(group, "certified_gap_db", a < gaps_db.size() ? gaps_db[a] : NAN);
-    if (s.status == SolveStatus::Optimal || s.status == SolveStatus::Feasible) {
+    if ((s.status == SolveStatus::Optimal || s.status == SolveStatus::Feasible) && !s.option.empty()) {  // lower-bound: none
       out.write(group + "/option", s.option, {K});
       out.write(group + "/resources", s.resources, {K});
       out.write(group + "/assigned_ue", s.assigned_ue, {N, T});

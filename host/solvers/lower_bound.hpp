@@ -347,7 +347,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         // solution can have (so that a growing L can pass it and prove infeasibility).
         double target = ws.scalars[kBoundTarget];
         if (!(ws.scalars[kBoundUpper] < HUGE_VAL) && ws.scalars[kBoundRelaxed] > 0.0)
-          target = fmin(target, 1.5 * ws.scalars[kBoundRelaxed]);
+          target = fmin(target, 1.05 * ws.scalars[kBoundRelaxed]);
         if (ws.scalars[kBoundBest] > budget_w * ws.scalars[kBoundUsableSlots] * (1.0 + 1e-6)) {
           // Every solution spends at most P_max in each slot it uses (a margin far above rounding).
           ws.scalars[kBoundStatus] = static_cast<double>(BoundStatus::Infeasible);

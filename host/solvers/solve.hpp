@@ -22,6 +22,9 @@ enum class Algorithm : int {
   Jcrra = 2,       // jcrra: MODEL §7.1, docs/jcrra.md
   Exact = 3,       // exact: MILP by CBC (MODEL §7.4), time-limited, gap reported
   Mcf = 4,         // mcf: min-cost flow, exact for Greedy JSCC's options (budget checked after)
+  LowerBound = 5,  // lower-bound: not a solution but the certified lower bound (MODEL §7.5) as
+                   // total_power_w; status optimal (it equals the optimum), feasible (a bound) or
+                   // infeasible (proven); no association. Lets sweeps store it per instance.
 };
 
 const char* to_string(Algorithm algorithm);

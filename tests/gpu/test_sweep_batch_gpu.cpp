@@ -108,9 +108,9 @@ TEST(SweepBatchGpu, JcrraTooLargeForSharedMemoryRunsFromTheArena) {
 TEST(SweepBatchGpu, MixedDeviceAndHostAlgorithmsInSmallChunks) {
   ASSERT_NO_FATAL_FAILURE(require_device());
   TempDir dir;
-  // mcf runs on host threads alongside the device; a chunk cap below the count is ignored by
-  // evaluate (the runner is what splits), so this checks the merge of both result sources.
-  expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"greedy-jscc", "mcf", "jcrra"}, 2000, 256,
+  // mcf and the lower bound run on host threads alongside the device; a chunk cap below the count
+  // is ignored by evaluate (the runner is what splits), so this checks the merge of both sources.
+  expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"greedy-jscc", "mcf", "jcrra", "lower-bound"}, 2000, 256,
                          "device + host algorithms", kOneMicroDecibel);
 }
 

@@ -5,7 +5,9 @@
 // (K = 10, N = 4, T = 80, 100 000 images per UE; B = 40 MHz as the default, B_sc = 10 MHz; and
 // the same with B_sc = 4 MHz, B = 16 MHz, which is more contended). With exact_instances > 0 the
 // first ones of each set are also solved by CBC (60 s) to show the bound next to the optimum.
-// Usage: bench_lower_bound [default_instances] [contended_instances] [exact_instances]
+// With no_target = 1 the bound runs without JCRRA's power as its Polyak target (as a sweep's
+// lower-bound algorithm does, computed on its own).
+// Usage: bench_lower_bound [default_instances] [contended_instances] [exact_instances] [no_target]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,7 +26,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void run_set(const char* name, const ScenarioParams& params, int count, int exact_count) {
+void run_set(const char* name, const ScenarioParams& params, int count, int exact_count, bool no_target) {
   if (count <= 0) return;
   SolverInputs inputs;
   inputs.options.milp_time_limit_s = 60.0;
@@ -38,7 +40,7 @@ void run_set(const char* name, const ScenarioParams& params, int count, int exac
     jcrra_s += seconds_since(start);
     const bool solved = jcrra.status == SolveStatus::Feasible || jcrra.status == SolveStatus::Optimal;
     start = std::chrono::steady_clock::now();
-    const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, solved ? jcrra.total_power_w : 0.0);
+    const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, solved && !no_target ? jcrra.total_power_w : 0.0);
     bound_s += seconds_since(start);
     iterations += b.iterations;
     iterations_max = std::max(iterations_max, b.iterations);
@@ -83,14 +85,16 @@ int main(int argc, char** argv) {
   const int default_instances = argc > 1 ? std::atoi(argv[1]) : 100;
   const int contended_instances = argc > 2 ? std::atoi(argv[2]) : 100;
   const int exact_instances = argc > 3 ? std::atoi(argv[3]) : 0;
-  run_set("Default scenario", default_scenario_params(), default_instances, exact_instances);
+  const bool no_target = argc > 4 && std::atoi(argv[4]) != 0;
+  std::printf("Polyak target: %s\n\n", no_target ? "none (1.05 x the best bound so far)" : "JCRRA's power");
+  run_set("Default scenario", default_scenario_params(), default_instances, exact_instances, no_target);
   ScenarioParams contended = default_scenario_params();
   contended.users = 10;
   contended.subchannels = 4;  // B = 40 MHz as the default: B_sc = 10 MHz
   contended.slots = 80;
   contended.images_mean = 100000.0;
-  run_set("Contended set, B = 40 MHz", contended, contended_instances, exact_instances);
+  run_set("Contended set, B = 40 MHz", contended, contended_instances, exact_instances, no_target);
   contended.bandwidth_hz = 4e6 * contended.subchannels;  // B_sc stays 4 MHz
-  run_set("Contended set, B_sc = 4 MHz", contended, contended_instances, exact_instances);
+  run_set("Contended set, B_sc = 4 MHz", contended, contended_instances, exact_instances, no_target);
   return 0;
 }
