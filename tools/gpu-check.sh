@@ -199,6 +199,7 @@ fi
 if [ "$quick" -eq 1 ]; then
   bench_sweep_args=(--batches 1024 --jcrra-max-batch 1024 --cpu-instances 64); block=(256 16); precision=512
 else
+  # shellcheck disable=SC2054  # the batches are one comma-separated argument
   bench_sweep_args=(--batches 2048,16384,65536 --jcrra-max-batch 16384 --cpu-instances 1024); block=(4096 32); precision=10000
 fi
 bench() {  # name cap args...: a benchmark, its table appended as soon as it finishes
