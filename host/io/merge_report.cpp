@@ -18,11 +18,7 @@
 namespace leosem {
 namespace {
 
-struct OpenFile {
-  std::string path;
-  std::unique_ptr<H5Handle> handle;
-  SweepHeader header;
-};
+using OpenFile = VerifiedSweepFile;
 
 Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   try {
@@ -42,8 +38,9 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   }
 }
 
-// Opens a sweep file read-only after checking every checksum in it.
-OpenFile open_sweep_file(const std::string& path) {
+}  // namespace
+
+OpenFile open_verified_sweep_file(const std::string& path) {
   h5_quiet();
   require_regular_file(path, "sweep file");
   OpenFile f;
@@ -68,6 +65,8 @@ OpenFile open_sweep_file(const std::string& path) {
   return f;
 }
 
+namespace {
+
 // Copies a shard's whole array (its instances are the last dimension) into the merged file at
 // instance offset col0.
 template <typename T>
@@ -85,7 +84,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   if (shard_paths.empty()) throw InputError("merge: no shard files given");
   check_output_path(out_path, force, "OUT");
   std::vector<OpenFile> shards;
-  for (const std::string& path : shard_paths) shards.push_back(open_sweep_file(path));
+  for (const std::string& path : shard_paths) shards.push_back(open_verified_sweep_file(path));
 
   const SweepHeader& first = shards.front().header;
   for (const OpenFile& s : shards) {
@@ -289,7 +288,7 @@ std::vector<GapColumns> certified_gaps(hid_t id, const SweepHeader& h, size_t bo
 }  // namespace
 
 std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
-  const OpenFile f = open_sweep_file(path);
+  const OpenFile f = open_verified_sweep_file(path);
   const SweepHeader& h = f.header;
   const hid_t id = f.handle->get();
   const size_t axes = h.axis_fields.size();
