@@ -109,7 +109,7 @@ struct BlockScratch {
     bytes.reset(new unsigned char[counter.used.bytes]);
     for (size_t i = 0; i < counter.used.doubles; ++i) doubles[i] = garbage;
     for (size_t i = 0; i < counter.used.ints; ++i) ints[i] = static_cast<int>(garbage);
-    for (size_t i = 0; i < counter.used.bytes; ++i) bytes[i] = static_cast<unsigned char>(garbage);
+    for (size_t i = 0; i < counter.used.bytes; ++i) bytes[i] = static_cast<unsigned char>(static_cast<int>(garbage));
     WorkspaceCarver global;
     global.doubles = doubles.get();
     global.ints = ints.get();
