@@ -223,7 +223,7 @@ struct ThreadTeam {
 // TeamFailure from the barrier, or whatever a thread threw). Returns the barriers completed.
 template <class Body>
 long run_team_threads(int threads, TeamSchedule schedule, uint64_t seed, const Body& body,
-                      std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
+                      std::chrono::milliseconds timeout = std::chrono::milliseconds(60000)) {
   TeamState state(threads, schedule, seed, timeout);
   std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
   std::vector<std::thread> pool;
