@@ -82,7 +82,7 @@ TEST(ThreadTeam, ABarrierSomeThreadsNeverReachFailsInsteadOfHanging) {
 TEST(ThreadTeam, ABarrierThatWaitsTooLongIsADeadlock) {
   EXPECT_TRUE(team_fails_with(
       [](const ThreadTeam& team) {
-        if (team.rank == 1) std::this_thread::sleep_for(std::chrono::milliseconds(500));  // stuck elsewhere
+        if (team.rank == 1) std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // stuck elsewhere
         team.sync();
       },
       "deadlock", 100));
