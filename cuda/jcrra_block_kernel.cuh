@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cuda/jcrra_block.hpp"
+#include "cuda/jcrra_block_layout.hpp"
 #include "solvers/jcrra.hpp"
 #include "solvers/workspace.hpp"
 
@@ -55,12 +56,9 @@ __global__ void __launch_bounds__(kJcrraBlockThreads, 1)
   extern __shared__ double shared_state[];
   const unsigned i = blockIdx.x;
   JcrraBlockJob job = source.job(i);
-  if (use_shared) {
-    WorkspaceCarver on_chip;
-    on_chip.doubles = shared_state;
-    carve_jcrra_shared_state(job.view.users, job.view.subchannels, job.view.slots, job.view.options,
-                             options.mixed_precision, on_chip, job.ws);
-  }
+  if (use_shared)  // jcrra_block_layout.hpp: the same carve the host tests run over exact-size buffers
+    carve_jcrra_block_shared(shared_state, job.view.users, job.view.subchannels, job.view.slots, job.view.options,
+                             options.mixed_precision, job.ws);
   const CoreResult result = jcrra_team(BlockTeam(), job.view, job.snr_lin, options, job.ws, job.out);
   if (threadIdx.x == 0) source.store(i, result);
 }
