@@ -129,6 +129,22 @@ inline H5Handle h5_checksummed_creation(const std::vector<hsize_t>& dims) {
   return plist;
 }
 
+// A UTF-8 string type of `size` bytes, or variable-length (H5T_VARIABLE).
+inline H5Handle h5_utf8_type(size_t size) {
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), size), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  return type;
+}
+
+// Creates attribute `name` of `type` and `space` on an open object, replacing one of that name.
+inline H5Handle h5_replace_attribute(hid_t object, const std::string& name, hid_t type, hid_t space) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  return H5Handle(h5_checked(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                             "creating attribute " + name),
+                  H5Aclose);
+}
+
 // Writes (or overwrites) a fixed-length UTF-8 string attribute on an open object.
 inline void h5_write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
   if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
@@ -341,21 +357,26 @@ inline std::string h5_read_text_attribute(hid_t file, const std::string& object,
   return values[0];
 }
 
-// Creates a 1-D dataset of variable-length UTF-8 strings and writes it.
+// Creates a 1-D dataset of fixed-length UTF-8 strings (NUL-padded to the longest) and writes it,
+// chunked with Fletcher-32 like every dataset: variable-length strings would keep the values in the
+// global heap behind pointers stored in raw data no checksum covers (HDF5 allows no filter on
+// them), and HDF5 1.10 follows a damaged pointer into a crash.
 inline void h5_write_text_dataset(hid_t where, const std::string& path, const std::vector<std::string>& values) {
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  size_t width = 1;
+  for (const std::string& v : values) width = std::max(width, v.size());
+  H5Handle type = h5_utf8_type(width);
+  h5_check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string padding");
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "dataspace"), H5Sclose);
-  // Contiguous: HDF5 allows no filter (no Fletcher-32) on variable-length data.
-  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+  H5Handle creation = h5_checksummed_creation({count});
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, creation.get(),
                                      H5P_DEFAULT),
                           "creating dataset " + path),
                H5Dclose);
-  std::vector<const char*> pointers;
-  for (const std::string& v : values) pointers.push_back(v.c_str());
-  if (count) h5_check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "writing " + path);
+  std::string buffer(width * values.size(), '\0');
+  for (size_t i = 0; i < values.size(); ++i) buffer.replace(i * width, values[i].size(), values[i]);
+  if (count) h5_check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 // Writes/reads the hyperslab [start, start + count) of an N-D dataset.

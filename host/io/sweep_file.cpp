@@ -220,6 +220,8 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_text_dataset(root, "/algorithm", h.algorithms);
   h5_make_dimension_scale(root, "/algorithm", "algorithm");
   h5_set_text_attribute(root, "/algorithm", "long_name", "algorithm");
+  // Fixed-length strings read as bytes: xarray decodes them to text by this netCDF convention.
+  h5_set_text_attribute(root, "/algorithm", "_Encoding", "utf-8");
   for (size_t a = 0; a < h.axis_fields.size(); ++a) {
     const std::string path = "/" + h.axis_fields[a];
     h5_write_dataset(root, path, h.axis_coordinates[a], {h.axis_coordinates[a].size()});
