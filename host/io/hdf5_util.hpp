@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -96,7 +97,7 @@ inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 // never another run's file. Throws Hdf5Error "cannot create 'PATH' (REASON)".
 inline hid_t h5_create_file(const std::string& path) {
   const int claimed = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0666);
-  if (claimed < 0) throw Hdf5Error("cannot create '" + path + "' (" + std::strerror(errno) + ")");
+  if (claimed < 0) throw Hdf5Error("cannot create " + quoted_input(path) + " (" + std::strerror(errno) + ")");
   ::close(claimed);
   const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
   hid_t id = -1;
@@ -106,7 +107,7 @@ inline hid_t h5_create_file(const std::string& path) {
   if (access >= 0) H5Pclose(access);
   if (id < 0) {
     std::remove(path.c_str());
-    throw Hdf5Error("cannot create '" + path + "' (" + reason + ")");
+    throw Hdf5Error("cannot create " + quoted_input(path) + " (" + reason + ")");
   }
   return id;
 }

@@ -10,6 +10,7 @@
 
 #include "io/hdf5_util.hpp"
 #include "sweep/sweep_spec.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -422,12 +423,12 @@ Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
 Hdf5VerifyReport verify_hdf5_file(const std::string& path) {
   h5_quiet();
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("'" + path + "' is not a readable HDF5 file (" + h5_error_detail() + ")");
+  if (id < 0) throw Hdf5Error(quoted_input(path) + " is not a readable HDF5 file (" + h5_error_detail() + ")");
   H5Handle file(id, H5Fclose);
   try {
     return verify_hdf5_contents(id);
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("'" + path + "': " + e.what());
+    throw Hdf5Error(quoted_input(path) + ": " + e.what());
   }
 }
 

@@ -137,6 +137,27 @@ refused "a device as the scenario" "regular file" "$leosem" scenario /dev/zero
 printf '[channel]\nscenario = "%s"\n' "$(head -c 100000 /dev/zero | tr '\0' v)" > "$work/long.toml"
 refused "a 100 000-character value" "characters)" "$leosem" scenario "$work/long.toml"
 [ "$(wc -c < "$work/err.txt")" -lt 1000 ] || fail "the long value was echoed whole ($(wc -c < "$work/err.txt") bytes)"
+# Every message cuts an echoed value, wherever it is quoted again (a data file's path in "cannot
+# read '...'", an option's value, a file name) or a library echoes it (CLI11).
+huge="$(head -c 100000 /dev/zero | tr '\0' v)"
+printf '[quality]\njpeg_table = "%s"\n' "$huge" > "$work/long.toml"
+short_error() {  # description, command...: fails with a message under 1000 bytes
+  local what="$1" rc=0
+  shift
+  timeout 60 "$@" > /dev/null 2> "$work/err.txt" || rc=$?
+  [ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] || fail "$what: exit $rc"
+  [ "$(wc -c < "$work/err.txt")" -lt 1000 ] || fail "$what: a value was echoed whole ($(wc -c < "$work/err.txt") bytes)"
+}
+short_error "a 100 000-character jpeg_table" "$leosem" scenario "$work/long.toml"
+short_error "a 100 000-character input file" "$leosem" verify "$work/$huge"
+short_error "a 100 000-character report file" "$leosem" report "$work/$huge"
+short_error "a 100 000-character output" "$leosem" run "$work/s.toml" --out "$work/$huge.h5"
+short_error "a 100 000-character --set" "$leosem" run "$work/s.toml" --out "$work/x.h5" --set "$huge"
+short_error "a 100 000-character --shard" "$leosem" run "$work/s.toml" --out "$work/x.h5" --shard "$huge"
+short_error "a 100 000-character --backend" "$leosem" run "$work/s.toml" --out "$work/x.h5" --backend "$huge"
+short_error "a 100 000-character algorithm" "$leosem" solve "$work/base.toml" --algorithms "$huge"
+short_error "a 100 000-character number" "$leosem" compare --tolerance-db "$huge" "$work/done.h5" "$work/done.h5"
+short_error "a 100 000-character --set value" "$leosem" scenario "$work/base.toml" --set "radio.subchannels=$huge"
 
 # Sizes validation accepts only what memory can hold, naming the field, at once.
 printf '[radio]\nsubchannels = 10000\n[users]\ncount = 50000\n' > "$work/huge.toml"
