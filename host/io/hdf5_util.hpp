@@ -148,14 +148,9 @@ inline H5Handle h5_replace_attribute(hid_t object, const std::string& name, hid_
 
 // Writes (or overwrites) a fixed-length UTF-8 string attribute on an open object.
 inline void h5_write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(value.empty() ? 1 : value.size());
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   const std::string stored = value.empty() ? std::string(1, '\0') : value;
   h5_check(H5Awrite(attr.get(), type.get(), stored.data()), "writing attribute " + name);
 }
@@ -166,22 +161,9 @@ hid_t h5_native_type();
 // Writes (or overwrites) a scalar numeric attribute on an open object.
 template <typename T>
 void h5_write_scalar_attribute(hid_t object, const std::string& name, T value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, h5_native_type<T>(), space.get());
   h5_check(H5Awrite(attr.get(), h5_native_type<T>(), &value), "writing attribute " + name);
-}
-
-inline std::vector<hsize_t> h5_dims(hid_t file, const std::string& path) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(rank > 0 ? rank : 0);
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
 }
 
 template <> inline hid_t h5_native_type<double>() { return H5T_NATIVE_DOUBLE; }
@@ -246,19 +228,6 @@ T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::str
   return value;
 }
 
-// Writes/reads a rectangle [row0, row0+rows) x [col0, col0+cols) of a 2-D dataset.
-template <typename T>
-void write_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols,
-                const T* data) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
-  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
-  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
-  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
-  h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
-  set.close_checked("writing " + path);
-}
-
 // Overwrites the whole of an existing dataset (its size must match).
 template <typename T>
 void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector<T>& data) {
@@ -271,48 +240,24 @@ void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector
   set.close_checked("writing " + path);
 }
 
-template <typename T>
-std::vector<T> read_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
-  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
-  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
-  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
-  std::vector<T> data(rows * cols);
-  if (!data.empty())
-    h5_check(H5Dread(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data.data()),
-             "reading " + path);
-  return data;
-}
-
 // ---- variable-length UTF-8 text, N-D hyperslabs, dimension scales (self-describing files) ----
 
 // Writes (or overwrites) a scalar variable-length UTF-8 string attribute.
 inline void h5_write_text_attribute(hid_t object, const std::string& name, const std::string& value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(H5T_VARIABLE);
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   const char* text = value.c_str();
   h5_check(H5Awrite(attr.get(), type.get(), &text), "writing attribute " + name);
 }
 
 // Writes (or overwrites) a 1-D attribute of variable-length UTF-8 strings (a list).
 inline void h5_write_text_list_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(H5T_VARIABLE);
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "list space"),  // size 0 for an empty list
                  H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   std::vector<const char*> pointers;
   for (const std::string& v : values) pointers.push_back(v.c_str());
   if (count) h5_check(H5Awrite(attr.get(), type.get(), pointers.data()), "writing attribute " + name);
@@ -332,9 +277,8 @@ inline std::vector<std::string> h5_read_text_list_attribute(hid_t file, const st
   std::vector<std::string> values;
   if (count <= 0) return values;
   if (H5Tis_variable_str(type.get()) > 0) {
-    H5Handle memory(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-    h5_check(H5Tset_size(memory.get(), H5T_VARIABLE), "string size");
-    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), "string charset");
+    H5Handle memory = h5_utf8_type(H5T_VARIABLE);
+    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), "string charset");  // as stored (ASCII or UTF-8)
     std::vector<char*> pointers(static_cast<size_t>(count), nullptr);
     h5_check(H5Aread(attr.get(), memory.get(), pointers.data()), "reading attribute " + name);
     for (char* p : pointers) values.emplace_back(p ? p : "");
@@ -473,10 +417,7 @@ void h5_set_array_attribute(hid_t file, const std::string& path, const std::stri
   H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "attribute space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object.get(), name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object.get(), name, h5_native_type<T>(), space.get());
   h5_check(H5Awrite(attr.get(), h5_native_type<T>(), values.data()), "writing attribute " + name);
 }
 
