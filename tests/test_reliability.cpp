@@ -648,4 +648,18 @@ TEST(EchoedValues, AreCutAndEscaped) {
   }
   EXPECT_EQ(text_excerpt("a\x01\xff"), "a\\x01\\xff");
   EXPECT_EQ(text_excerpt("abcdef", 3), "abc... (6 characters)");
+  // A path given as a data file's value was cut in the field's quote, then echoed whole in
+  // "cannot read '...'" (about 100 KB of output).
+  try {
+    parse_scenario("[quality]\njpeg_table = \"" + huge + "\"\n");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 400u) << text_excerpt(e.what(), 400);
+  }
+  EXPECT_EQ(quoted_input("abcdef"), "'abcdef'");
+  EXPECT_EQ(quoted_input(huge).size(), std::string("'").size() + 80 + std::string("... (100000 characters)'").size());
+  // The backstop for library messages: long words cut, short ones and cut values kept.
+  EXPECT_EQ(excerpt_long_words("no such file: abcdefgh x", 6), "no such file: abcdef... (8 characters) x");
+  const std::string cut = "error: " + quoted_input(huge) + ": x";
+  EXPECT_EQ(excerpt_long_words(cut), cut);
 }

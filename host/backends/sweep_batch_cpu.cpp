@@ -13,6 +13,7 @@
 
 #include "backends/sweep_batch.hpp"
 #include "model/instance.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -229,7 +230,7 @@ std::string cpu_device_description(int threads) {
 
 BackendChoice choose_backend(const std::string& requested, int device) {
   if (requested != "auto" && requested != "cpu" && requested != "cuda")
-    throw std::invalid_argument("--backend: '" + requested + "' is not one of auto, cpu, cuda");
+    throw std::invalid_argument("--backend: " + quoted_input(requested) + " is not one of auto, cpu, cuda");
   if (device < 0) throw std::invalid_argument("--device: " + std::to_string(device) + " must be >= 0");
   if (requested == "cpu") return {"cpu", "as requested"};
   if (!cuda_compiled()) {

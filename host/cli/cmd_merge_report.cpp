@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
 #include "io/merge_report.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem::cli {
 
@@ -39,7 +40,7 @@ void add_report_command(CLI::App& app) {
   cmd->callback([=]() {
     std::string file = *path;
     if (!std::filesystem::exists(file) && std::filesystem::exists(file + ".partial")) file += ".partial";
-    if (!std::filesystem::exists(file)) throw InputError("report: '" + *path + "' does not exist (nor " + *path + ".partial)");
+    if (!std::filesystem::exists(file)) throw InputError("report: " + quoted_input(*path) + " does not exist (nor " + quoted_input(*path + ".partial") + ")");
     std::string note;
     const std::string table = sweep_report(file, *csv, &note);
     if (*csv && !note.empty()) std::cerr << "leosem report: " << file << ": " << note << "\n";

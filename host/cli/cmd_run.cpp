@@ -11,6 +11,7 @@
 #include "core/interrupt.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem::cli {
 namespace {
@@ -19,10 +20,10 @@ Shard parse_shard(const std::string& text) {
   std::smatch match;
   static const std::regex pattern(R"((\d+)/(\d+))");
   if (!std::regex_match(text, match, pattern))
-    throw CLI::ValidationError("--shard", "'" + text + "' must be I/N with 0 <= I < N, e.g. 0/4");
+    throw CLI::ValidationError("--shard", quoted_input(text) + " must be I/N with 0 <= I < N, e.g. 0/4");
   const unsigned long index = std::stoul(match[1]), count = std::stoul(match[2]);
   if (count < 1 || index >= count || count > 1000000)
-    throw CLI::ValidationError("--shard", "'" + text + "' must be I/N with 0 <= I < N");
+    throw CLI::ValidationError("--shard", quoted_input(text) + " must be I/N with 0 <= I < N");
   return {static_cast<uint32_t>(index), static_cast<uint32_t>(count)};
 }
 

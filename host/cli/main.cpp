@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "core/build_info.hpp"
 #include "core/errors.hpp"
+#include "core/text_excerpt.hpp"
 
 int main(int argc, char** argv) {
   using leosem::cli::ExitCode;
@@ -30,7 +32,9 @@ int main(int argc, char** argv) {
   leosem::cli::add_verify_command(app);
   leosem::cli::add_compare_command(app);
   const auto fail = [](ExitCode code, const std::string& message) -> int {
-    std::cerr << "leosem: error: " << message << std::endl;
+    // Inputs are quoted cut short where leosem builds a message; this also cuts those that
+    // libraries echo whole (std::filesystem's paths, toml++, HDF5).
+    std::cerr << "leosem: error: " << leosem::excerpt_long_words(message) << std::endl;
     // Leave without the exit handlers: HDF5 1.10's (H5_term_library) crashes on a file whose
     // close failed, e.g. on a full disk (SIGSEGV in H5F__close_cb). Every file leosem owns is
     // closed or removed by now; the streams are flushed.
@@ -46,7 +50,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message and the hint to --help
+    std::ostringstream out, err;
+    app.exit(e, out, err);  // the message and the hint to --help, with CLI11's echoed values cut short
+    std::cout << leosem::excerpt_long_words(out.str());
+    std::cerr << leosem::excerpt_long_words(err.str());
     return static_cast<int>(ExitCode::usage);
   } catch (const leosem::cli::CommandAnswer& answer) {
     std::cout.flush();

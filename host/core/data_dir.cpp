@@ -1,4 +1,5 @@
 #include "core/data_dir.hpp"
+#include "core/text_excerpt.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -36,7 +37,7 @@ std::string data_directory() {
 
 std::string data_directory_search_note() {
   if (const char* env = std::getenv("LEOSEM_DATA_DIR"); env && *env)
-    return "LEOSEM_DATA_DIR='" + std::string(env) + "' is not a directory";
+    return "LEOSEM_DATA_DIR=" + quoted_input(std::string(env)) + " is not a directory";
   std::vector<std::string> seen;
   std::string looked;
   for (const fs::path& dir : candidates()) {

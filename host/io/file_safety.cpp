@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -52,17 +53,17 @@ std::string with_suffix(const std::string& path, const std::string& suffix) {
 
 void fsync_path(const std::string& path, int flags, const std::string& what) {
   const int fd = open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw IoError("cannot open " + what + " '" + path + "' to sync it: " + std::strerror(errno));
+  if (fd < 0) throw IoError("cannot open " + what + " " + quoted_input(path) + " to sync it: " + std::strerror(errno));
   const int status = fsync(fd);
   const int error = errno;
   close(fd);
-  if (status != 0) throw IoError("cannot sync " + what + " '" + path + "' to disk: " + std::strerror(error));
+  if (status != 0) throw IoError("cannot sync " + what + " " + quoted_input(path) + " to disk: " + std::strerror(error));
 }
 
 }  // namespace
 
 void require_regular_file(const std::string& path, const std::string& what) {
-  const std::string name = "cannot read " + (what.empty() ? "" : what + " ") + "'" + path + "'";
+  const std::string name = "cannot read " + (what.empty() ? "" : what + " ") + quoted_input(path);
   if (path.empty()) throw InputError(name + ": the path is empty");
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) throw InputError(name + ": " + std::strerror(errno));
@@ -76,21 +77,21 @@ void check_output_path(const std::string& path, bool force, const std::string& o
   const std::string folder = folder_of(path);
   std::error_code error;
   if (!fs::is_directory(folder, error))
-    throw IoError("cannot write '" + path + "' (" + option + "): the directory '" + folder +
-                             "' does not exist");
+    throw IoError("cannot write " + quoted_input(path) + " (" + option + "): the directory " + quoted_input(folder) +
+                             " does not exist");
   const std::string name = fs::path(path).filename().string();
   if (name.empty() || name == "." || name == "..")
-    throw IoError("cannot write '" + path + "' (" + option + "): it names a directory, not a file");
+    throw IoError("cannot write " + quoted_input(path) + " (" + option + "): it names a directory, not a file");
   if (name.size() > name_max(folder))
-    throw IoError("cannot write '" + path + "' (" + option + "): the file name has " +
+    throw IoError("cannot write " + quoted_input(path) + " (" + option + "): the file name has " +
                              std::to_string(name.size()) + " characters, more than the " +
                              std::to_string(name_max(folder)) + " this file system allows");
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) return;  // absent: fine
   if (!S_ISREG(info.st_mode))
-    throw IoError("cannot write '" + path + "' (" + option + "): it exists and is not a regular file");
+    throw IoError("cannot write " + quoted_input(path) + " (" + option + "): it exists and is not a regular file");
   if (!force)
-    throw IoError("'" + path + "' exists already: add --force to replace it, or choose another " + option);
+    throw IoError(quoted_input(path) + " exists already: add --force to replace it, or choose another " + option);
 }
 
 std::string partial_path_for(const std::string& path) { return with_suffix(path, ".partial"); }
@@ -102,7 +103,7 @@ std::string temporary_path_for(const std::string& path) {
 void durable_rename(const std::string& from, const std::string& to) {
   fsync_path(from, O_RDONLY, "file");
   if (std::rename(from.c_str(), to.c_str()) != 0)
-    throw IoError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
+    throw IoError("cannot rename " + quoted_input(from) + " to " + quoted_input(to) + ": " + std::strerror(errno));
   fsync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "directory");
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -96,7 +97,7 @@ inline void h5_quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 // never another run's file. Throws Hdf5Error "cannot create 'PATH' (REASON)".
 inline hid_t h5_create_file(const std::string& path) {
   const int claimed = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0666);
-  if (claimed < 0) throw Hdf5Error("cannot create '" + path + "' (" + std::strerror(errno) + ")");
+  if (claimed < 0) throw Hdf5Error("cannot create " + quoted_input(path) + " (" + std::strerror(errno) + ")");
   ::close(claimed);
   const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
   hid_t id = -1;
@@ -106,7 +107,7 @@ inline hid_t h5_create_file(const std::string& path) {
   if (access >= 0) H5Pclose(access);
   if (id < 0) {
     std::remove(path.c_str());
-    throw Hdf5Error("cannot create '" + path + "' (" + reason + ")");
+    throw Hdf5Error("cannot create " + quoted_input(path) + " (" + reason + ")");
   }
   return id;
 }
@@ -129,16 +130,27 @@ inline H5Handle h5_checksummed_creation(const std::vector<hsize_t>& dims) {
   return plist;
 }
 
+// A UTF-8 string type of `size` bytes, or variable-length (H5T_VARIABLE).
+inline H5Handle h5_utf8_type(size_t size) {
+  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  h5_check(H5Tset_size(type.get(), size), "string size");
+  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  return type;
+}
+
+// Creates attribute `name` of `type` and `space` on an open object, replacing one of that name.
+inline H5Handle h5_replace_attribute(hid_t object, const std::string& name, hid_t type, hid_t space) {
+  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
+  return H5Handle(h5_checked(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                             "creating attribute " + name),
+                  H5Aclose);
+}
+
 // Writes (or overwrites) a fixed-length UTF-8 string attribute on an open object.
 inline void h5_write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(value.empty() ? 1 : value.size());
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   const std::string stored = value.empty() ? std::string(1, '\0') : value;
   h5_check(H5Awrite(attr.get(), type.get(), stored.data()), "writing attribute " + name);
 }
@@ -149,22 +161,9 @@ hid_t h5_native_type();
 // Writes (or overwrites) a scalar numeric attribute on an open object.
 template <typename T>
 void h5_write_scalar_attribute(hid_t object, const std::string& name, T value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, h5_native_type<T>(), space.get());
   h5_check(H5Awrite(attr.get(), h5_native_type<T>(), &value), "writing attribute " + name);
-}
-
-inline std::vector<hsize_t> h5_dims(hid_t file, const std::string& path) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(rank > 0 ? rank : 0);
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
 }
 
 template <> inline hid_t h5_native_type<double>() { return H5T_NATIVE_DOUBLE; }
@@ -229,19 +228,6 @@ T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::str
   return value;
 }
 
-// Writes/reads a rectangle [row0, row0+rows) x [col0, col0+cols) of a 2-D dataset.
-template <typename T>
-void write_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols,
-                const T* data) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
-  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
-  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
-  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
-  h5_check(H5Dwrite(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data), "writing " + path);
-  set.close_checked("writing " + path);
-}
-
 // Overwrites the whole of an existing dataset (its size must match).
 template <typename T>
 void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector<T>& data) {
@@ -254,48 +240,24 @@ void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector
   set.close_checked("writing " + path);
 }
 
-template <typename T>
-std::vector<T> read_rect(hid_t file, const std::string& path, hsize_t row0, hsize_t col0, hsize_t rows, hsize_t cols) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace"), H5Sclose);
-  const hsize_t start[2] = {row0, col0}, count[2] = {rows, cols};
-  h5_check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting " + path);
-  H5Handle memory(h5_checked(H5Screate_simple(2, count, nullptr), "memory space"), H5Sclose);
-  std::vector<T> data(rows * cols);
-  if (!data.empty())
-    h5_check(H5Dread(set.get(), h5_native_type<T>(), memory.get(), space.get(), H5P_DEFAULT, data.data()),
-             "reading " + path);
-  return data;
-}
-
 // ---- variable-length UTF-8 text, N-D hyperslabs, dimension scales (self-describing files) ----
 
 // Writes (or overwrites) a scalar variable-length UTF-8 string attribute.
 inline void h5_write_text_attribute(hid_t object, const std::string& name, const std::string& value) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(H5T_VARIABLE);
   H5Handle space(h5_checked(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   const char* text = value.c_str();
   h5_check(H5Awrite(attr.get(), type.get(), &text), "writing attribute " + name);
 }
 
 // Writes (or overwrites) a 1-D attribute of variable-length UTF-8 strings (a list).
 inline void h5_write_text_list_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
-  if (H5Aexists(object, name.c_str()) > 0) h5_check(H5Adelete(object, name.c_str()), "deleting attribute " + name);
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  H5Handle type = h5_utf8_type(H5T_VARIABLE);
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "list space"),  // size 0 for an empty list
                  H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object, name, type.get(), space.get());
   std::vector<const char*> pointers;
   for (const std::string& v : values) pointers.push_back(v.c_str());
   if (count) h5_check(H5Awrite(attr.get(), type.get(), pointers.data()), "writing attribute " + name);
@@ -315,9 +277,8 @@ inline std::vector<std::string> h5_read_text_list_attribute(hid_t file, const st
   std::vector<std::string> values;
   if (count <= 0) return values;
   if (H5Tis_variable_str(type.get()) > 0) {
-    H5Handle memory(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-    h5_check(H5Tset_size(memory.get(), H5T_VARIABLE), "string size");
-    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), "string charset");
+    H5Handle memory = h5_utf8_type(H5T_VARIABLE);
+    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), "string charset");  // as stored (ASCII or UTF-8)
     std::vector<char*> pointers(static_cast<size_t>(count), nullptr);
     h5_check(H5Aread(attr.get(), memory.get(), pointers.data()), "reading attribute " + name);
     for (char* p : pointers) values.emplace_back(p ? p : "");
@@ -341,21 +302,26 @@ inline std::string h5_read_text_attribute(hid_t file, const std::string& object,
   return values[0];
 }
 
-// Creates a 1-D dataset of variable-length UTF-8 strings and writes it.
+// Creates a 1-D dataset of fixed-length UTF-8 strings (NUL-padded to the longest) and writes it,
+// chunked with Fletcher-32 like every dataset: variable-length strings would keep the values in the
+// global heap behind pointers stored in raw data no checksum covers (HDF5 allows no filter on
+// them), and HDF5 1.10 follows a damaged pointer into a crash.
 inline void h5_write_text_dataset(hid_t where, const std::string& path, const std::vector<std::string>& values) {
-  H5Handle type(h5_checked(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  h5_check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-  h5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string charset");
+  size_t width = 1;
+  for (const std::string& v : values) width = std::max(width, v.size());
+  H5Handle type = h5_utf8_type(width);
+  h5_check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string padding");
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "dataspace"), H5Sclose);
-  // Contiguous: HDF5 allows no filter (no Fletcher-32) on variable-length data.
-  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+  H5Handle creation = h5_checksummed_creation({count});
+  H5Handle set(h5_checked(H5Dcreate2(where, path.c_str(), type.get(), space.get(), H5P_DEFAULT, creation.get(),
                                      H5P_DEFAULT),
                           "creating dataset " + path),
                H5Dclose);
-  std::vector<const char*> pointers;
-  for (const std::string& v : values) pointers.push_back(v.c_str());
-  if (count) h5_check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "writing " + path);
+  std::string buffer(width * values.size(), '\0');
+  for (size_t i = 0; i < values.size(); ++i) buffer.replace(i * width, values[i].size(), values[i]);
+  if (count) h5_check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "writing " + path);
+  set.close_checked("writing " + path);
 }
 
 // Writes/reads the hyperslab [start, start + count) of an N-D dataset.
@@ -451,10 +417,7 @@ void h5_set_array_attribute(hid_t file, const std::string& path, const std::stri
   H5Handle object(h5_checked(H5Oopen(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Oclose);
   const hsize_t count = values.size();
   H5Handle space(h5_checked(H5Screate_simple(1, &count, nullptr), "attribute space"), H5Sclose);
-  H5Handle attr(h5_checked(H5Acreate2(object.get(), name.c_str(), h5_native_type<T>(), space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           "creating attribute " + name),
-                H5Aclose);
+  H5Handle attr = h5_replace_attribute(object.get(), name, h5_native_type<T>(), space.get());
   h5_check(H5Awrite(attr.get(), h5_native_type<T>(), values.data()), "writing attribute " + name);
 }
 

@@ -6,13 +6,151 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <map>
 
 #include "io/hdf5_util.hpp"
 #include "sweep/sweep_spec.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
+
+// The bytes of the open file `file`, read by offset (for the structures HDF5 would trust).
+class FileBytes {
+ public:
+  explicit FileBytes(hid_t file) {
+    const ssize_t name_size = H5Fget_name(file, nullptr, 0);
+    if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
+    path_.assign(static_cast<size_t>(name_size), '\0');
+    H5Fget_name(file, path_.data(), path_.size() + 1);
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Hdf5Error("cannot read the file (" + std::string(std::strerror(errno)) + ")");
+    size_ = static_cast<uint64_t>(std::max<off_t>(::lseek(fd_, 0, SEEK_END), 0));
+  }
+  ~FileBytes() { ::close(fd_); }
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  uint64_t size() const { return size_; }
+  void read(uint64_t offset, size_t size, std::string& out) const {
+    out.resize(size);
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::pread(fd_, out.data() + got, size - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw Hdf5Error("cannot read the file at byte " + std::to_string(offset + got));
+      got += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
+uint64_t little_endian(const std::string& bytes, size_t at, size_t width) {
+  uint64_t v = 0;
+  for (size_t i = width; i-- > 0;) v = v << 8 | static_cast<uint8_t>(bytes[at + i]);
+  return v;
+}
+
+}  // namespace
+
+// HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
+// into a buffer sized by the referring value's own length, and reads a missing index through a
+// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
+// reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
+// the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
+// never frees a heap object, so there are no gaps).
+GlobalHeapObjects check_global_heap_structure(hid_t file) {
+  const FileBytes bytes(file);
+  const uint64_t file_size = bytes.size();
+  GlobalHeapObjects found;
+  const auto check_collection = [&](uint64_t at, const std::string& header) {
+    const uint64_t size = little_endian(header, 8, 8);
+    // Not a collection: another signature's bytes (one flipped in a real collection's signature,
+    // version or reserved bytes is refused by HDF5 itself when it loads the collection).
+    if (header[4] != 1 || header[5] || header[6] || header[7]) return;
+    const std::string where = "the global heap collection at byte " + std::to_string(at);
+    if (size < 4096 || size > file_size - at)
+      throw Hdf5Error(where + " has an impossible size (" + std::to_string(size) + " bytes)");
+    std::string collection;
+    bytes.read(at, static_cast<size_t>(size), collection);
+    std::map<uint16_t, uint64_t>& objects = found[at];
+    size_t p = 16;
+    while (size - p >= 16) {
+      const uint16_t index = static_cast<uint16_t>(little_endian(collection, p, 2));
+      const uint64_t object_size = little_endian(collection, p + 8, 8);
+      if (index == 0) {  // the free space, to the end
+        if (object_size != size - p)
+          throw Hdf5Error(where + " is malformed: its free space does not reach its end (a heap object's size "
+                          "or index has changed)");
+        p = size;
+        break;
+      }
+      if (object_size > size - p - 16 || !objects.emplace(index, object_size).second)
+        throw Hdf5Error(where + " is malformed: heap object " + std::to_string(index) + " at byte " +
+                        std::to_string(at + p) + " has an impossible size or a repeated index");
+      p += 16 + (object_size + 7) / 8 * 8;
+    }
+    if (p > size) throw Hdf5Error(where + " is malformed: its last heap object passes its end");
+    if (!objects.empty() && objects.rbegin()->first != objects.size())
+      throw Hdf5Error(where + " is malformed: a heap object index is missing");
+  };
+  // Find the collections by signature, in blocks that overlap by a header's length.
+  const size_t kBlock = size_t{1} << 20, kHeader = 16;
+  std::string block, header;
+  for (uint64_t offset = 0; offset < file_size; offset += kBlock) {
+    const uint64_t want = std::min<uint64_t>(kBlock + kHeader, file_size - offset);
+    bytes.read(offset, static_cast<size_t>(want), block);
+    for (size_t at = block.find("GCOL"); at != std::string::npos && at < kBlock; at = block.find("GCOL", at + 1)) {
+      if (offset + at + kHeader > file_size) continue;
+      header = block.substr(at, kHeader);
+      check_collection(offset + at, header);
+    }
+  }
+  return found;
+}
+
+namespace {
+
+// Older files (before /algorithm was a fixed-length, checksummed dataset) keep variable-length
+// text in a contiguous dataset: its raw data are global-heap pointers that no checksum covers,
+// and HDF5 1.10 follows a damaged one out of bounds (a SIGSEGV). Each pointer (HDF5 file format,
+// section III.E: 4-byte length, 8-byte collection address, 4-byte index) is checked against the
+// collections found, before HDF5 reads one: it must name an object there of exactly its length.
+void check_heap_pointers(hid_t set, const std::string& name, hid_t file_type, hsize_t elements,
+                         const GlobalHeapObjects& heap, const FileBytes& bytes) {
+  H5Handle plist(h5_checked(H5Dget_create_plist(set), "dataset creation list of " + name), H5Pclose);
+  const H5D_layout_t layout = H5Pget_layout(plist.get());
+  if (layout == H5D_COMPACT) return;  // the pointers are in the object header, which has a checksum
+  if (layout != H5D_CONTIGUOUS || H5Tget_class(file_type) != H5T_STRING)
+    throw Hdf5Error("dataset " + name + " holds variable-length values in a layout leosem does not write; it "
+                    "cannot be verified");
+  const haddr_t offset = H5Dget_offset(set);
+  const hsize_t stored = H5Dget_storage_size(set);
+  constexpr size_t kPointer = 16;
+  if (offset == HADDR_UNDEF || stored != elements * kPointer || offset > bytes.size() ||
+      bytes.size() - offset < stored)
+    throw Hdf5Error("dataset " + name + " is damaged: its variable-length data are not where its header says");
+  std::string raw;
+  bytes.read(offset, static_cast<size_t>(stored), raw);
+  for (hsize_t i = 0; i < elements; ++i) {
+    const size_t at = static_cast<size_t>(i) * kPointer;
+    const uint64_t length = little_endian(raw, at, 4), collection = little_endian(raw, at + 4, 8);
+    const uint64_t index = little_endian(raw, at + 12, 4);
+    if (collection == 0 && length == 0) continue;  // a null string: nothing is read
+    const auto c = heap.find(collection);
+    const auto object = c == heap.end() || index > UINT16_MAX ? std::map<uint16_t, uint64_t>::const_iterator{}
+                                                              : c->second.find(static_cast<uint16_t>(index));
+    if (c == heap.end() || index > UINT16_MAX || object == c->second.end() || object->second != length)
+      throw Hdf5Error("dataset " + name + " is damaged: value " + std::to_string(i) +
+                      " points to no global heap object of its length (a pointer stored without a checksum "
+                      "has changed)");
+  }
+}
+
 
 // Whether values of `type` (a memory type) hold variable-length data anywhere in them.
 bool holds_variable_length(hid_t type) {
@@ -153,8 +291,16 @@ bool has_fletcher32(hid_t set) {
                               filter_name, nullptr) >= 0;
 }
 
+// `heap`: the checked global heap (check_global_heap_structure) with the file's bytes, to check
+// the pointers of an older file's text dataset before HDF5 follows them; null for a file being
+// written (its pointers are this process's own).
+struct CheckedHeap {
+  const GlobalHeapObjects& objects;
+  const FileBytes& bytes;
+};
+
 void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyReport& report,
-                  VariableLengthRecords& records) {
+                  VariableLengthRecords& records, const CheckedHeap* heap) {
   H5Handle set(h5_checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
   H5Handle file_type(h5_checked(H5Dget_type(set.get()), "type of " + name), H5Tclose);
   H5Handle type(h5_checked(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), "type of " + name), H5Tclose);
@@ -170,6 +316,7 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   ++report.datasets;
   if (variable) ++report.variable_length_values;
   if (elements == 0) return;
+  if (variable && heap) check_heap_pointers(set.get(), name, file_type.get(), elements, heap->objects, heap->bytes);
   // Variable-length data (text) cannot take HDF5 filters: read back into the digest instead.
   if (!variable && !has_fletcher32(set.get())) report.unchecksummed.push_back(name);
 
@@ -197,96 +344,9 @@ void read_dataset(hid_t file, const std::string& name, Pass pass, Hdf5VerifyRepo
   });
 }
 
-}  // namespace
-
-// HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
-// into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
-// section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
-// reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
-// the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
-// never frees a heap object, so there are no gaps).
-void check_global_heap_structure(hid_t file) {
-  const ssize_t name_size = H5Fget_name(file, nullptr, 0);
-  if (name_size <= 0) throw Hdf5Error(h5_failure("the file's name"));
-  std::string path(static_cast<size_t>(name_size), '\0');
-  H5Fget_name(file, path.data(), path.size() + 1);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Hdf5Error("cannot read '" + path + "' (" + std::strerror(errno) + ")");
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  const off_t file_size = ::lseek(fd, 0, SEEK_END);
-  const auto read_at = [&](uint64_t offset, size_t size, std::string& out) {
-    out.resize(size);
-    size_t got = 0;
-    while (got < size) {
-      const ssize_t n = ::pread(fd, out.data() + got, size - got, static_cast<off_t>(offset + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw Hdf5Error("cannot read '" + path + "' at byte " + std::to_string(offset + got));
-      got += static_cast<size_t>(n);
-    }
-  };
-  const auto u16 = [](const std::string& b, size_t at) {
-    return static_cast<uint16_t>(static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8);
-  };
-  const auto u64 = [](const std::string& b, size_t at) {
-    uint64_t v = 0;
-    for (size_t i = 8; i-- > 0;) v = v << 8 | static_cast<uint8_t>(b[at + i]);
-    return v;
-  };
-  const auto check_collection = [&](uint64_t at, const std::string& header) {
-    const uint64_t size = u64(header, 8);
-    // Not a collection: another signature's bytes (one flipped in a real collection's signature,
-    // version or reserved bytes is refused by HDF5 itself when it loads the collection).
-    if (header[4] != 1 || header[5] || header[6] || header[7]) return;
-    const std::string where = "the global heap collection at byte " + std::to_string(at);
-    if (size < 4096 || size > static_cast<uint64_t>(file_size) - at)
-      throw Hdf5Error(where + " has an impossible size (" + std::to_string(size) + " bytes)");
-    std::string collection;
-    read_at(at, static_cast<size_t>(size), collection);
-    std::set<uint16_t> indices;
-    size_t p = 16;
-    while (size - p >= 16) {
-      const uint16_t index = u16(collection, p);
-      const uint64_t object_size = u64(collection, p + 8);
-      if (index == 0) {  // the free space, to the end
-        if (object_size != size - p)
-          throw Hdf5Error(where + " is malformed: its free space does not reach its end (a heap object's size "
-                          "or index has changed)");
-        p = size;
-        break;
-      }
-      if (object_size > size - p - 16 || !indices.insert(index).second)
-        throw Hdf5Error(where + " is malformed: heap object " + std::to_string(index) + " at byte " +
-                        std::to_string(at + p) + " has an impossible size or a repeated index");
-      p += 16 + (object_size + 7) / 8 * 8;
-    }
-    if (p > size) throw Hdf5Error(where + " is malformed: its last heap object passes its end");
-    if (!indices.empty() && *indices.rbegin() != indices.size())
-      throw Hdf5Error(where + " is malformed: a heap object index is missing");
-  };
-  // Find the collections by signature, in blocks that overlap by a header's length.
-  const size_t kBlock = size_t{1} << 20, kHeader = 16;
-  std::string block, header;
-  for (uint64_t offset = 0; offset < static_cast<uint64_t>(file_size); offset += kBlock) {
-    const uint64_t want = std::min<uint64_t>(kBlock + kHeader, static_cast<uint64_t>(file_size) - offset);
-    read_at(offset, static_cast<size_t>(want), block);
-    for (size_t at = block.find("GCOL"); at != std::string::npos && at < kBlock; at = block.find("GCOL", at + 1)) {
-      if (offset + at + kHeader > static_cast<uint64_t>(file_size)) continue;
-      header = block.substr(at, kHeader);
-      if (header.size() < kHeader) read_at(offset + at, kHeader, header);
-      check_collection(offset + at, header);
-    }
-  }
-}
-
-namespace {
-
 // Reads the file's objects (sorted by path: the digest's order), their attributes and datasets,
 // as `pass` says; returns the digest of the variable-length values met.
-std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
+std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report, const CheckedHeap* heap) {
   struct Paths {
     std::vector<std::string> objects, datasets;
   } paths;
@@ -310,7 +370,7 @@ std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
     read_attributes(object.get(), path, pass, report, records);
     ++report.objects;
   }
-  for (const std::string& path : paths.datasets) read_dataset(file, path, pass, report, records);
+  for (const std::string& path : paths.datasets) read_dataset(file, path, pass, report, records, heap);
   return records.sha256();
 }
 
@@ -318,7 +378,7 @@ std::string read_contents(hid_t file, Pass pass, Hdf5VerifyReport& report) {
 
 std::string variable_length_sha256(hid_t file) {
   Hdf5VerifyReport ignored;
-  return read_contents(file, Pass::variable_length_only, ignored);
+  return read_contents(file, Pass::variable_length_only, ignored, nullptr);
 }
 
 void write_variable_length_sha256(hid_t file) {
@@ -344,16 +404,18 @@ void check_variable_length_digest(hid_t file, const std::string& digest, size_t 
 }  // namespace
 
 void verify_text(hid_t file) {
-  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
+  const FileBytes bytes(file);
+  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
   Hdf5VerifyReport report;
-  const std::string digest = read_contents(file, Pass::variable_length_only, report);
+  const std::string digest = read_contents(file, Pass::variable_length_only, report, &heap);
   check_variable_length_digest(file, digest, report.variable_length_values);
 }
 
 Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
   Hdf5VerifyReport report;
-  check_global_heap_structure(file);  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report);
+  const FileBytes bytes(file);
+  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
+  const std::string digest = read_contents(file, Pass::everything, report, &heap);
   check_variable_length_digest(file, digest, report.variable_length_values);
   return report;
 }
@@ -361,12 +423,12 @@ Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
 Hdf5VerifyReport verify_hdf5_file(const std::string& path) {
   h5_quiet();
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("'" + path + "' is not a readable HDF5 file (" + h5_error_detail() + ")");
+  if (id < 0) throw Hdf5Error(quoted_input(path) + " is not a readable HDF5 file (" + h5_error_detail() + ")");
   H5Handle file(id, H5Fclose);
   try {
     return verify_hdf5_contents(id);
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("'" + path + "': " + e.what());
+    throw Hdf5Error(quoted_input(path) + ": " + e.what());
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "io/file_safety.hpp"
 #include "io/hdf5_verify.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -36,7 +37,7 @@ void Hdf5Writer::commit() {
   const hid_t file = file_;
   file_ = -1;  // closed below whatever happens: the destructor must not close it again
   if (H5Fclose(file) < 0) {
-    const std::string failure = h5_failure("closing '" + partial_path_ + "'");
+    const std::string failure = h5_failure("closing " + quoted_input(partial_path_));
     std::remove(partial_path_.c_str());
     throw Hdf5Error(failure);
   }

@@ -14,6 +14,7 @@
 #include "io/hdf5_verify.hpp"
 #include "io/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -34,7 +35,7 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
       throw Hdf5Error("the root attribute config_text does not match its SHA-256 (config_sha256)");
     return report;
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("'" + path + "' is damaged or unverifiable: " + e.what());
+    throw Hdf5Error(quoted_input(path) + " is damaged or unverifiable: " + e.what());
   }
 }
 
@@ -51,16 +52,16 @@ OpenFile open_verified_sweep_file(const std::string& path) {
   h5_check(H5Pset_file_locking(access.get(), false, true), "file locking");
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get());
   if (id < 0)
-    throw InputError("cannot open '" + path + "' as HDF5 (not an HDF5 file, unreadable, or damaged: " +
+    throw InputError("cannot open " + quoted_input(path) + " as HDF5 (not an HDF5 file, unreadable, or damaged: " +
                      h5_error_detail() + ")");
   f.handle = std::make_unique<H5Handle>(id, H5Fclose);
   verify_or_throw(id, path);
   try {
     f.header = read_sweep_header(id);
   } catch (const InputError& e) {
-    throw InputError("'" + path + "': " + e.what());
+    throw InputError(quoted_input(path) + ": " + e.what());
   } catch (const Hdf5Error& e) {
-    throw InputError("'" + path + "': " + e.what() + " (not a leosem sweep file?)");
+    throw InputError(quoted_input(path) + ": " + e.what() + " (not a leosem sweep file?)");
   }
   return f;
 }
@@ -89,16 +90,16 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   const SweepHeader& first = shards.front().header;
   for (const OpenFile& s : shards) {
     if (s.header.adaptive())
-      throw InputError("merge: '" + s.path + "' is an adaptive run's file (target_ci_db): adaptive runs are never "
+      throw InputError("merge: " + quoted_input(s.path) + " is an adaptive run's file (target_ci_db): adaptive runs are never "
                        "sharded, so there is nothing to merge");
-    if (!s.header.complete) throw InputError("merge: '" + s.path + "' is not complete (resume it first)");
+    if (!s.header.complete) throw InputError("merge: " + quoted_input(s.path) + " is not complete (resume it first)");
     if (s.header.config_sha256 != first.config_sha256)
-      throw InputError("merge: '" + s.path + "' has configuration hash " + s.header.config_sha256 +
-                               ", '" + shards.front().path + "' has " + first.config_sha256 +
+      throw InputError("merge: " + quoted_input(s.path) + " has configuration hash " + text_excerpt(s.header.config_sha256) +
+                               ", " + quoted_input(shards.front().path) + " has " + text_excerpt(first.config_sha256) +
                                ": they are not shards of the same sweep");
     if (s.header.git_commit != first.git_commit)
-      throw InputError("merge: '" + s.path + "' was made by leosem " + s.header.git_commit + ", '" +
-                               shards.front().path + "' by " + first.git_commit);
+      throw InputError("merge: " + quoted_input(s.path) + " was made by leosem " + text_excerpt(s.header.git_commit) + ", " +
+                               quoted_input(shards.front().path) + " by " + text_excerpt(first.git_commit));
   }
   // Order by first instance; require an exact, non-overlapping cover of 0..instances-1.
   std::sort(shards.begin(), shards.end(), [](const OpenFile& a, const OpenFile& b) {
@@ -110,7 +111,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   for (const OpenFile& s : shards) {
     for (uint32_t index : s.header.instance_index) {
       if (index < next)
-        throw InputError("merge: instance " + std::to_string(index) + " appears twice (again in '" + s.path + "')");
+        throw InputError("merge: instance " + std::to_string(index) + " appears twice (again in " + quoted_input(s.path) + ")");
       if (index > next)
         throw InputError("merge: instances " + std::to_string(next) + ".." + std::to_string(index - 1) +
                                  " are missing (no shard holds them)");
@@ -161,7 +162,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
     set_complete(id, true);
     h5_check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush");
     file_open = false;
-    h5_check(H5Fclose(id), "closing '" + partial + "'");
+    h5_check(H5Fclose(id), "closing " + quoted_input(partial));
     durable_rename(partial, out_path);
   } catch (...) {
     if (file_open) H5Fclose(id);
@@ -174,7 +175,7 @@ std::string verify_file(const std::string& path) {
   h5_quiet();
   require_regular_file(path, "file");
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error("'" + path + "' is damaged or not HDF5: it cannot be opened (" + h5_error_detail() + ")");
+  if (id < 0) throw Hdf5Error(quoted_input(path) + " is damaged or not HDF5: it cannot be opened (" + h5_error_detail() + ")");
   H5Handle file(id, H5Fclose);
   const Hdf5VerifyReport report = verify_or_throw(id, path);
   std::string what = "HDF5 file";
@@ -187,7 +188,7 @@ std::string verify_file(const std::string& path) {
         what += header.complete ? " (complete)" : " (incomplete: resume the run)";
       }
     } catch (const Hdf5Error& e) {
-      throw Hdf5Error("'" + path + "': " + e.what());
+      throw Hdf5Error(quoted_input(path) + ": " + e.what());
     }
   }
   return path + ": OK, " + what + ": " + std::to_string(report.objects) + " objects, " +
@@ -304,7 +305,7 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
     half_width_db = h5_read_all<double>(id, "/ci95_half_width_db");
     stop_reason = h5_read_all<int8_t>(id, "/stop_reason");
     if (half_width_db.size() != cells || stop_reason.size() != cells)
-      throw InputError("'" + path + "': the adaptive run's arrays do not match the axes");
+      throw InputError(quoted_input(path) + ": the adaptive run's arrays do not match the axes");
   }
   const auto reason_text = [&](size_t cell) {
     switch (stop_reason[cell]) {

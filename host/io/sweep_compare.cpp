@@ -12,6 +12,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/merge_report.hpp"
 #include "io/sweep_file.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -57,7 +58,7 @@ std::string first_differing_line(const std::string& a, const std::string& b) {
     if (!more_a && !more_b) return "the texts are equal";
     if (!more_a) la = "(end)";
     if (!more_b) lb = "(end)";
-    if (!more_a || !more_b || la != lb) return "line " + std::to_string(line) + ": A '" + la + "', B '" + lb + "'";
+    if (!more_a || !more_b || la != lb) return "line " + std::to_string(line) + ": A " + quoted_input(la) + ", B " + quoted_input(lb);
   }
 }
 
@@ -65,9 +66,9 @@ std::string first_differing_line(const std::string& a, const std::string& b) {
 void check_comparable(const VerifiedSweepFile& a, const VerifiedSweepFile& b) {
   for (const VerifiedSweepFile* f : {&a, &b})
     if (!f->header.complete)
-      throw InputError("compare: '" + f->path + "' is not complete (an unfinished run: resume it, then compare)");
+      throw InputError("compare: " + quoted_input(f->path) + " is not complete (an unfinished run: resume it, then compare)");
   const SweepHeader &ha = a.header, &hb = b.header;
-  const std::string which = " (A '" + a.path + "', B '" + b.path + "')";
+  const std::string which = " (A " + quoted_input(a.path) + ", B " + quoted_input(b.path) + ")";
   if (ha.algorithms != hb.algorithms)
     throw InputError("compare: the algorithms differ: A " + joined(ha.algorithms) + ", B " + joined(hb.algorithms) + which);
   if (ha.axis_fields != hb.axis_fields)

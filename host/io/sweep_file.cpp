@@ -18,6 +18,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
 #include "scenario/toml_reader.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -220,6 +221,8 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   h5_write_text_dataset(root, "/algorithm", h.algorithms);
   h5_make_dimension_scale(root, "/algorithm", "algorithm");
   h5_set_text_attribute(root, "/algorithm", "long_name", "algorithm");
+  // Fixed-length strings read as bytes: xarray decodes them to text by this netCDF convention.
+  h5_set_text_attribute(root, "/algorithm", "_Encoding", "utf-8");
   for (size_t a = 0; a < h.axis_fields.size(); ++a) {
     const std::string path = "/" + h.axis_fields[a];
     h5_write_dataset(root, path, h.axis_coordinates[a], {h.axis_coordinates[a].size()});
@@ -280,7 +283,7 @@ SweepHeader read_sweep_header(hid_t file) {
   if (h.format == "leosem-sweep-1")
     throw InputError("a leosem-sweep-1 file, written by an older leosem: run the sweep again (this leosem reads " +
                      std::string(kSweepFormat) + ")");
-  if (h.format != kSweepFormat) throw InputError("not a leosem sweep file (format '" + h.format + "')");
+  if (h.format != kSweepFormat) throw InputError("not a leosem sweep file (format " + quoted_input(h.format) + ")");
   h.leosem_version = text("leosem_version");
   h.git_commit = text("git_commit");
   h.backend = text("backend");
@@ -397,7 +400,7 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& spec, cons
     if (f.file_ >= 0) H5Fclose(f.file_);
     f.file_ = -1;
     std::remove(f.partial_path_.c_str());
-    throw Hdf5Error("cannot create '" + f.partial_path_ + "': " + e.what());
+    throw Hdf5Error("cannot create " + quoted_input(f.partial_path_) + ": " + e.what());
   }
   return f;
 }
@@ -408,30 +411,30 @@ SweepFile SweepFile::resume(const std::string& path, const SweepSpec& spec, cons
   // failed write: "truncated file") is damaged.
   require_regular_file(f.partial_path_, "the unfinished run's file");
   if (::access(f.partial_path_.c_str(), R_OK | W_OK) != 0)
-    throw IoError("cannot resume '" + f.partial_path_ + "': " + std::strerror(errno));
+    throw IoError("cannot resume " + quoted_input(f.partial_path_) + ": " + std::strerror(errno));
   f.file_ = H5Fopen(f.partial_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (f.file_ < 0)
-    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': HDF5 cannot open it (" + h5_error_detail() +
+    throw Hdf5Error("cannot resume " + quoted_input(f.partial_path_) + ": HDF5 cannot open it (" + h5_error_detail() +
                     "); the file is damaged: delete it and run again without --resume");
   try {
     // Whose file it is first, nothing being written into another run's file: its text (format,
     // configuration hash) checked against its digest before it is trusted.
     verify_text(f.file_);
     if (h5_read_text_attribute(f.file_, "/", "format") != kSweepFormat)
-      throw InputError("cannot resume '" + f.partial_path_ + "': it is not a " + std::string(kSweepFormat) +
+      throw InputError("cannot resume " + quoted_input(f.partial_path_) + ": it is not a " + std::string(kSweepFormat) +
                        " file (written by another leosem version); delete it and run again");
     if (h5_read_text_attribute(f.file_, "/", "config_sha256") != spec.config_sha256())
-      throw InputError("cannot resume '" + f.partial_path_ + "': it was started from a different configuration");
+      throw InputError("cannot resume " + quoted_input(f.partial_path_) + ": it was started from a different configuration");
     if (h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_index") != shard.index ||
         h5_read_scalar_attribute<int64_t>(f.file_, "/", "shard_count") != shard.count)
-      throw InputError("cannot resume '" + f.partial_path_ + "': it belongs to another --shard");
+      throw InputError("cannot resume " + quoted_input(f.partial_path_) + ": it belongs to another --shard");
     f.repair_note_ = repair_failed_writes(f.file_, f.layout_);
     const Hdf5VerifyReport report = verify_hdf5_contents(f.file_);  // everything else must be intact
     if (!report.unchecksummed.empty())
       throw Hdf5Error("dataset " + report.unchecksummed.front() +
                       " has no checksum (written by an older leosem): it cannot be verified");
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("cannot resume '" + f.partial_path_ + "': " + e.what() +
+    throw Hdf5Error("cannot resume " + quoted_input(f.partial_path_) + ": " + e.what() +
                     "; the file is damaged: delete it and run again without --resume");
   }
   return f;
@@ -536,7 +539,7 @@ void SweepFile::finalize() {
     file_ = -1;
     h5_check(H5Fclose(file), "closing");
   } catch (const Hdf5Error& e) {
-    throw Hdf5Error("marking '" + partial_path_ + "' complete: " + e.what());
+    throw Hdf5Error("marking " + quoted_input(partial_path_) + " complete: " + e.what());
   }
   durable_rename(partial_path_, path_);
 }

@@ -9,6 +9,7 @@
 
 #include "quality/grid_model.hpp"  // QualityDataError
 #include "io/file_safety.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -108,7 +109,7 @@ RgbImage read_jpeg_file(const std::string& path) {
     throw QualityDataError(e.what());
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw QualityDataError("cannot read image '" + path + "'");
+  if (!in) throw QualityDataError("cannot read image " + quoted_input(path));
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return decode_jpeg(bytes, path);
 }

@@ -32,7 +32,7 @@ std::vector<std::string> split_fields(const std::string& line) {
 }
 
 std::string where(const std::string& path, const CsvRow& row, size_t index) {
-  return path + ":" + std::to_string(row.line) + ": field " + std::to_string(index + 1);
+  return text_excerpt(path) + ":" + std::to_string(row.line) + ": field " + std::to_string(index + 1);
 }
 
 }  // namespace
@@ -44,7 +44,7 @@ CsvFile read_csv_file(const std::string& path, const std::vector<std::string>& h
     throw QualityDataError(e.what());
   }
   std::ifstream in(path);
-  if (!in) throw QualityDataError("cannot read '" + path + "'");
+  if (!in) throw QualityDataError("cannot read " + quoted_input(path));
   std::string expected;
   for (const auto& h : header) expected += (expected.empty() ? "" : ",") + h;
 
@@ -63,17 +63,17 @@ CsvFile read_csv_file(const std::string& path, const std::vector<std::string>& h
     std::vector<std::string> fields = split_fields(text);
     if (!have_header) {
       if (fields != header)
-        throw QualityDataError(path + ":" + std::to_string(number) + ": header is '" + text_excerpt(text) + "', expected '" +
-                               expected + "'");
+        throw QualityDataError(text_excerpt(path) + ":" + std::to_string(number) + ": header is " + quoted_input(text) +
+                               ", expected " + quoted_input(expected));
       have_header = true;
       continue;
     }
     if (fields.size() != header.size())
-      throw QualityDataError(path + ":" + std::to_string(number) + ": " + std::to_string(fields.size()) +
+      throw QualityDataError(text_excerpt(path) + ":" + std::to_string(number) + ": " + std::to_string(fields.size()) +
                              " fields, expected " + std::to_string(header.size()) + " (" + expected + ")");
     csv.rows.push_back({number, std::move(fields)});
   }
-  if (!have_header) throw QualityDataError(path + ": no header line '" + expected + "'");
+  if (!have_header) throw QualityDataError(text_excerpt(path) + ": no header line " + quoted_input(expected));
   return csv;
 }
 
@@ -83,7 +83,7 @@ double parse_csv_number(const std::string& path, const CsvRow& row, size_t index
   errno = 0;
   const double value = std::strtod(field.c_str(), &end);
   if (field.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
-    throw QualityDataError(where(path, row, index) + ": '" + text_excerpt(field) + "' is not a finite number");
+    throw QualityDataError(where(path, row, index) + ": " + quoted_input(field) + " is not a finite number");
   return value;
 }
 
@@ -93,7 +93,7 @@ long parse_csv_integer(const std::string& path, const CsvRow& row, size_t index)
   errno = 0;
   const long value = std::strtol(field.c_str(), &end, 10);
   if (field.empty() || *end != '\0' || errno == ERANGE)
-    throw QualityDataError(where(path, row, index) + ": '" + text_excerpt(field) + "' is not an integer");
+    throw QualityDataError(where(path, row, index) + ": " + quoted_input(field) + " is not an integer");
   return value;
 }
 
@@ -107,12 +107,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = temporary_path_for(path);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError("cannot write '" + temporary + "'");
+    if (!out) throw IoError("cannot write " + quoted_input(temporary));
     out << text;
     out.close();
     if (!out) {
       std::remove(temporary.c_str());
-      throw IoError("failed writing '" + temporary + "'");
+      throw IoError("failed writing " + quoted_input(temporary));
     }
   }
   try {

@@ -5,6 +5,7 @@
 
 #include "core/data_dir.hpp"
 #include "scenario/toml_reader.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -59,7 +60,7 @@ void check_ratios_in_quality_domain(const QualityConfig& quality, const double* 
              "outside the quality model's rho range [" + format_number(domain.rho_min) + ", " +
                  format_number(domain.rho_max) + "] (" +
                  (quality.jscc_kind == QualityKind::Grid
-                      ? "the grid file '" + quality.grid_path + "' does not cover it"
+                      ? "the grid file " + quoted_input(quality.grid_path) + " does not cover it"
                       : std::string("widen quality.logistic_rho_min / logistic_rho_max")) +
                  ")");
 }
@@ -90,6 +91,9 @@ void load_quality_files(QualityConfig& q, const std::string& base_dir) {
 
   const std::string& jpeg_table = q.jpeg_table_as_written;
   q.jpeg_table_path = jpeg_table.empty() ? default_jpeg_table_path() : resolve(jpeg_table);
+  // The default table without a data directory: the search is the reason (not a path to quote).
+  if (jpeg_table.empty() && data_directory().empty())
+    reject("quality.jpeg_table", "(absent: the default table)", data_directory_search_note());
   try {
     q.jpeg_table = load_jpeg_table_csv(q.jpeg_table_path);
   } catch (const QualityDataError& e) {

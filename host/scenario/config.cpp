@@ -13,6 +13,7 @@
 #include "scenario/limits.hpp"
 #include "scenario/toml_input_check.hpp"
 #include "scenario/toml_reader.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 
@@ -161,7 +162,7 @@ ScenarioConfig load_scenario_file(const std::string& path) {
     throw ConfigError(e.what());
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read configuration file '" + path + "'");
+  if (!in) throw ConfigError("cannot read configuration file " + quoted_input(path));
   std::ostringstream text;
   text << in.rdbuf();
   return parse_scenario(text.str(), path);

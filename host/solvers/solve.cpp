@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/text_excerpt.hpp"
 #include "solvers/exact_milp.hpp"
 #include "solvers/greedy_jpeg.hpp"
 #include "solvers/greedy_jscc.hpp"
@@ -30,8 +31,8 @@ Algorithm parse_algorithm(const std::string& name) {
   for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf,
                       Algorithm::LowerBound})
     if (name == to_string(a)) return a;
-  throw std::invalid_argument("unknown algorithm '" + name +
-                              "' (known: greedy-jscc, greedy-jpeg, jcrra, exact, mcf, lower-bound)");
+  throw std::invalid_argument("unknown algorithm " + quoted_input(name) +
+                              " (known: greedy-jscc, greedy-jpeg, jcrra, exact, mcf, lower-bound)");
 }
 
 std::vector<Algorithm> parse_algorithm_list(const std::string& names) {

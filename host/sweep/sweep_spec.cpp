@@ -13,6 +13,7 @@
 #include "scenario/limits.hpp"
 #include "scenario/toml_input_check.hpp"
 #include "scenario/toml_reader.hpp"
+#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -24,7 +25,7 @@ std::string read_file(const std::string& path, const std::string& what) {
     throw ConfigError(e.what());
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read " + what + " '" + path + "'");
+  if (!in) throw ConfigError("cannot read " + what + " " + quoted_input(path));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -42,7 +43,7 @@ std::pair<toml::table*, std::string> dotted_parent(toml::table& root, const std:
     const std::string part = dotted.substr(start, dot - start);
     if (!table->contains(part)) table->insert(part, toml::table{});
     table = (*table)[part].as_table();
-    if (!table) throw ConfigError(what + " '" + dotted + "': '" + part + "' is not a table in the scenario");
+    if (!table) throw ConfigError(what + " " + quoted_input(dotted) + ": " + quoted_input(part) + " is not a table in the scenario");
     start = dot + 1;
   }
   return {table, dotted.substr(start)};
@@ -365,11 +366,11 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
     };
     const std::string field = trim(item.substr(0, equals));
     if (equals == std::string::npos || field.empty())
-      throw ConfigError("invalid --set '" + item + "': write FIELD=VALUE, e.g. --set users.count=10");
+      throw ConfigError("invalid --set " + quoted_input(item) + ": write FIELD=VALUE, e.g. --set users.count=10");
     if (field.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
             std::string::npos ||
         field.front() == '.' || field.back() == '.' || field.find("..") != std::string::npos)
-      throw ConfigError("invalid --set '" + item + "': '" + field + "' is not a dotted scenario field (section.key)");
+      throw ConfigError("invalid --set " + quoted_input(item) + ": " + quoted_input(field) + " is not a dotted scenario field (section.key)");
     for (const SweepAxis& axis : spec.axes)
       if (axis.field == field)
         throw ConfigError("invalid --set " + field + ": the field is an axis of sweep " + spec.origin +

@@ -12,7 +12,9 @@ STATUS_MEANINGS = {-1: "not_computed", 0: "optimal", 1: "feasible", 2: "infeasib
 SERVED_STATUS = (0, 1)  # an instance the algorithm serves: optimal or feasible
 # /stop_reason of an adaptive run (target_ci_db; also its flag_values / flag_meanings attributes).
 STOP_REASONS = {0: "running", 1: "target_reached", 2: "cap_reached"}
-_HDF5_DIMENSION_ATTRS = ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid")
+# Storage details, not meaning: dimension-scale bookkeeping, and `_Encoding` of the fixed-length
+# `algorithm` names (read here as str already).
+_HDF5_DIMENSION_ATTRS = ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid", "_Encoding")
 
 
 def _text(value):
