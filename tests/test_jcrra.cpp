@@ -141,7 +141,7 @@ struct TeamRun {
   CoreResult result;
   std::vector<int> option, assigned_ue;
   std::vector<double> power_w;
-  double x_last = 0.0;  // ws.x[K*N*T - 1] afterwards
+  double x_last = 0.0;  // ws.x[E - 1] afterwards (E live elements)
 };
 
 template <class Team>
@@ -168,7 +168,8 @@ TeamRun run_team(const Instance& inst, const SolverInputs& in, double garbage) {
   const Team team;
   run.result = jcrra_team(team, make_instance_view(inst), snr.data(), opt, ws,
                           {run.option.data(), resources.data(), run.assigned_ue.data(), run.power_w.data()});
-  run.x_last = ws.x[static_cast<size_t>(K) * N * T - 1];
+  const int live = ws.live_info[kLiveElements];  // 0 when the solve stopped before the relaxed part
+  if (live > 0) run.x_last = ws.x[live - 1];
   return run;
 }
 
