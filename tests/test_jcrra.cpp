@@ -8,6 +8,7 @@
 #include "solver_test_util.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/jcrra.hpp"
+#include "team_test_util.hpp"
 
 #include <functional>
 #include <memory>
@@ -15,6 +16,9 @@
 
 namespace leosem {
 namespace {
+
+using testing::DeferredTeam;
+using testing::ScrambledTeam;
 
 TEST(Projection, CappedSimplexIsTheEuclideanProjection) {
   // Compare with a brute-force projection by bisection on θ for random points.
@@ -84,44 +88,6 @@ TEST(Projection, OptionSimplexKeepsUnreachableAtZero) {
   EXPECT_NEAR(s[1] + s[2] + s[3], 1.0, 1e-12);
   for (double v : s) EXPECT_GE(v, 0.0);
 }
-
-// A host team that runs each phase's items in a scrambled order (7 virtual threads, the last
-// first, each striding over the items as a CUDA block does). If any item of a phase read what
-// another item of the same phase writes, or a sum depended on the team, the results would
-// differ from SequentialTeam's; they must be identical to the bit. The two runs' workspaces
-// start with different garbage, so a read of something never written would show too.
-struct ScrambledTeam {
-  template <class Work>
-  void for_each(int count, Work&& work) const {
-    for (int thread = 6; thread >= 0; --thread)
-      for (int i = thread; i < count; i += 7) work(i);
-  }
-  void sync() const {}
-  bool leader() const { return true; }
-};
-
-// A host team that defers every item until the next barrier and then runs the pending calls'
-// items last phase first, each scrambled: a barrier missing between two dependent calls (one
-// reading what the other writes) would change the results. The leader's serial sections run
-// at once, as on the GPU they may run before the other threads' pending items.
-struct DeferredTeam {
-  struct Pending {
-    std::function<void(int)> work;
-    int count;
-  };
-  std::shared_ptr<std::vector<Pending>> pending = std::make_shared<std::vector<Pending>>();
-  template <class Work>
-  void for_each(int count, Work&& work) const {
-    pending->push_back({std::function<void(int)>(work), count});
-  }
-  void sync() const {
-    for (auto call = pending->rbegin(); call != pending->rend(); ++call)
-      for (int thread = 6; thread >= 0; --thread)
-        for (int i = thread; i < call->count; i += 7) call->work(i);
-    pending->clear();
-  }
-  bool leader() const { return true; }
-};
 
 struct HostCarver {
   std::vector<double> doubles;

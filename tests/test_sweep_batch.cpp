@@ -36,7 +36,7 @@ std::vector<StoredResult> solve_one_by_one(const ScenarioConfig& config, const s
 void expect_backends_equal_solve(bool grid) {
   TempDir dir;
   const ScenarioConfig config = test::small_batch_config(dir, grid);
-  const std::vector<std::string> names{"jcrra", "greedy-jscc", "greedy-jpeg", "mcf"};
+  const std::vector<std::string> names{"jcrra", "greedy-jscc", "greedy-jpeg", "mcf", "lower-bound"};
   const InstanceRange range{9, 2, 100, 48};
   const std::vector<StoredResult> truth = solve_one_by_one(config, names, range);
   const std::vector<size_t> counts = test::status_counts(truth);

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("leosem ") + leosem::kVersion + " (" + leosem::kGitCommit + ")");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success; 1 internal error (a bug) or a device error (a run's FILE.partial resumes); 2 usage (unknown option, missing argument); 3 invalid "
+      "Exit status: 0 success; 1 internal error (a bug), a device error (a run's FILE.partial resumes), or for `compare` files that differ; 2 usage (unknown option, missing argument); 3 invalid "
       "input (a scenario, sweep or data file, or an option value, is wrong); 4 I/O (a file cannot be read, "
       "written or renamed); 5 interrupted (SIGINT/SIGTERM; a run's FILE.partial resumes with --resume).");
   leosem::cli::add_info_command(app);
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   leosem::cli::add_merge_command(app);
   leosem::cli::add_report_command(app);
   leosem::cli::add_verify_command(app);
+  leosem::cli::add_compare_command(app);
   const auto fail = [](ExitCode code, const std::string& message) -> int {
     std::cerr << "leosem: error: " << message << std::endl;
     // Leave without the exit handlers: HDF5 1.10's (H5_term_library) crashes on a file whose
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);  // prints the message and the hint to --help
     return static_cast<int>(ExitCode::usage);
+  } catch (const leosem::cli::CommandAnswer& answer) {
+    std::cout.flush();
+    std::_Exit(static_cast<int>(answer.status));  // as fail(): no HDF5 exit handlers
   } catch (const leosem::InputError& e) {
     return fail(ExitCode::invalid_input, e.what());
   } catch (const leosem::IoError& e) {

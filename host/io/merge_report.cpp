@@ -18,11 +18,7 @@
 namespace leosem {
 namespace {
 
-struct OpenFile {
-  std::string path;
-  std::unique_ptr<H5Handle> handle;
-  SweepHeader header;
-};
+using OpenFile = VerifiedSweepFile;
 
 Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   try {
@@ -42,8 +38,9 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   }
 }
 
-// Opens a sweep file read-only after checking every checksum in it.
-OpenFile open_sweep_file(const std::string& path) {
+}  // namespace
+
+OpenFile open_verified_sweep_file(const std::string& path) {
   h5_quiet();
   require_regular_file(path, "sweep file");
   OpenFile f;
@@ -68,6 +65,8 @@ OpenFile open_sweep_file(const std::string& path) {
   return f;
 }
 
+namespace {
+
 // Copies a shard's whole array (its instances are the last dimension) into the merged file at
 // instance offset col0.
 template <typename T>
@@ -85,7 +84,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   if (shard_paths.empty()) throw InputError("merge: no shard files given");
   check_output_path(out_path, force, "OUT");
   std::vector<OpenFile> shards;
-  for (const std::string& path : shard_paths) shards.push_back(open_sweep_file(path));
+  for (const std::string& path : shard_paths) shards.push_back(open_verified_sweep_file(path));
 
   const SweepHeader& first = shards.front().header;
   for (const OpenFile& s : shards) {
@@ -245,10 +244,51 @@ SummaryColumns summarize_done(hid_t id, const SweepHeader& h, size_t algorithm, 
   return s;
 }
 
+// Per algorithm and point, the certified gap 10·log10(P / LB) over the done instances where the
+// algorithm has a solution and the file's "lower-bound" algorithm a positive bound: count, mean,
+// p95 (the ceil(0.95 n)-th smallest), max. Not for the bound itself nor greedy-jpeg (another
+// transmission scheme than the problem the bound relaxes): count 0, NaN.
+struct GapColumns {
+  std::vector<int32_t> count;
+  std::vector<double> mean_db, p95_db, max_db;
+};
+
+std::vector<GapColumns> certified_gaps(hid_t id, const SweepHeader& h, size_t bound_index) {
+  const size_t points = static_cast<size_t>(h.points);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<GapColumns> gaps(h.algorithms.size());
+  const auto served = [](int8_t status) { return status == 0 || status == 1; };  // optimal / feasible
+  for (size_t p = 0; p < points; ++p) {
+    const std::vector<uint8_t> done = read_point_done(id, h, p);
+    std::vector<double> bound_w, power_w;
+    std::vector<int8_t> bound_status, status;
+    read_point_results(id, h, bound_index, p, bound_w, bound_status);
+    for (size_t a = 0; a < h.algorithms.size(); ++a) {
+      std::vector<double> g;
+      if (a != bound_index && h.algorithms[a] != "greedy-jpeg") {
+        read_point_results(id, h, a, p, power_w, status);
+        for (size_t j = 0; j < done.size(); ++j)
+          if (done[j] && served(status[j]) && served(bound_status[j]) && bound_w[j] > 0.0 && std::isfinite(power_w[j]))
+            g.push_back(power_w[j] <= bound_w[j] ? 0.0 : 10.0 * std::log10(power_w[j] / bound_w[j]));
+      }
+      std::sort(g.begin(), g.end());
+      double sum = 0.0;
+      for (double v : g) sum += v;
+      const size_t n = g.size();
+      const double n_d = static_cast<double>(n);
+      gaps[a].count.push_back(static_cast<int32_t>(n));
+      gaps[a].mean_db.push_back(n ? sum / n_d : nan);
+      gaps[a].p95_db.push_back(n ? g[std::min(n - 1, static_cast<size_t>(std::ceil(0.95 * n_d)) - 1)] : nan);
+      gaps[a].max_db.push_back(n ? g.back() : nan);
+    }
+  }
+  return gaps;
+}
+
 }  // namespace
 
 std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
-  const OpenFile f = open_sweep_file(path);
+  const OpenFile f = open_verified_sweep_file(path);
   const SweepHeader& h = f.header;
   const hid_t id = f.handle->get();
   const size_t axes = h.axis_fields.size();
@@ -273,6 +313,11 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       default: return "running";
     }
   };
+  // With a "lower-bound" algorithm in the file: the certified gap columns (older files have none).
+  const auto bound_at = std::find(h.algorithms.begin(), h.algorithms.end(), std::string("lower-bound"));
+  const bool with_gaps = bound_at != h.algorithms.end();
+  const std::vector<GapColumns> gaps =
+      with_gaps ? certified_gaps(id, h, static_cast<size_t>(bound_at - h.algorithms.begin())) : std::vector<GapColumns>();
   std::string note;
   if (!h.complete) {
     const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();
@@ -288,7 +333,8 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
     out << "algorithm";
     for (const std::string& field : h.axis_fields) out << "," << field;
     out << ",instances,feasible,feasible_fraction,mean_power_dbm,ci95_low_dbm,ci95_high_dbm"
-        << (h.adaptive() ? ",ci95_half_width_db,stop_reason\n" : "\n");
+        << (h.adaptive() ? ",ci95_half_width_db,stop_reason" : "")
+        << (with_gaps ? ",certified_gap_mean_db,certified_gap_p95_db,certified_gap_max_db\n" : "\n");
   } else {
     out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << (h.adaptive() ? "up to " : "")
         << h.instances_per_point << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12)
@@ -309,6 +355,10 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       std::snprintf(buffer, sizeof buffer, " %9s %7s", "+-dB", "stopped");
       out << buffer;
     }
+    if (with_gaps) {
+      std::snprintf(buffer, sizeof buffer, "  %s", "certified gap dB: mean / p95 / max");
+      out << buffer;
+    }
     out << "\n";
   }
   for (size_t k = 0; k < h.algorithms.size(); ++k) {
@@ -325,6 +375,10 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
           std::snprintf(buffer, sizeof buffer, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
           out << buffer;
         }
+        if (with_gaps) {
+          std::snprintf(buffer, sizeof buffer, ",%.6f,%.6f,%.6f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
+          out << buffer;
+        }
         out << "\n";
       } else {
         std::snprintf(buffer, sizeof buffer, "%-14s", algorithm.c_str());
@@ -339,6 +393,13 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
         if (h.adaptive()) {
           std::snprintf(buffer, sizeof buffer, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
           out << buffer;
+        }
+        if (with_gaps && gaps[k].count[p] > 0) {
+          std::snprintf(buffer, sizeof buffer, "  %.4f / %.4f / %.4f", gaps[k].mean_db[p], gaps[k].p95_db[p],
+                        gaps[k].max_db[p]);
+          out << buffer;
+        } else if (with_gaps) {
+          out << "  -";
         }
         out << "\n";
       }

@@ -1,9 +1,23 @@
 // `leosem merge` (shards of one sweep into one file) and `leosem report` (its summary table).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "io/hdf5_util.hpp"
+#include "io/sweep_file.hpp"
+
 namespace leosem {
+
+// A sweep file opened read-only (without HDF5's file lock: it may be a .partial a run holds)
+// after every checksum in it was verified (merge, report, compare). Throws IoError naming the
+// damage, InputError when it is not a leosem sweep file.
+struct VerifiedSweepFile {
+  std::string path;
+  std::unique_ptr<H5Handle> handle;
+  SweepHeader header;
+};
+VerifiedSweepFile open_verified_sweep_file(const std::string& path);
 
 // Refuses shards that are damaged (checksums), incomplete, from a different configuration
 // (SHA-256) or engine commit, or whose instances overlap or leave gaps; refuses an existing OUT

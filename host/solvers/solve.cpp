@@ -1,6 +1,8 @@
 #include "solvers/solve.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,15 +21,17 @@ const char* to_string(Algorithm algorithm) {
     case Algorithm::Jcrra: return "jcrra";
     case Algorithm::Exact: return "exact";
     case Algorithm::Mcf: return "mcf";
+    case Algorithm::LowerBound: return "lower-bound";
   }
   return "unknown";
 }
 
 Algorithm parse_algorithm(const std::string& name) {
-  for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf})
+  for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf,
+                      Algorithm::LowerBound})
     if (name == to_string(a)) return a;
   throw std::invalid_argument("unknown algorithm '" + name +
-                              "' (known: greedy-jscc, greedy-jpeg, jcrra, exact, mcf)");
+                              "' (known: greedy-jscc, greedy-jpeg, jcrra, exact, mcf, lower-bound)");
 }
 
 std::vector<Algorithm> parse_algorithm_list(const std::string& names) {
@@ -218,6 +222,77 @@ Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
 
 }  // namespace
 
+LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
+                                     const LowerBoundOptions& options) {
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  JcrraStorage::Carver counter;
+  carve_lower_bound_workspace(K, N, T, L, counter);
+  std::vector<double> doubles(counter.used_doubles);
+  std::vector<int> ints(counter.used_ints);
+  JcrraStorage::Carver carver;
+  carver.doubles = doubles.data();
+  carver.ints = ints.data();
+  const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);
+  const std::vector<double> snr = required_snr_table(inst, quality);
+  return lower_bound_core(make_instance_view(inst), snr.data(), upper_bound_w, options, ws);
+}
+
+const char* to_string(BoundStatus status) {
+  switch (status) {
+    case BoundStatus::Bound: return "bound";
+    case BoundStatus::Optimal: return "optimal";
+    case BoundStatus::Infeasible: return "infeasible";
+  }
+  return "unknown";
+}
+
+std::string describe_bound_infeasibility(const LowerBoundResult& bound, const Instance& inst) {
+  std::ostringstream out;
+  if (bound.reason_ue >= 0)
+    out << "UE " << bound.reason_ue << " cannot get D_k usable resources (one per slot, each within P_max alone) "
+        << "before its deadline T_k = " << inst.deadline_slots[bound.reason_ue] << " at any reachable option";
+  else
+    out << "the Lagrangian lower bound exceeds P_max times the number of usable slots (" << inst.params.max_power_w
+        << " W per slot), which every solution stays below";
+  return out.str();
+}
+
+double certified_gap_db(double power_w, double lower_bound_w) {
+  if (power_w <= lower_bound_w) return 0.0;  // equal up to rounding (or both 0)
+  if (!(lower_bound_w > 0.0)) return HUGE_VAL;
+  return 10.0 * std::log10(power_w / lower_bound_w);
+}
+
+void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const QualityModel& quality) {
+  if (sol.status == SolveStatus::Infeasible) return;  // CBC's proof; no number to record
+  const bool has_solution = sol.status == SolveStatus::Optimal || sol.status == SolveStatus::Feasible;
+  const LowerBoundResult bound = compute_lower_bound(inst, quality, has_solution ? sol.total_power_w : 0.0);
+  if (bound.status == BoundStatus::Infeasible) {
+    if (sol.status == SolveStatus::Unsolved) {
+      sol.status = SolveStatus::Infeasible;
+      sol.reason = "proven infeasible by the Lagrangian bound (CBC found no solution within its time limit): " +
+                   describe_bound_infeasibility(bound, inst);
+      sol.lower_bound_w = -1.0;
+    }
+    return;  // with a solution this cannot happen: the bound's proofs are exact
+  }
+  const bool ours = bound.bound_w > sol.lower_bound_w;
+  if (ours) sol.lower_bound_w = has_solution ? std::min(bound.bound_w, sol.total_power_w) : bound.bound_w;
+  if (!has_solution) return;
+  sol.optimality_gap =
+      sol.total_power_w > 0.0 ? (sol.total_power_w - sol.lower_bound_w) / sol.total_power_w : 0.0;
+  if (sol.status != SolveStatus::Feasible) return;
+  const char* whose = ours ? "the Lagrangian lower bound" : "CBC's bound";
+  std::ostringstream out;
+  if (sol.optimality_gap <= 1e-9) {  // CBC's own optimality criterion (allowable fraction gap)
+    sol.status = SolveStatus::Optimal;
+    out << "CBC stopped at its time limit; optimality proven (relative gap <= 1e-9) by " << whose;
+  } else {
+    out << "CBC's time limit reached; proven relative gap " << sol.optimality_gap << " (by " << whose << ")";
+  }
+  sol.reason = out.str();
+}
+
 Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs) {
   const auto start = std::chrono::steady_clock::now();
   Solution sol;
@@ -244,10 +319,27 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
       }
       break;
     }
+    case Algorithm::LowerBound: {
+      // On its own (no solution's power as the Polyak target): what a sweep stores per instance.
+      const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, 0.0);
+      sol.iterations = b.iterations;
+      if (b.status == BoundStatus::Infeasible) {
+        sol.status = SolveStatus::Infeasible;
+        sol.reason = "proven infeasible: " + describe_bound_infeasibility(b, inst);
+      } else {
+        sol.status = b.status == BoundStatus::Optimal ? SolveStatus::Optimal : SolveStatus::Feasible;
+        sol.total_power_w = b.bound_w;
+        sol.lower_bound_w = b.bound_w;
+        sol.reason = b.status == BoundStatus::Optimal ? "certified lower bound; equals the optimum (not a solution)"
+                                                      : "certified lower bound on the optimum (not a solution)";
+      }
+      break;
+    }
     case Algorithm::Exact: {
       MilpOptions milp;
       milp.time_limit_s = inputs.options.milp_time_limit_s;
       sol = solve_exact_milp(inst, inputs.quality, milp);
+      strengthen_with_lower_bound(sol, inst, inputs.quality);
       break;
     }
   }

@@ -11,6 +11,7 @@
 #include "quality/quality_model.hpp"
 #include "solvers/core_common.hpp"
 #include "solvers/jcrra.hpp"
+#include "solvers/lower_bound.hpp"
 #include "solvers/solution.hpp"
 
 namespace leosem {
@@ -21,6 +22,9 @@ enum class Algorithm : int {
   Jcrra = 2,       // jcrra: MODEL §7.1, docs/jcrra.md
   Exact = 3,       // exact: MILP by CBC (MODEL §7.4), time-limited, gap reported
   Mcf = 4,         // mcf: min-cost flow, exact for Greedy JSCC's options (budget checked after)
+  LowerBound = 5,  // lower-bound: not a solution but the certified lower bound (MODEL §7.5) as
+                   // total_power_w; status optimal (it equals the optimum), feasible (a bound) or
+                   // infeasible (proven); no association. Lets sweeps store it per instance.
 };
 
 const char* to_string(Algorithm algorithm);
@@ -50,6 +54,19 @@ struct SolverInputs {
 };
 
 Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& inputs);
+
+// The certified lower bound on the optimal power (MODEL §7.5, solvers/lower_bound.hpp) on one
+// thread. `upper_bound_w`: the power of a known feasible solution (Polyak target), <= 0 if none.
+LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
+                                     const LowerBoundOptions& options = LowerBoundOptions());
+const char* to_string(BoundStatus status);  // bound / optimal / infeasible
+std::string describe_bound_infeasibility(const LowerBoundResult& bound, const Instance& inst);
+// The certified gap 10·log10(P/LB) in dB of a solution of power P; +inf when LB = 0 < P.
+double certified_gap_db(double power_w, double lower_bound_w);
+// Records in an exact solution the better of its own (CBC's) bound and the Lagrangian one:
+// lower_bound_w, optimality_gap; Feasible becomes Optimal when the bound closes the gap to CBC's
+// 1e-9, Unsolved becomes Infeasible when the bound proves it. (solve(Exact) calls it.)
+void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const QualityModel& quality);
 
 // The inputs a scenario configures: its quality models, JPEG table and [solvers] settings. The
 // result points into `config`, which must outlive it.

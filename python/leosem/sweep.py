@@ -156,6 +156,68 @@ def paired(ds, reference=None):
     return out
 
 
+BOUND = "lower-bound"  # the algorithm whose power_w is the certified lower bound (MODEL 7.5)
+_NO_GAP = (BOUND, "greedy-jpeg")  # the bound itself; JPEG solves another problem than the one it relaxes
+
+
+def lower_bound_w(ds):
+    """The certified lower bound on the optimal power per point and instance [axes..., instance], W:
+    the `lower-bound` algorithm's power_w where it has a bound (status optimal: it equals the
+    optimum, or feasible: a bound) and the instance is done; NaN elsewhere (status infeasible:
+    proven infeasible). None when the sweep did not list `lower-bound` (older files)."""
+    if BOUND not in [str(a) for a in ds["algorithm"].values]:
+        return None
+    _, served = _served_and_done(ds)
+    return ds["power_w"].sel(algorithm=BOUND).where(served.sel(algorithm=BOUND))
+
+
+def certified_gap_db(ds):
+    """The certified gap 10·log10(P / lower bound) in dB per algorithm, point and instance, where the
+    algorithm serves the instance and the bound is positive (NaN elsewhere, and for `lower-bound`
+    and `greedy-jpeg`); 0 where P is at or below the bound by rounding. None without a bound."""
+    import xarray as xr
+
+    bound = lower_bound_w(ds)
+    if bound is None:
+        return None
+    _, served = _served_and_done(ds)
+    power = ds["power_w"].where(served)
+    ratio = power / bound.where(bound > 0)
+    gap = xr.where(ratio <= 1.0, 0.0, 10.0 * np.log10(ratio.where(ratio > 1.0))).where(np.isfinite(ratio))
+    keep = xr.DataArray([str(a) not in _NO_GAP for a in ds["algorithm"].values], dims="algorithm",
+                        coords={"algorithm": ds["algorithm"]})
+    gap = gap.where(keep)
+    gap.attrs["units"] = "dB"
+    return gap
+
+
+def certified_gap_summary(ds):
+    """Per algorithm and point: `count`, `mean_db`, `p95_db` (the ceil(0.95 n)-th smallest, as
+    `leosem report`) and `max_db` of certified_gap_db over the instances; None without a bound."""
+    import xarray as xr
+
+    gap = certified_gap_db(ds)
+    if gap is None:
+        return None
+
+    def p95(values, axis):
+        values = np.sort(values, axis=axis)  # NaN sort last
+        n = np.sum(np.isfinite(values), axis=axis)
+        index = np.clip(np.ceil(0.95 * n).astype(int) - 1, 0, None)
+        picked = np.take_along_axis(values, np.expand_dims(index, axis), axis=axis).squeeze(axis)
+        return np.where(n > 0, picked, np.nan)
+
+    out = xr.Dataset({
+        "count": gap.notnull().sum("instance").astype(np.int32),
+        "mean_db": gap.mean("instance"),
+        "p95_db": gap.reduce(p95, dim="instance"),
+        "max_db": gap.max("instance"),
+    })
+    for name in ("mean_db", "p95_db", "max_db"):
+        out[name].attrs["units"] = "dB"
+    return out
+
+
 def summary_table(ds):
     """summary(ds) as rows (algorithm, axis values..., evaluated, feasible, feasible_fraction,
     mean_power_dbm, ci95_low_dbm, ci95_high_dbm), algorithm-major, points in file order."""
@@ -179,9 +241,10 @@ LABELS = {
     "greedy-jpeg": "Greedy JPEG",
     "exact": "Exact optimum (MILP)",
     "mcf": "Min-cost flow",
+    "lower-bound": "Certified lower bound",
 }
 STYLES = {"jcrra": ("tab:red", "o"), "greedy-jscc": ("tab:blue", "s"), "greedy-jpeg": ("tab:green", "^"),
-          "exact": ("black", "x"), "mcf": ("tab:gray", "d")}
+          "exact": ("black", "x"), "mcf": ("tab:gray", "d"), "lower-bound": ("black", "_")}
 
 
 def plot(ds, x=None, ax=None, title=None, xlabel=None):

@@ -216,3 +216,51 @@ def test_adaptive_file(sweep_dir, tmp_path):
     assert (used.values[ds["stop_reason"].values == 2] == 60).all()
     figure = leosem.plot(ds.isel({"users.deadline_mean_slots": 0}), x="users.ssim_mean")
     assert "+-0.5 dB" in figure.axes[0].get_title()
+
+
+BOUND_SWEEP = """name = "bound"
+scenario = "base.toml"
+instances = 6
+algorithms = ["greedy-jscc", "jcrra", "greedy-jpeg", "lower-bound"]
+seed = 9
+[[axis]]
+field = "users.deadline_mean_slots"
+values = [20, 40]
+"""
+
+
+def test_certified_lower_bound(sweep_dir):
+    """A sweep listing "lower-bound" stores the bound per instance; the package and `report` give
+    the same certified gaps; files without it read as before (None, no gap columns)."""
+    (sweep_dir / "bound.toml").write_text(BOUND_SWEEP)
+    out = sweep_dir / "bound.h5"
+    run_leosem("run", str(sweep_dir / "bound.toml"), "--out", str(out), "--threads", "2")
+    ds = leosem.open_sweep(out)
+    bound = leosem.lower_bound_w(ds)
+    assert bound is not None and int(np.isfinite(bound).sum()) > 0
+    _, served = leosem.sweep._served_and_done(ds)
+    for algorithm in ("greedy-jscc", "jcrra"):
+        power = ds["power_w"].sel(algorithm=algorithm).where(served.sel(algorithm=algorithm))
+        both = np.isfinite(power.values) & np.isfinite(bound.values)
+        assert both.any()
+        assert (bound.values[both] <= power.values[both] * (1 + 1e-9)).all()  # never above a solution
+    gaps = leosem.certified_gap_summary(ds)
+    assert np.isnan(gaps["mean_db"].sel(algorithm="greedy-jpeg").values).all()
+    assert (gaps["count"].sel(algorithm="jcrra").values > 0).all()
+    csv = run_leosem("report", str(out), "--csv").stdout.strip().splitlines()
+    header = csv[0].split(",")
+    assert header[-3:] == ["certified_gap_mean_db", "certified_gap_p95_db", "certified_gap_max_db"]
+    for line in csv[1:]:
+        fields = line.split(",")
+        one = gaps.sel(algorithm=fields[0], **{"users.deadline_mean_slots": float(fields[1])})
+        for text, name in zip(fields[-3:], ("mean_db", "p95_db", "max_db")):
+            value = float(one[name].values)
+            assert (math.isnan(float(text)) and math.isnan(value)) or abs(float(text) - value) < 1e-5, (line, name)
+    assert "certified gap dB" in run_leosem("report", str(out)).stdout
+
+
+def test_files_without_a_bound_still_read(two_axis_file):
+    ds = leosem.open_sweep(two_axis_file)
+    assert leosem.lower_bound_w(ds) is None and leosem.certified_gap_summary(ds) is None
+    csv = run_leosem("report", str(two_axis_file), "--csv").stdout.strip().splitlines()
+    assert "certified_gap_mean_db" not in csv[0]

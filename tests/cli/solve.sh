@@ -42,6 +42,16 @@ g=$(awk '$1=="greedy-jscc"{print $2}' <<<"$powers"); j=$(awk '$1=="jcrra"{print 
 e=$(awk '$1=="exact"{print $2}' <<<"$powers")
 awk -v g="$g" -v j="$j" -v e="$e" 'BEGIN { exit !(e <= j + 1e-3 && j <= g + 1e-3) }' || { echo "order broken: $g $j $e"; exit 1; }
 
+# The certified lower bound: printed, and every JSCC row's gap_db (column 4) is >= 0 (the bound
+# is never above a feasible power); greedy-jpeg solves another problem and has none.
+grep -q "^lower bound: .* dBm .*certified" <<<"$out" || { echo "no lower bound line"; exit 1; }
+awk '$1=="greedy-jscc"||$1=="jcrra"||$1=="exact"||$1=="mcf" { if ($4 == "-" || $4 < 0) bad = 1 }
+     $1=="greedy-jpeg" { if ($4 != "-") bad = 1 } END { exit bad }' <<<"$out" || { echo "gap_db column wrong"; exit 1; }
+if command -v h5dump >/dev/null; then
+  h5dump -a /lower_bound_w "$work/solve.h5" | grep -q "H5T_IEEE_F64LE" || { echo "no /lower_bound_w"; exit 1; }
+  h5dump -a /jcrra/certified_gap_db "$work/solve.h5" | grep -q "H5T_IEEE_F64LE" || { echo "no certified_gap_db"; exit 1; }
+fi
+
 # Bad input: unknown algorithm, missing file.
 if "$leosem" solve "$config" --algorithms nonsense 2>"$work/err"; then echo "accepted a bad algorithm"; exit 1; fi
 grep -q "unknown algorithm" "$work/err" || { cat "$work/err"; exit 1; }

@@ -6,8 +6,8 @@
 // CPU's. Per algorithm, over >= 2000 instances: status and iterations identical (0 differences
 // allowed), power within a stated tolerance (1e-6 dB; 1e-9 relative for the greedy baselines
 // alone), every difference counted and printed (status, iterations, beyond tolerance, not
-// bit-identical, the largest in dB), the test failing when a count exceeds its bound. exact and
-// mcf run on host threads from host-generated instances: bit-identical (0 differences). Whole
+// bit-identical, the largest in dB), the test failing when a count exceeds its bound. exact,
+// mcf and the lower bound run on host threads from host-generated instances: bit-identical (0 differences). Whole
 // sweeps: --backend cuda against --backend cpu with the same bounds, and a cuda run interrupted
 // and resumed bit-identical to an uninterrupted cuda run (same device, same code: results do not
 // depend on the chunking).
@@ -74,7 +74,9 @@ void expect_within_bounds(const Differences& d, const std::string& what, double 
 double claimed_tolerance(const std::string& algorithm) {
   return algorithm == "greedy-jscc" || algorithm == "greedy-jpeg" ? 1e-9 : kOneMicroDecibel;
 }
-bool host_algorithm(const std::string& algorithm) { return algorithm == "exact" || algorithm == "mcf"; }
+bool host_algorithm(const std::string& algorithm) {
+  return algorithm == "exact" || algorithm == "mcf" || algorithm == "lower-bound";
+}
 
 void expect_cuda_equals_cpu(const ScenarioConfig& config, const std::vector<std::string>& names, uint32_t count,
                             uint32_t max_chunk, const std::string& what) {
@@ -156,10 +158,10 @@ TEST(SweepBatchGpu, JcrraTooLargeForSharedMemoryRunsFromTheArena) {
 TEST(SweepBatchGpu, MixedDeviceAndHostAlgorithmsInSmallChunks) {
   ASSERT_NO_FATAL_FAILURE(require_device());
   TempDir dir;
-  // mcf runs on host threads alongside the device; a chunk cap below the count is ignored by
-  // evaluate (the runner is what splits), so this checks the merge of both result sources.
-  expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"greedy-jscc", "mcf", "jcrra"}, 2000, 256,
-                         "device + host algorithms");
+  // mcf and the lower bound run on host threads alongside the device; a chunk cap below the count
+  // is ignored by evaluate (the runner is what splits), so this checks the merge of both sources.
+  expect_cuda_equals_cpu(test::small_batch_config(dir, false), {"greedy-jscc", "mcf", "jcrra", "lower-bound"}, 2000,
+                         256, "device + host algorithms");
 }
 
 namespace {

@@ -1,0 +1,393 @@
+// Certified lower bound on the optimal power (MODEL.md §7.5, docs/jcrra.md "Certified lower
+// bound"): the Lagrangian relaxation of C1 (each (n, t) to at most one UE, multipliers λ ≥ 0)
+// and of the per-slot budget (multipliers ν = P_max·μ ≥ 0), maximised by a projected subgradient
+// with Polyak steps. For any multipliers the relaxation splits into per-UE problems solved
+// exactly, so every iterate gives a valid bound; each is evaluated in FP64 and lowered by a proven
+// bound on its rounding error. Team code (team.hpp) like jcrra_team: phases between barriers,
+// every sum in a fixed order, so SequentialTeam and a CUDA block compute the same numbers.
+// Host-device: no allocation, no exceptions; the caller passes the workspace.
+#pragma once
+#include <cfloat>
+#include <cmath>
+#include <cstddef>
+
+#include "solvers/core_common.hpp"
+#include "solvers/jcrra.hpp"  // chunked_sums
+#include "solvers/team.hpp"
+
+namespace leosem {
+
+struct LowerBoundOptions {
+  int max_iterations = 100;     // Lagrangian evaluations (each one is a valid bound)
+  int patience = 5;             // iterations without a better bound before the step factor halves
+  double step_factor = 1.0;     // initial Polyak factor α in θ = α (target − L) / ||g||²
+  double gap_tolerance = 1e-7;  // stop when the bound is within this relative gap of the upper bound
+};
+
+enum class BoundStatus : int {
+  Bound = 0,       // bound_w is a certified lower bound
+  Optimal = 1,     // also the relaxed plan is feasible and complementary: bound_w is the optimum
+                   // up to the rounding term (the projected subgradient is zero)
+  Infeasible = 2,  // proven: a UE cannot be served at any option (reason_ue), or the bound
+                   // exceeds P_max × (slots with a usable resource), which any solution stays below
+};
+
+struct LowerBoundResult {
+  BoundStatus status = BoundStatus::Bound;
+  double bound_w = 0.0;    // certified lower bound on the optimal Σ p, W (≥ 0); 0 when Infeasible
+  double relaxed_w = 0.0;  // the uncorrected L(λ, ν) of the best iterate, W
+  int iterations = 0;      // Lagrangian evaluations
+  int reason_ue = -1;      // Infeasible: the UE without D_kl usable slots at any option, or -1
+};
+
+// Caller-owned scratch (carve_lower_bound_workspace). Sizes in brackets.
+struct LowerBoundWorkspace {
+  double* lambda = nullptr;            // [N*T] λ[n,t], W
+  double* nu = nullptr;                // [T] ν_t = P_max·μ_t, W
+  double* grad_lambda = nullptr;       // [N*T] projected subgradient in λ
+  double* grad_nu = nullptr;           // [T] projected subgradient in ν (slot load / P_max − 1)
+  double* slot_cost = nullptr;         // [K*L*T] per (UE, option) the slots' reduced costs, selected in place
+  double* option_value = nullptr;      // [K*L] S_kl: the sum of the D_kl cheapest slots (+inf if too few)
+  double* option_threshold = nullptr;  // [K*L] the D_kl-th cheapest slot's cost
+  double* ue_value = nullptr;          // [K] min_l S_kl
+  double* chunk_sum = nullptr;         // [chunks_for(N*T + T)] partial sums (team.hpp)
+  double* scalars = nullptr;           // [kBoundScalars] team-shared values
+  int* ue_option = nullptr;            // [K] the minimising option, -1 if none
+  int* chosen_sc = nullptr;            // [K*T] the relaxed plan: UE k's SC in slot t, -1 if none
+};
+
+enum BoundScalar : int {
+  kBoundBest = 0,   // best certified bound so far (W)
+  kBoundRelaxed,    // L of that iterate (W)
+  kBoundStatus,     // BoundStatus
+  kBoundIterations,
+  kBoundReasonUe,
+  kBoundStop,       // 1: leave the loop
+  kBoundStep,       // θ of this iteration
+  kBoundAlpha,      // Polyak factor α
+  kBoundStall,      // iterations without improvement
+  kBoundUsableSlots,
+  kBoundTarget,     // Polyak target (W): the upper bound, or 2·P_max·usable slots without one
+  kBoundUpper,      // the caller's upper bound (W), or +inf
+  kBoundOps,        // M of the rounding-error term (see lower_bound_certify)
+  kBoundSumLambda,
+  kBoundSumNu,
+  kBoundNorm,
+  kBoundScalars
+};
+
+template <class Carver>
+LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
+                                                          Carver& c) {
+  const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
+               L = static_cast<size_t>(options);
+  LowerBoundWorkspace ws;
+  ws.lambda = c.take_doubles(N * T);
+  ws.nu = c.take_doubles(T);
+  ws.grad_lambda = c.take_doubles(N * T);
+  ws.grad_nu = c.take_doubles(T);
+  ws.slot_cost = c.take_doubles(K * L * T);
+  ws.option_value = c.take_doubles(K * L);
+  ws.option_threshold = c.take_doubles(K * L);
+  ws.ue_value = c.take_doubles(K);
+  ws.chunk_sum = c.take_doubles(static_cast<size_t>(chunks_for(subchannels * slots + slots)));
+  ws.scalars = c.take_doubles(kBoundScalars);
+  ws.ue_option = c.take_ints(K);
+  ws.chosen_sc = c.take_ints(K * T);
+  return ws;
+}
+
+// The per-slot budget the bound relaxes: P_max with the checker's relative tolerance (1e-9,
+// solvers/checker.cpp), so the bound holds for every solution the checker accepts. A larger
+// budget only lowers the bound.
+LEOSEM_HD double bound_budget_w(const InstanceView& v) { return v.max_power_w * (1.0 + 1e-9); }
+
+// UE k's cheapest reduced cost in slot t at required SNR `snr` (its SC in *sc, -1 and +inf if
+// none): min_n p (1 + ν_t / P) + λ[n,t] over the SCs with g > 0 and p = Γ/g <= P (others can
+// never be used: one resource alone would exceed the budget). Ties: the lowest n.
+LEOSEM_HD double bound_slot_cost(const InstanceView& v, double snr, int k, int t, const double* lambda,
+                                 const double* nu, double budget_w, int* sc) {
+  const int N = v.subchannels, T = v.slots;
+  const double scale = 1.0 + nu[t] / budget_w;
+  double best = HUGE_VAL;
+  int best_n = -1;
+  for (int n = 0; n < N; ++n) {
+    const double g = v.gain_per_watt[(k * N + n) * T + t];
+    if (!(g > 0.0)) continue;
+    const double p = snr / g;
+    if (!(p <= budget_w)) continue;
+    const double cost = p * scale + lambda[n * T + t];
+    if (cost < best) {
+      best = cost;
+      best_n = n;
+    }
+  }
+  *sc = best_n;
+  return best;
+}
+
+// Rearranges a[0..count) so that a[0..m] hold the m+1 smallest values (Hoare's FIND with a
+// median-of-three pivot; in place, deterministic). Requires 0 <= m < count; no NaN.
+LEOSEM_HD void select_smallest(double* a, int count, int m) {
+  int lo = 0, hi = count - 1;
+  while (lo < hi) {
+    const double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi];
+    const double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+    int i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) ++i;
+      while (pivot < a[j]) --j;
+      if (i <= j) {
+        const double tmp = a[i];
+        a[i] = a[j];
+        a[j] = tmp;
+        ++i;
+        --j;
+      }
+    }
+    if (j < m) lo = i;
+    if (m < i) hi = j;  // both: j < m < i, a[m] equals the pivot and is in place
+  }
+}
+
+// Certifies L̃ = A − B − C (A = Σ_k min_l S_kl, B = Σ λ, C = Σ ν, all computed in FP64 from
+// non-negative terms): returns L̃ − M·ε·(A + B + C), ε = DBL_EPSILON = 2u. Why this is below the
+// true L(λ, ν) of these multipliers, and so below the optimum: each slot cost is p(1 + ν/P) + λ
+// with 5 roundings of non-negative terms (relative error <= γ_5, γ_m = mu/(1 − mu)); a sum of D
+// such terms adds γ_{D−1} whatever its order, the sum over UEs γ_{K−1}; the cheapest slots
+// chosen on rounded values cost at most the rounded cost of the truly cheapest, so the true
+// min_l S_kl >= (1 − γ_{D+4}) times the computed one, and A_true >= (1 − γ_{D+K+4}) Ã; B and C
+// are sums of N·T and T non-negative terms (<= (1 + γ_{NT}) B̃, (1 + γ_T) C̃). With
+// M = K + max D + N·T + T + 16 >= every one of these counts + the last roundings, γ_M(Ã+B̃+C̃)
+// <= 1.01·M·u·(Ã+B̃+C̃) covers them, and the other 0.99·M·u·(Ã+B̃+C̃) (M >= 16) covers the
+// two subtractions of L̃ and the rounding of the correction itself.
+LEOSEM_HD double lower_bound_certify(double a, double b, double c, double ops) {
+  return (a - b - c) - ops * DBL_EPSILON * (a + b + c);
+}
+
+// The lower bound over a team; the result is the same on every thread. `upper_bound_w`: the power
+// of a known feasible solution (the Polyak target and the stopping gap), or <= 0 / +inf if none.
+template <class Team>
+LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView& v, const double* snr_lin,
+                                            double upper_bound_w, const LowerBoundOptions& opt,
+                                            LowerBoundWorkspace ws) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  const double budget_w = bound_budget_w(v);
+  // Setup: multipliers zero; per slot, whether any UE may use it (grad_nu as scratch).
+  team.for_each(N * T, [&](int r) { ws.lambda[r] = 0.0; });
+  team.for_each(T, [&](int t) {
+    ws.nu[t] = 0.0;
+    bool any = false;
+    for (int k = 0; k < K && !any; ++k) {
+      if (t >= v.deadline_slots[k]) continue;
+      for (int l = 0; l < L && !any; ++l) {
+        const double snr = snr_lin[k * L + l];
+        if (snr < 0.0) continue;
+        for (int n = 0; n < N && !any; ++n) {
+          const double g = v.gain_per_watt[(k * N + n) * T + t];
+          any = g > 0.0 && snr / g <= budget_w;
+        }
+      }
+    }
+    ws.grad_nu[t] = any ? 1.0 : 0.0;
+  });
+  team.sync();
+  chunked_sums(
+      team, 1, T, [&](int, int t) { return ws.grad_nu[t]; }, ws.chunk_sum, ws.scalars + kBoundUsableSlots);
+  if (team.leader()) {
+    int max_need = 0;
+    for (int i = 0; i < K * L; ++i) max_need = v.required_resources[i] > max_need ? v.required_resources[i] : max_need;
+    const bool have_upper = upper_bound_w > 0.0 && upper_bound_w < HUGE_VAL;
+    ws.scalars[kBoundUpper] = have_upper ? upper_bound_w : HUGE_VAL;
+    ws.scalars[kBoundTarget] = have_upper ? upper_bound_w : 2.0 * budget_w * fmax(ws.scalars[kBoundUsableSlots], 1.0);
+    ws.scalars[kBoundOps] = static_cast<double>(K) + max_need + static_cast<double>(N) * T + T + 16.0;
+    ws.scalars[kBoundBest] = 0.0;  // Σ p >= 0: the trivial bound
+    ws.scalars[kBoundRelaxed] = 0.0;
+    ws.scalars[kBoundStatus] = static_cast<double>(BoundStatus::Bound);
+    ws.scalars[kBoundIterations] = 0.0;
+    ws.scalars[kBoundReasonUe] = -1.0;
+    ws.scalars[kBoundStop] = 0.0;
+    ws.scalars[kBoundAlpha] = opt.step_factor;
+    ws.scalars[kBoundStall] = 0.0;
+  }
+  team.sync();
+
+  for (int iteration = 0; iteration < opt.max_iterations; ++iteration) {
+    // Phase 1: per (UE, option) the slots' reduced costs and the sum of the D_kl cheapest.
+    team.for_each(K * L, [&](int kl) {
+      const int k = kl / L;
+      const double snr = snr_lin[kl];
+      const int need = v.required_resources[kl];
+      double* row = ws.slot_cost + static_cast<size_t>(kl) * T;
+      if (snr < 0.0) {  // unreachable option
+        ws.option_value[kl] = HUGE_VAL;
+        return;
+      }
+      const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+      int finite = 0;
+      for (int t = 0; t < deadline; ++t) {
+        int sc;
+        row[t] = bound_slot_cost(v, snr, k, t, ws.lambda, ws.nu, budget_w, &sc);
+        finite += sc >= 0;
+      }
+      if (need <= 0) {
+        ws.option_value[kl] = 0.0;
+        ws.option_threshold[kl] = -HUGE_VAL;
+        return;
+      }
+      if (finite < need) {
+        ws.option_value[kl] = HUGE_VAL;
+        return;
+      }
+      select_smallest(row, deadline, need - 1);
+      double sum = 0.0, largest = -HUGE_VAL;
+      for (int i = 0; i < need; ++i) {
+        sum += row[i];
+        largest = fmax(largest, row[i]);
+      }
+      ws.option_value[kl] = sum;
+      ws.option_threshold[kl] = largest;
+    });
+    team.sync();
+    // Phase 2: per UE the best option (the lowest on ties) and its plan: the slots below the
+    // threshold, then those equal to it in slot order, each on its cheapest SC.
+    team.for_each(K, [&](int k) {
+      double best = HUGE_VAL;
+      int best_l = -1;
+      for (int l = 0; l < L; ++l)
+        if (ws.option_value[k * L + l] < best) {
+          best = ws.option_value[k * L + l];
+          best_l = l;
+        }
+      ws.ue_value[k] = best;
+      ws.ue_option[k] = best_l;
+      for (int t = 0; t < T; ++t) ws.chosen_sc[k * T + t] = -1;
+      if (best_l < 0) return;
+      const int need = v.required_resources[k * L + best_l];
+      if (need <= 0) return;
+      const double snr = snr_lin[k * L + best_l], threshold = ws.option_threshold[k * L + best_l];
+      const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+      int taken = 0;
+      for (int pass = 0; pass < 2; ++pass)
+        for (int t = 0; t < deadline && taken < need; ++t) {
+          int sc;
+          const double cost = bound_slot_cost(v, snr, k, t, ws.lambda, ws.nu, budget_w, &sc);
+          if (pass == 0 ? cost < threshold : cost == threshold) {
+            ws.chosen_sc[k * T + t] = sc;
+            ++taken;
+          }
+        }
+    });
+    team.sync();
+    // Phase 3: the projected subgradient (zero where the multiplier is 0 and the constraint slack).
+    team.for_each(N * T + T, [&](int item) {
+      if (item < N * T) {
+        const int n = item / T, t = item % T;
+        int users = 0;
+        for (int k = 0; k < K; ++k) users += ws.chosen_sc[k * T + t] == n;
+        double g = users - 1.0;
+        if (ws.lambda[item] <= 0.0 && g < 0.0) g = 0.0;
+        ws.grad_lambda[item] = g;
+      } else {
+        const int t = item - N * T;
+        double load_w = 0.0;
+        for (int k = 0; k < K; ++k) {
+          const int n = ws.chosen_sc[k * T + t];
+          if (n >= 0) load_w += snr_lin[k * L + ws.ue_option[k]] / v.gain_per_watt[(k * N + n) * T + t];
+        }
+        double g = load_w / budget_w - 1.0;
+        if (ws.nu[t] <= 0.0 && g < 0.0) g = 0.0;
+        ws.grad_nu[t] = g;
+      }
+    });
+    team.sync();
+    chunked_sums(
+        team, 1, N * T + T,
+        [&](int, int j) {
+          const double g = j < N * T ? ws.grad_lambda[j] : ws.grad_nu[j - N * T];
+          return g * g;
+        },
+        ws.chunk_sum, ws.scalars + kBoundNorm);
+    chunked_sums(
+        team, 1, N * T, [&](int, int j) { return ws.lambda[j]; }, ws.chunk_sum, ws.scalars + kBoundSumLambda);
+    chunked_sums(
+        team, 1, T, [&](int, int t) { return ws.nu[t]; }, ws.chunk_sum, ws.scalars + kBoundSumNu);
+    // Leader: certify this iterate, keep the best, decide the step.
+    if (team.leader()) {
+      ws.scalars[kBoundIterations] = iteration + 1.0;
+      double a = 0.0;
+      int unserved = -1;
+      for (int k = 0; k < K; ++k) {
+        if (!(ws.ue_value[k] < HUGE_VAL)) {
+          unserved = k;
+          break;
+        }
+        a += ws.ue_value[k];
+      }
+      if (unserved >= 0) {
+        // UE k's own constraints (C2, C7, deadline, one resource within P_max) fail at every
+        // option: no solution exists, whatever the other UEs do.
+        ws.scalars[kBoundStatus] = static_cast<double>(BoundStatus::Infeasible);
+        ws.scalars[kBoundReasonUe] = unserved;
+        ws.scalars[kBoundStop] = 1.0;
+      } else {
+        const double b = ws.scalars[kBoundSumLambda], c = ws.scalars[kBoundSumNu];
+        const double relaxed = a - b - c;
+        const double certified = lower_bound_certify(a, b, c, ws.scalars[kBoundOps]);
+        if (certified > ws.scalars[kBoundBest]) {
+          ws.scalars[kBoundBest] = certified;
+          ws.scalars[kBoundRelaxed] = relaxed;
+          ws.scalars[kBoundStall] = 0.0;
+        } else if (++ws.scalars[kBoundStall] >= opt.patience) {
+          ws.scalars[kBoundAlpha] *= 0.5;
+          ws.scalars[kBoundStall] = 0.0;
+        }
+        const double norm = ws.scalars[kBoundNorm];
+        // Without an upper bound: 1.5 times the best L so far, capped at twice the largest power any
+        // solution can have (so that a growing L can pass it and prove infeasibility).
+        double target = ws.scalars[kBoundTarget];
+        if (!(ws.scalars[kBoundUpper] < HUGE_VAL) && ws.scalars[kBoundRelaxed] > 0.0)
+          target = fmin(target, 1.05 * ws.scalars[kBoundRelaxed]);
+        if (ws.scalars[kBoundBest] > budget_w * ws.scalars[kBoundUsableSlots] * (1.0 + 1e-6)) {
+          // Every solution spends at most P_max in each slot it uses (a margin far above rounding).
+          ws.scalars[kBoundStatus] = static_cast<double>(BoundStatus::Infeasible);
+          ws.scalars[kBoundStop] = 1.0;
+        } else if (norm == 0.0) {
+          // The relaxed plan meets C1 and the budget and is complementary: it is optimal.
+          ws.scalars[kBoundStatus] = static_cast<double>(BoundStatus::Optimal);
+          ws.scalars[kBoundStop] = 1.0;
+        } else if (ws.scalars[kBoundBest] >= ws.scalars[kBoundUpper] * (1.0 - opt.gap_tolerance) ||
+                   !(target > relaxed)) {
+          ws.scalars[kBoundStop] = 1.0;
+        } else {
+          ws.scalars[kBoundStep] = ws.scalars[kBoundAlpha] * (target - relaxed) / norm;
+        }
+      }
+    }
+    team.sync();
+    if (ws.scalars[kBoundStop] != 0.0) break;
+    // Phase 4: projected step.
+    const double step = ws.scalars[kBoundStep];
+    team.for_each(N * T + T, [&](int item) {
+      if (item < N * T) ws.lambda[item] = fmax(0.0, ws.lambda[item] + step * ws.grad_lambda[item]);
+      else ws.nu[item - N * T] = fmax(0.0, ws.nu[item - N * T] + step * ws.grad_nu[item - N * T]);
+    });
+    team.sync();
+  }
+  LowerBoundResult result;
+  result.status = static_cast<BoundStatus>(static_cast<int>(ws.scalars[kBoundStatus]));
+  result.bound_w = result.status == BoundStatus::Infeasible ? 0.0 : ws.scalars[kBoundBest];
+  result.relaxed_w = ws.scalars[kBoundRelaxed];
+  result.iterations = static_cast<int>(ws.scalars[kBoundIterations]);
+  result.reason_ue = static_cast<int>(ws.scalars[kBoundReasonUe]);
+  team.sync();  // every thread has read the scalars before a caller reuses the workspace
+  return result;
+}
+
+// The sequential entry (the CPU backends).
+LEOSEM_HD LowerBoundResult lower_bound_core(const InstanceView& v, const double* snr_lin, double upper_bound_w,
+                                            const LowerBoundOptions& opt, LowerBoundWorkspace ws) {
+  return lower_bound_team(SequentialTeam(), v, snr_lin, upper_bound_w, opt, ws);
+}
+
+}  // namespace leosem
