@@ -247,12 +247,35 @@ LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* 
     const double dual_k = ws.dual_c7[k] / ws.ue_d_bar[k];
     Real* column = x + first;
     const double* cost = ws.cost + first;
-    const int* rc = ws.elem_rc + first;
-    for (int i = 0; i < count; ++i)
-      column[i] = static_cast<Real>((static_cast<double>(column[i]) * inv_tau - ws.dual_c1[rc[i]] + dual_k + cost[i]) * inv_w);
-    project_capped_simplex_strided(column, count, 1);
+    // The step and the clipped sum in one pass; a full column's resources are contiguous.
+    double clipped_sum = 0.0;
+    if (count == N) {
+      const double* dual = ws.dual_c1 + t * N;
+      for (int i = 0; i < N; ++i) {
+        const double y = (static_cast<double>(column[i]) * inv_tau - dual[i] + dual_k + cost[i]) * inv_w;
+        column[i] = static_cast<Real>(y);
+        clipped_sum += clip01(static_cast<double>(column[i]));
+      }
+    } else {
+      const int* rc = ws.elem_rc + first;
+      for (int i = 0; i < count; ++i) {
+        const double y = (static_cast<double>(column[i]) * inv_tau - ws.dual_c1[rc[i]] + dual_k + cost[i]) * inv_w;
+        column[i] = static_cast<Real>(y);
+        clipped_sum += clip01(static_cast<double>(column[i]));
+      }
+    }
+    // Projection onto the capped simplex (project_capped_simplex_strided), then the column sum.
     double sum = 0.0;
-    for (int i = 0; i < count; ++i) sum += static_cast<double>(column[i]);
+    if (clipped_sum <= 1.0) {
+      for (int i = 0; i < count; ++i) {
+        const Real clipped = static_cast<Real>(clip01(static_cast<double>(column[i])));
+        column[i] = clipped;
+        sum += static_cast<double>(clipped);
+      }
+    } else {
+      project_simplex_michelot(column, count, 1);
+      for (int i = 0; i < count; ++i) sum += static_cast<double>(column[i]);
+    }
     ws.block_sum[c] = sum;
   });
   team.for_each(K, [&](int k) {

@@ -57,14 +57,10 @@ LEOSEM_HD void project_capped_simplex(double* y, int count, double* scratch) {
 // threshold θ > 0 is found by Michelot's iteration from θ = 0: θ ← (Σ_{y>θ} y − 1)/#{y>θ} rises
 // monotonically to the simplex threshold and stops when the active set stops changing (at most
 // count passes). Zeros (unusable entries) stay zero.
+// The active case of the projection (the clipped sum above 1): the simplex projection of the
+// column by Michelot's iteration, in place.
 template <class Real>
-LEOSEM_HD void project_capped_simplex_strided(Real* y, int count, int stride) {
-  double clipped_sum = 0.0;
-  for (int i = 0; i < count; ++i) clipped_sum += clip01(static_cast<double>(y[i * stride]));
-  if (clipped_sum <= 1.0) {
-    for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(clip01(static_cast<double>(y[i * stride])));
-    return;
-  }
+LEOSEM_HD void project_simplex_michelot(Real* y, int count, int stride) {
   double theta = 0.0;
   for (int pass = 0; pass <= count; ++pass) {
     double sum = 0.0;
@@ -79,6 +75,17 @@ LEOSEM_HD void project_capped_simplex_strided(Real* y, int count, int stride) {
     theta = next;
   }
   for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(max_of(static_cast<double>(y[i * stride]) - theta, 0.0));
+}
+
+template <class Real>
+LEOSEM_HD void project_capped_simplex_strided(Real* y, int count, int stride) {
+  double clipped_sum = 0.0;
+  for (int i = 0; i < count; ++i) clipped_sum += clip01(static_cast<double>(y[i * stride]));
+  if (clipped_sum <= 1.0) {
+    for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(clip01(static_cast<double>(y[i * stride])));
+    return;
+  }
+  project_simplex_michelot(y, count, stride);
 }
 
 // Projection of s[0..L) onto the simplex restricted to the entries with allowed[l] (the others
