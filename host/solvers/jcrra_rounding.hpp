@@ -209,8 +209,8 @@ LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const doub
       sol.option[k] = up >= 0 ? up : largest;
   });
   team.sync();
-  // Keys of the live elements, at their dense index (so ties fall by (k, n, t) as ever), and
-  // per chunk of kSumChunk elements how many have x >= 0.005 (a positive first key).
+  // Keys of the live elements (ws.cost as scratch: it is recomputed at the next SCA iteration),
+  // and per chunk of kSumChunk elements how many have x >= 0.005 (a positive first key).
   const int count = ws.live_info[kLiveElements], chunks = chunks_for(count);
   team.for_each(chunks, [&](int chunk) {
     const int first = chunk * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
@@ -220,7 +220,7 @@ LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const doub
       // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
       const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
       const double steps = floor(static_cast<double>(x[e]) * 100.0 + 0.5);
-      ws.greedy.key[idx] = steps * 1e7 - min_of(cost, 1e6);
+      ws.cost[e] = steps * 1e7 - min_of(cost, 1e6);
       positive += steps > 0.0;
     }
     ws.chunk_count[chunk] = positive;
@@ -237,26 +237,27 @@ LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const doub
   }
   team.sync();
   // Every positive key (>= 1e7 − 1e6) precedes every zero-step key (<= 0): the sorted list is
-  // the sorted positives, then the sorted rest. Partition (stable), sort the positives, and
-  // assign from them alone first: the greedy assignment stops once every UE is served, so if it
-  // succeeds within the positives it is what the whole list gives; only otherwise is the rest
-  // sorted and the assignment repeated over the whole list.
+  // the sorted positives, then the sorted rest. Partition (stable) into (greedy.key, greedy.order)
+  // as (key, dense index) pairs, sort the positives, and assign from them alone first: the
+  // greedy assignment stops once every UE is served, so if it succeeds within the positives it
+  // is what the whole list gives; only otherwise is the rest sorted and the assignment repeated
+  // over the whole list. Ties fall by the dense index (k, n, t), as in the heap sort.
   const int positives = ws.chunk_count[chunks];
   team.for_each(chunks, [&](int chunk) {
     const int first = chunk * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
     int at_positive = ws.chunk_count[chunk], at_rest = positives + first - ws.chunk_count[chunk];
     for (int e = first; e < last; ++e) {
-      const int idx = ws.elem_idx[e];
-      if (ws.greedy.key[idx] > 0.0) ws.greedy.order[at_positive++] = idx;
-      else ws.greedy.order[at_rest++] = idx;
+      const int at = ws.cost[e] > 0.0 ? at_positive++ : at_rest++;
+      ws.greedy.key[at] = ws.cost[e];
+      ws.greedy.order[at] = ws.elem_idx[e];
     }
   });
   team.sync();
   for (int part = 0; part < 2; ++part) {
     const int begin = part == 0 ? 0 : positives, length = part == 0 ? positives : count - positives;
-    const int* sorted = team_sort_descending(team, ws.greedy.order + begin, ws.sort_buffer + begin, length, ws.greedy.key);
-    if (sorted != ws.greedy.order + begin) {
-      team.for_each(length, [&](int i) { ws.greedy.order[begin + i] = sorted[i]; });
+    if (!team_sort_pairs_descending(team, ws.greedy.key + begin, ws.greedy.order + begin, ws.cost + begin,
+                                    ws.sort_buffer + begin, length)) {
+      team.for_each(length, [&](int i) { ws.greedy.order[begin + i] = ws.sort_buffer[begin + i]; });
       team.sync();
     }
     if (team.leader())

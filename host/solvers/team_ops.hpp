@@ -154,6 +154,80 @@ LEOSEM_HD int* team_sort_descending(const Team& team, int* index, int* buffer, i
   return from;
 }
 
+// (key, index) pairs: `a` before `b` in the descending order, ties by index ascending (the
+// order of sort_before, on values instead of through an index).
+LEOSEM_HD bool pair_before(double key_a, int index_a, double key_b, int index_b) {
+  if (key_a != key_b) return key_a > key_b;
+  return index_a < index_b;
+}
+
+// team_sort_descending on pairs held side by side (key[i], index[i]): the same runs, merges and
+// result order, but every comparison reads two values instead of two keys through an index
+// (cache-friendly when the keys would be scattered). Ping-pongs with (key_buffer,
+// index_buffer); returns true if the result is in (key, index), false if in the buffers.
+template <class Team>
+LEOSEM_HD bool team_sort_pairs_descending(const Team& team, double* key, int* index, double* key_buffer,
+                                          int* index_buffer, int count) {
+  const int runs = chunks_for(count);
+  team.for_each(runs, [&](int run) {
+    const int first = run * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
+    for (int i = first + 1; i < last; ++i) {
+      const double value_key = key[i];
+      const int value_index = index[i];
+      int j = i - 1;
+      for (; j >= first && pair_before(value_key, value_index, key[j], index[j]); --j) {
+        key[j + 1] = key[j];
+        index[j + 1] = index[j];
+      }
+      key[j + 1] = value_key;
+      index[j + 1] = value_index;
+    }
+  });
+  team.sync();
+  double* from_key = key;
+  int* from = index;
+  double* to_key = key_buffer;
+  int* to = index_buffer;
+  bool in_place = true;
+  for (int width = kSumChunk; width < count; width *= 2) {
+    team.for_each(runs, [&](int segment) {
+      const int out_first = segment * kSumChunk;
+      const int a_first = out_first / (2 * width) * (2 * width);
+      const int a_count = width < count - a_first ? width : count - a_first;
+      const int b_first = a_first + a_count;
+      const int b_count = width < count - b_first ? width : count - b_first;
+      const int d = out_first - a_first;
+      int lo = d > b_count ? d - b_count : 0, hi = d < a_count ? d : a_count;
+      while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        const int a = a_first + mid, b = b_first + d - 1 - mid;
+        if (pair_before(from_key[a], from[a], from_key[b], from[b])) lo = mid + 1;
+        else hi = mid;
+      }
+      int i = lo, j = d - lo;
+      const int out_last = out_first + kSumChunk < count ? out_first + kSumChunk : count;
+      for (int o = out_first; o < out_last; ++o) {
+        const int a = a_first + i, b = b_first + j;
+        const bool take_a = j >= b_count || (i < a_count && pair_before(from_key[a], from[a], from_key[b], from[b]));
+        const int src = take_a ? a : b;
+        to_key[o] = from_key[src];
+        to[o] = from[src];
+        if (take_a) ++i;
+        else ++j;
+      }
+    });
+    team.sync();
+    double* swap_key = from_key;
+    from_key = to_key;
+    to_key = swap_key;
+    int* swap = from;
+    from = to;
+    to = swap;
+    in_place = !in_place;
+  }
+  return in_place;
+}
+
 // ---- fixed-order sums ----
 
 // result[k] = Σ_{j < length} value(k, j) for k < segments: chunks of kSumChunk consecutive j
