@@ -119,8 +119,8 @@ LEOSEM_HD JcrraLiveDims jcrra_live_dims_bound(int users, int subchannels, int li
                          subchannels * live_slots);
 }
 
-// Lays out the relaxed state (everything the PDHG steps read and write except `cost`) over the
-// live sizes from `c`. Doubles only.
+// Lays out the relaxed state (everything the PDHG steps read and write except `cost` and
+// `c1_step`, read once per element or resource and step) over the live sizes from `c`. Doubles only.
 template <class Carver>
 LEOSEM_HD void carve_jcrra_live_state(const JcrraLiveDims& d, int users, int options, bool mixed_precision, Carver& c,
                                       JcrraWorkspace& ws) {
@@ -129,7 +129,6 @@ LEOSEM_HD void carve_jcrra_live_state(const JcrraLiveDims& d, int users, int opt
   ws.x = c.take_doubles(mixed_precision ? (E + 1) / 2 : E);  // FP32 x: half the doubles
   ws.dual_c1 = c.take_doubles(R);
   ws.row_sum_c1 = c.take_doubles(R);
-  ws.c1_step = c.take_doubles(R);
   ws.block_sum = c.take_doubles(static_cast<size_t>(d.columns));
   ws.chunk_sum = c.take_doubles(K * static_cast<size_t>(d.ue_chunks));
   ws.s = c.take_doubles(K * L);
@@ -152,6 +151,7 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
   JcrraWorkspace ws;
   carve_jcrra_live_state(jcrra_live_dims_bound(users, subchannels, slots), users, options, false, c, ws);
   ws.cost = c.take_doubles(K * N * T);
+  ws.c1_step = c.take_doubles(N * T);  // read once per resource and step: stays in global memory
   ws.scalars = c.take_doubles(kJcrraScalars);
   ws.live_info = c.take_ints(kLiveInfo);
   ws.col_first = c.take_ints(K + 1);
