@@ -378,7 +378,12 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
     best_power_w = total_power(v, out);
   }
   if (!unreachable) {
-    const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
+    // Greedy JSCC has just listed the usable entries by gain into ws.greedy (it lists them
+    // whenever its options are reachable, as here) and nothing since has touched that list.
+    int count = 0;
+    for (int k = 0; k < v.users; ++k)
+      for (int n = 0; n < v.subchannels; ++n)
+        for (int t = 0; t < v.slots; ++t) count += usable(v, k, n, t);
     for (int start = 0; start <= v.options; ++start) {
       const bool deadline_first = start == v.options;
       for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, deadline_first ? 0 : start);
