@@ -46,7 +46,7 @@ struct JcrraWorkspace {
   // Relaxed problem (the cooperative part).
   double* x = nullptr;           // [E] relaxed association, the PDHG iterate (mixed precision:
                                  // its first half holds E floats instead)
-  double* cost = nullptr;        // [E] per SCA iteration: c_x·x_ref − ∂f/∂x
+  double* cost = nullptr;        // [E] per SCA iteration: c_x·x_ref − ∂f/∂x (the rounding sorts in it)
   double* s = nullptr;           // [K*L] relaxed option weights
   double* s_prev = nullptr;      // [K*L]
   double* s_ref = nullptr;       // [K*L] SCA linearisation point of s
