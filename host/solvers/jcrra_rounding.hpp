@@ -182,6 +182,35 @@ LEOSEM_HD int repair_by_best_response(const Team& team, const InstanceView& v, c
 
 // ---- rounding of a relaxed point (cooperative) ----
 
+// Every how many live elements the rounding samples a key for its cut (round_relaxed).
+inline constexpr int kRoundingSample = 8;
+
+// values[0..count) sorted descending in place (heap sort; the rounding's sample, on the leader).
+LEOSEM_HD void heap_sort_values_descending(double* values, int count) {
+  // Min-heap: the smallest rises to the top and is swapped to the end.
+  for (int end = count, start = count / 2 - 1;;) {
+    int root;
+    if (start >= 0) {
+      root = start--;
+    } else {
+      if (--end <= 0) break;
+      const double top = values[0];
+      values[0] = values[end];
+      values[end] = top;
+      root = 0;
+    }
+    while (2 * root + 1 < end) {
+      int child = 2 * root + 1;
+      if (child + 1 < end && values[child + 1] < values[child]) ++child;
+      if (!(values[child] < values[root])) break;
+      const double swap = values[root];
+      values[root] = values[child];
+      values[child] = swap;
+      root = child;
+    }
+  }
+}
+
 // ρ_k = Σ_l s_kl ρ_l rounded up to the next reachable option (or, with `down`, down to the
 // previous one: fewer resources, for tight instances); the association by priority (x
 // descending, then cost ascending) under C1, C2, deadlines and the per-slot budget.
@@ -209,52 +238,74 @@ LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const doub
       sol.option[k] = up >= 0 ? up : largest;
   });
   team.sync();
-  // Keys of the live elements (ws.cost as scratch: it is recomputed at the next SCA iteration),
-  // and per chunk of kSumChunk elements how many have x >= 0.005 (a positive first key).
+  // Keys of the live elements (ws.cost as scratch: it is recomputed at the next SCA iteration).
   const int count = ws.live_info[kLiveElements], chunks = chunks_for(count);
+  team.for_each(count, [&](int e) {
+    const int idx = ws.elem_idx[e], k = idx / (N * T);
+    // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
+    const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
+    ws.cost[e] = floor(static_cast<double>(x[e]) * 100.0 + 0.5) * 1e7 - min_of(cost, 1e6);
+  });
+  team.sync();
+  // The sorted list is cut into three groups whose keys are ordered group by group: x >= 0.005
+  // (keys >= 1e7 − 1e6), then the zero-x keys >= a threshold κ, then the rest (keys < κ <= 0).
+  // Each group is sorted only when the greedy assignment over the groups before it leaves a UE
+  // short: it stops once every UE is served, so if it succeeds within a prefix of groups that is
+  // what the whole list gives. κ: the key a third of the way down a sample of the zero-x keys
+  // (every kRoundingSample-th element, on the leader), so the middle group is the cheapest
+  // third. Ties fall by the dense index (k, n, t), as in the heap sort.
+  if (team.leader()) {
+    const int capacity = v.subchannels * v.slots;  // backup.power_w: free until the final polish
+    int samples = 0;
+    for (int e = 0; e < count && samples < capacity; e += kRoundingSample)
+      if (!(ws.cost[e] > 0.0)) ws.backup.power_w[samples++] = ws.cost[e];
+    heap_sort_values_descending(ws.backup.power_w, samples);
+    ws.scalars[kRoundingCut] = samples > 0 ? ws.backup.power_w[samples / 3] : 0.0;
+  }
+  team.sync();
+  const double cut = ws.scalars[kRoundingCut];
+  int* group_at = ws.chunk_count;                 // [chunks + 1] first of group 0 per chunk
+  int* middle_at = ws.chunk_count + chunks + 1;   // [chunks + 1] first of group 1 per chunk
   team.for_each(chunks, [&](int chunk) {
     const int first = chunk * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
-    int positive = 0;
+    int top = 0, middle = 0;
     for (int e = first; e < last; ++e) {
-      const int idx = ws.elem_idx[e], k = idx / (N * T);
-      // Priority: x in steps of 1/100, then the normalised cost Γ/g (clipped) ascending.
-      const double cost = snr_lin[k * L + sol.option[k]] / (v.gain_per_watt[idx] * cost_scale_w);
-      const double steps = floor(static_cast<double>(x[e]) * 100.0 + 0.5);
-      ws.cost[e] = steps * 1e7 - min_of(cost, 1e6);
-      positive += steps > 0.0;
+      top += ws.cost[e] > 0.0;
+      middle += !(ws.cost[e] > 0.0) && ws.cost[e] >= cut;
     }
-    ws.chunk_count[chunk] = positive;
+    group_at[chunk] = top;
+    middle_at[chunk] = middle;
   });
   team.sync();
   if (team.leader()) {  // counts to offsets
-    int offset = 0;
+    int top = 0, middle = 0;
     for (int chunk = 0; chunk < chunks; ++chunk) {
-      const int positive = ws.chunk_count[chunk];
-      ws.chunk_count[chunk] = offset;
-      offset += positive;
+      const int t0 = group_at[chunk], m0 = middle_at[chunk];
+      group_at[chunk] = top;
+      middle_at[chunk] = middle;
+      top += t0;
+      middle += m0;
     }
-    ws.chunk_count[chunks] = offset;
+    group_at[chunks] = top;
+    middle_at[chunks] = middle;
   }
   team.sync();
-  // Every positive key (>= 1e7 − 1e6) precedes every zero-step key (<= 0): the sorted list is
-  // the sorted positives, then the sorted rest. Partition (stable) into (greedy.key, greedy.order)
-  // as (key, dense index) pairs, sort the positives, and assign from them alone first: the
-  // greedy assignment stops once every UE is served, so if it succeeds within the positives it
-  // is what the whole list gives; only otherwise is the rest sorted and the assignment repeated
-  // over the whole list. Ties fall by the dense index (k, n, t), as in the heap sort.
-  const int positives = ws.chunk_count[chunks];
-  team.for_each(chunks, [&](int chunk) {
+  const int tops = group_at[chunks], middles = middle_at[chunks];
+  team.for_each(chunks, [&](int chunk) {  // stable partition into (greedy.key, greedy.order) pairs
     const int first = chunk * kSumChunk, last = first + kSumChunk < count ? first + kSumChunk : count;
-    int at_positive = ws.chunk_count[chunk], at_rest = positives + first - ws.chunk_count[chunk];
+    int at_top = group_at[chunk], at_middle = tops + middle_at[chunk];
+    int at_rest = tops + middles + (first - group_at[chunk] - middle_at[chunk]);
     for (int e = first; e < last; ++e) {
-      const int at = ws.cost[e] > 0.0 ? at_positive++ : at_rest++;
-      ws.greedy.key[at] = ws.cost[e];
+      const double key = ws.cost[e];
+      const int at = key > 0.0 ? at_top++ : (key >= cut ? at_middle++ : at_rest++);
+      ws.greedy.key[at] = key;
       ws.greedy.order[at] = ws.elem_idx[e];
     }
   });
   team.sync();
-  for (int part = 0; part < 2; ++part) {
-    const int begin = part == 0 ? 0 : positives, length = part == 0 ? positives : count - positives;
+  for (int part = 0; part < 3; ++part) {
+    const int begin = part == 0 ? 0 : (part == 1 ? tops : tops + middles);
+    const int length = part == 0 ? tops : (part == 1 ? middles : count - tops - middles);
     if (!team_sort_pairs_descending(team, ws.greedy.key + begin, ws.greedy.order + begin, ws.cost + begin,
                                     ws.sort_buffer + begin, length)) {
       team.for_each(length, [&](int i) { ws.greedy.order[begin + i] = ws.sort_buffer[begin + i]; });

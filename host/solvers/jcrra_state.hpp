@@ -64,7 +64,7 @@ struct JcrraWorkspace {
   double* scalars = nullptr;     // [kJcrraScalars] team-shared values (jcrra_scalar); never moved
   // Rounding (cooperative: keys, sort) and repair (serial, on the leader).
   int* sort_buffer = nullptr;      // [K*N*T] the team sort's second buffer
-  int* chunk_count = nullptr;      // [chunks_for(K*N*T) + 1] positive keys per chunk, then offsets
+  int* chunk_count = nullptr;      // [2*(chunks_for(K*N*T) + 1)] the rounding's group counts, then offsets
   double* slot_gain = nullptr;     // [T]
   double* slot_held_w = nullptr;   // [T] best response: the UE's own power per slot
   int* slot_sc = nullptr;          // [T]
@@ -80,7 +80,7 @@ struct JcrraWorkspace {
 };
 
 // Team-shared scalars, by index into JcrraWorkspace::scalars.
-enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kResponse, kJcrraScalars };
+enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kResponse, kRoundingCut, kJcrraScalars };
 // Live-layout counts, by index into JcrraWorkspace::live_info.
 enum JcrraLiveInfo : int { kLiveElements = 0, kLiveSlots, kLiveColumns, kLiveMaxUeElements, kLiveInfo };
 
@@ -162,7 +162,7 @@ LEOSEM_HD JcrraWorkspace carve_jcrra_workspace(int users, int subchannels, int s
   ws.row_start = c.take_ints(N * T + 1);
   ws.row_elem = c.take_ints(K * N * T);
   ws.sort_buffer = c.take_ints(K * N * T);
-  ws.chunk_count = c.take_ints(static_cast<size_t>(chunks_for(users * subchannels * slots)) + 1);
+  ws.chunk_count = c.take_ints(2 * (static_cast<size_t>(chunks_for(users * subchannels * slots)) + 1));
   ws.slot_gain = c.take_doubles(T);
   ws.slot_held_w = c.take_doubles(T);
   ws.slot_sc = c.take_ints(T);
