@@ -8,6 +8,7 @@
 
 #include "cuda/jcrra_block.hpp"
 #include "cuda/jcrra_block_kernel.cuh"
+#include "cuda/jcrra_block_layout.hpp"
 #include "solvers/solve.hpp"
 
 namespace leosem {
@@ -16,18 +17,6 @@ namespace {
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess)
     throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
-}
-
-// One instance's global scratch: JCRRA's workspace plus Greedy JSCC's (order, key, busy) and
-// the slot powers. Counting and carving are this one function.
-__host__ __device__ JcrraWorkspace carve_block_scratch(int K, int N, int T, int L, WorkspaceCarver& c) {
-  JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, c);
-  const size_t knt = static_cast<size_t>(K) * N * T;
-  ws.greedy.order = c.take_ints(knt);
-  ws.greedy.key = c.take_doubles(knt);
-  ws.greedy.busy = c.take_bytes(static_cast<size_t>(K) * T);
-  ws.slot_power_w = c.take_doubles(static_cast<size_t>(T));
-  return ws;
 }
 
 // The instances of a JcrraBlockBatch (dense, instance-major) as the kernel's Source.
@@ -55,7 +44,7 @@ struct BatchSource {
     global.doubles = b.scratch_doubles + i * per_instance.doubles;
     global.ints = b.scratch_ints + i * per_instance.ints;
     global.bytes = b.scratch_bytes + i * per_instance.bytes;
-    job.ws = carve_block_scratch(K, N, T, L, global);
+    job.ws = carve_jcrra_block_scratch(K, N, T, L, global);
     job.snr_lin = b.snr_lin + static_cast<size_t>(i) * K * L;
     job.out = SolutionBuffers{b.option + static_cast<size_t>(i) * K, b.resources + static_cast<size_t>(i) * K,
                               b.assigned_ue + i * nt, b.power_w + i * nt};
@@ -97,16 +86,12 @@ struct Event {
 
 JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options) {
   WorkspaceCarver counter;
-  carve_block_scratch(users, subchannels, slots, options, counter);
+  carve_jcrra_block_scratch(users, subchannels, slots, options, counter);
   return {counter.used.doubles, counter.used.ints, counter.used.bytes};
 }
 
 size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int options, bool mixed_precision) {
-  DoubleCarver counter;
-  JcrraWorkspace ws;
-  carve_jcrra_live_state(jcrra_live_dims_bound(users, subchannels, live_slots), users, options, mixed_precision,
-                         counter, ws);
-  return counter.used * sizeof(double);
+  return jcrra_block_shared_doubles(users, subchannels, live_slots, options, mixed_precision) * sizeof(double);
 }
 
 bool jcrra_block_fits_shared(size_t shared_bytes) {

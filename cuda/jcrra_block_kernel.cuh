@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cuda/jcrra_block.hpp"
+#include "cuda/jcrra_block_layout.hpp"
 #include "solvers/jcrra.hpp"
 #include "solvers/workspace.hpp"
 
@@ -51,14 +52,13 @@ struct JcrraBlockJob {
 
 template <class Source>
 __global__ void __launch_bounds__(kJcrraBlockThreads, 1)
-    jcrra_block_kernel(Source source, JcrraOptions options, size_t shared_doubles) {
+    jcrra_block_kernel(Source source, JcrraOptions options, int live_slots) {
   extern __shared__ double shared_state[];
   const unsigned i = blockIdx.x;
   JcrraBlockJob job = source.job(i);
-  if (shared_doubles > 0) {  // jcrra_team moves the live state there if it fits (place_live_state)
-    job.ws.on_chip = shared_state;
-    job.ws.on_chip_doubles = shared_doubles;
-  }
+  if (live_slots > 0)  // jcrra_block_layout.hpp: the same call the host tests run over exact-size buffers
+    carve_jcrra_block_shared(shared_state, job.view.users, job.view.subchannels, live_slots, job.view.options,
+                             options.mixed_precision, job.ws);
   const CoreResult result = jcrra_team(BlockTeam(), job.view, job.snr_lin, options, job.ws, job.out);
   if (threadIdx.x == 0) source.store(i, result);
 }
@@ -83,7 +83,7 @@ bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, in
                                static_cast<int>(shared_bytes)),
           "cudaFuncSetAttribute (JCRRA shared memory)");
   jcrra_block_kernel<Source><<<instances, kJcrraBlockThreads, use_shared ? shared_bytes : 0, stream>>>(
-      source, options, use_shared ? shared_bytes / sizeof(double) : 0);
+      source, options, use_shared ? live_slots : 0);
   check(cudaGetLastError(), "jcrra_block_kernel launch");
   return use_shared;
 }
