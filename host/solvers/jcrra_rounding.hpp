@@ -9,10 +9,24 @@ namespace leosem {
 
 // ---- integer repair: per-UE best response ----
 
+// Slots before the latest deadline: no assignment JCRRA makes holds a resource later, and every
+// solution buffer it fills was cleared whole first (assign_in_order, the augmenting paths), so
+// the loops below over solutions stop there (the same sums: only zeros are skipped).
+LEOSEM_HD int live_slot_bound(const InstanceView& v) {
+  int bound = 0;
+  for (int k = 0; k < v.users; ++k) {
+    const int d = v.deadline_slots[k] < v.slots ? v.deadline_slots[k] : v.slots;
+    bound = d > bound ? d : bound;
+  }
+  return bound;
+}
+
 // Total power of a (feasible) assignment.
 LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) {
+  const int T = v.slots, live = live_slot_bound(v);
   double sum = 0.0;
-  for (int i = 0; i < v.subchannels * v.slots; ++i) sum += sol.power_w[i];
+  for (int n = 0; n < v.subchannels; ++n)
+    for (int t = 0; t < live; ++t) sum += sol.power_w[n * T + t];
   return sum;
 }
 
@@ -118,19 +132,23 @@ LEOSEM_HD void copy_solution(const InstanceView& v, const SolutionBuffers& from,
     to.option[k] = from.option[k];
     to.resources[k] = from.resources[k];
   }
-  for (int i = 0; i < v.subchannels * v.slots; ++i) {
-    to.assigned_ue[i] = from.assigned_ue[i];
-    to.power_w[i] = from.power_w[i];
-  }
+  const int T = v.slots, live = live_slot_bound(v);
+  for (int n = 0; n < v.subchannels; ++n)
+    for (int t = 0; t < live; ++t) {
+      to.assigned_ue[n * T + t] = from.assigned_ue[n * T + t];
+      to.power_w[n * T + t] = from.power_w[n * T + t];
+    }
 }
 
-// Releases every resource of UE k.
+// Releases every resource of UE k (all before its deadline).
 LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
-  for (int r = 0; r < v.subchannels * v.slots; ++r)
-    if (sol.assigned_ue[r] == k) {
-      sol.assigned_ue[r] = -1;
-      sol.power_w[r] = 0.0;
-    }
+  const int T = v.slots, deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+  for (int n = 0; n < v.subchannels; ++n)
+    for (int t = 0; t < deadline; ++t)
+      if (sol.assigned_ue[n * T + t] == k) {
+        sol.assigned_ue[n * T + t] = -1;
+        sol.power_w[n * T + t] = 0.0;
+      }
   sol.resources[k] = 0;
 }
 
