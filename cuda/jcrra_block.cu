@@ -2,6 +2,7 @@
 // the kernel of cuda/jcrra_block_kernel.cuh over a JcrraBlockBatch.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -89,8 +90,8 @@ JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int
   return {counter.used.doubles, counter.used.ints, counter.used.bytes};
 }
 
-size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision) {
-  return jcrra_block_shared_doubles(users, subchannels, slots, options, mixed_precision) * sizeof(double);
+size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int options, bool mixed_precision) {
+  return jcrra_block_shared_doubles(users, subchannels, live_slots, options, mixed_precision) * sizeof(double);
 }
 
 bool jcrra_block_fits_shared(size_t shared_bytes) {
@@ -105,7 +106,8 @@ bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& option
   if (batch.instances <= 0) return false;
   const BatchSource source{batch, jcrra_block_scratch(batch.users, batch.subchannels, batch.slots, batch.options)};
   return launch_jcrra_blocks(source, static_cast<unsigned>(batch.instances), batch.users, batch.subchannels,
-                             batch.slots, batch.options, options, force_global, static_cast<cudaStream_t>(stream));
+                             batch.live_slots > 0 && batch.live_slots < batch.slots ? batch.live_slots : batch.slots,
+                             batch.options, options, force_global, static_cast<cudaStream_t>(stream));
 }
 
 std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& instances, const QualityModel& quality,
@@ -145,6 +147,8 @@ std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& i
   batch.subchannels = N;
   batch.slots = T;
   batch.options = L;
+  for (const Instance& inst : instances)
+    for (int d : inst.deadline_slots) batch.live_slots = std::max(batch.live_slots, std::min(d, T));
   for (int l = 0; l < L; ++l) batch.compression_ratios[l] = first.params.compression_ratios[l];
   batch.max_power_w = first.params.max_power_w;
   batch.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;

@@ -25,8 +25,9 @@ struct JcrraBlockScratch {
 };
 JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options);
 
-// Dynamic shared memory one block needs to keep the relaxed state on chip (bytes).
-size_t jcrra_block_shared_bytes(int users, int subchannels, int slots, int options, bool mixed_precision = false);
+// Dynamic shared memory one block needs to keep the relaxed state on chip (bytes), for an
+// instance whose deadlines are at most `live_slots`: only live elements (t < T_k) are stored.
+size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int options, bool mixed_precision = false);
 // Whether that many bytes fit the current device's opt-in shared memory per block (227 KB on
 // an H100/H200, 163 KB on an A100, 99 KB on sm_86/89, 64 KB on sm_75): the kernel keeps its
 // state there when true, in global memory otherwise.
@@ -39,6 +40,7 @@ bool jcrra_block_fits_shared(size_t shared_bytes);
 struct JcrraBlockBatch {
   int instances = 0;
   int users = 0, subchannels = 0, slots = 0, options = 0;
+  int live_slots = 0;  // the largest deadline of the batch (sizes the shared memory); 0 = slots
   double compression_ratios[kMaxOptions] = {};
   double max_power_w = 0.0, symbols_per_resource = 0.0;
   const double* gain_per_watt = nullptr;

@@ -1,7 +1,7 @@
 // The block-cooperative JCRRA kernel and its launch, written once for every caller: one
 // instance per thread block, jcrra_team (host/solvers/jcrra.hpp) over the block's threads, the
-// relaxed state carved in shared memory over the instance's global workspace when it fits the
-// device's opt-in limit (global memory otherwise: same code, other pointers). A caller says
+// relaxed state over the live elements carved in shared memory when it fits the shared memory
+// the launch gave the block (global memory otherwise: same code, other pointers). A caller says
 // where its instances live through a Source (POD, passed by value):
 //   __device__ JcrraBlockJob job(unsigned i) const;              // instance i's inputs/workspace/outputs
 //   __device__ void store(unsigned i, const CoreResult&) const;  // its result (called by thread 0)
@@ -52,26 +52,27 @@ struct JcrraBlockJob {
 
 template <class Source>
 __global__ void __launch_bounds__(kJcrraBlockThreads, 1)
-    jcrra_block_kernel(Source source, JcrraOptions options, bool use_shared) {
+    jcrra_block_kernel(Source source, JcrraOptions options, int live_slots) {
   extern __shared__ double shared_state[];
   const unsigned i = blockIdx.x;
   JcrraBlockJob job = source.job(i);
-  if (use_shared)  // jcrra_block_layout.hpp: the same carve the host tests run over exact-size buffers
-    carve_jcrra_block_shared(shared_state, job.view.users, job.view.subchannels, job.view.slots, job.view.options,
+  if (live_slots > 0)  // jcrra_block_layout.hpp: the same call the host tests run over exact-size buffers
+    carve_jcrra_block_shared(shared_state, job.view.users, job.view.subchannels, live_slots, job.view.options,
                              options.mixed_precision, job.ws);
   const CoreResult result = jcrra_team(BlockTeam(), job.view, job.snr_lin, options, job.ws, job.out);
   if (threadIdx.x == 0) source.store(i, result);
 }
 
-// Launches one block per instance on `stream`, asynchronously; the state in shared memory when
-// it fits the current device's opt-in limit (and !force_global), which it returns. Throws
-// std::runtime_error on a CUDA error.
+// Launches one block per instance on `stream`, asynchronously. Each block gets the shared memory
+// of the live state of an instance whose deadlines are at most `live_slots` (<= slots) when that
+// fits the current device's opt-in limit (and !force_global), which it returns; a block whose
+// instance needs more runs from global memory. Throws std::runtime_error on a CUDA error.
 template <class Source>
-bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, int subchannels, int slots,
+bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, int subchannels, int live_slots,
                          int options_count, const JcrraOptions& options, bool force_global, cudaStream_t stream) {
   if (instances == 0) return false;
   const size_t shared_bytes =
-      jcrra_block_shared_bytes(users, subchannels, slots, options_count, options.mixed_precision);
+      jcrra_block_shared_bytes(users, subchannels, live_slots, options_count, options.mixed_precision);
   const bool use_shared = !force_global && jcrra_block_fits_shared(shared_bytes);
   const auto check = [](cudaError_t status, const char* what) {
     if (status != cudaSuccess)
@@ -82,7 +83,7 @@ bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, in
                                static_cast<int>(shared_bytes)),
           "cudaFuncSetAttribute (JCRRA shared memory)");
   jcrra_block_kernel<Source><<<instances, kJcrraBlockThreads, use_shared ? shared_bytes : 0, stream>>>(
-      source, options, use_shared);
+      source, options, use_shared ? live_slots : 0);
   check(cudaGetLastError(), "jcrra_block_kernel launch");
   return use_shared;
 }

@@ -12,21 +12,24 @@
 
 namespace leosem {
 
-// Doubles of dynamic shared memory one block needs to keep the relaxed state on chip.
-LEOSEM_HD size_t jcrra_block_shared_doubles(int users, int subchannels, int slots, int options, bool mixed_precision) {
-  WorkspaceCarver counter;
+// Doubles of dynamic shared memory one block gets to keep the relaxed state of the live
+// elements on chip, for instances whose deadlines are at most `live_slots` (<= slots; the
+// slots themselves bound every instance).
+LEOSEM_HD size_t jcrra_block_shared_doubles(int users, int subchannels, int live_slots, int options, bool mixed_precision) {
+  DoubleCarver counter;
   JcrraWorkspace ws;
-  carve_jcrra_shared_state(users, subchannels, slots, options, mixed_precision, counter, ws);
-  return counter.used.doubles;
+  carve_jcrra_live_state(jcrra_live_dims_bound(users, subchannels, live_slots), users, options, mixed_precision,
+                         counter, ws);
+  return counter.used;
 }
 
-// Points the relaxed state of `ws` into `shared` (jcrra_block_shared_doubles(...) doubles): what
-// the kernel does with its dynamic shared memory when the state fits.
-LEOSEM_HD void carve_jcrra_block_shared(double* shared, int users, int subchannels, int slots, int options,
+// Hands `shared` (jcrra_block_shared_doubles(...) doubles) to `ws`: what the kernel does with its
+// dynamic shared memory. jcrra_team carves the live state there once the live layout is built
+// (place_live_state), if that instance's state fits.
+LEOSEM_HD void carve_jcrra_block_shared(double* shared, int users, int subchannels, int live_slots, int options,
                                         bool mixed_precision, JcrraWorkspace& ws) {
-  WorkspaceCarver on_chip;
-  on_chip.doubles = shared;
-  carve_jcrra_shared_state(users, subchannels, slots, options, mixed_precision, on_chip, ws);
+  ws.on_chip = shared;
+  ws.on_chip_doubles = jcrra_block_shared_doubles(users, subchannels, live_slots, options, mixed_precision);
 }
 
 // One instance's global scratch: JCRRA's workspace plus Greedy JSCC's (order, key, busy) and

@@ -292,8 +292,9 @@ class CudaBackend final : public SweepBatchBackend {
       if (point_.algorithms[a] == Algorithm::Jcrra) {  // one block per instance
         const SweepJcrraSource source{block, arena, out};
         try {
-          launch_jcrra_blocks(source, range.count, d.users, d.subchannels, d.slots, d.options, device_core_.jcrra,
-                              false, stream_);
+          // Shared memory sized by the live slots: no deadline of this point exceeds the bound.
+          launch_jcrra_blocks(source, range.count, d.users, d.subchannels, deadline_slots_bound(params), d.options,
+                              device_core_.jcrra, false, stream_);
         } catch (const std::exception& e) {
           throw std::runtime_error(std::string("cuda backend: ") + e.what() + " (" + instances + ")");
         }

@@ -107,7 +107,7 @@ struct TeamRun {
   CoreResult result;
   std::vector<int> option, assigned_ue;
   std::vector<double> power_w;
-  double x_last = 0.0;  // ws.x[K*N*T - 1] afterwards
+  double x_last = 0.0;  // ws.x[E - 1] afterwards (E live elements)
 };
 
 template <class Team>
@@ -134,7 +134,8 @@ TeamRun run_team(const Instance& inst, const SolverInputs& in, double garbage) {
   const Team team;
   run.result = jcrra_team(team, make_instance_view(inst), snr.data(), opt, ws,
                           {run.option.data(), resources.data(), run.assigned_ue.data(), run.power_w.data()});
-  run.x_last = ws.x[static_cast<size_t>(K) * N * T - 1];
+  const int live = ws.live_info[kLiveElements];  // 0 when the solve stopped before the relaxed part
+  if (live > 0) run.x_last = ws.x[live - 1];
   return run;
 }
 
@@ -188,6 +189,13 @@ void expect_team_sort_matches_heap_sort() {
       index.push_back(-1);
       const int* sorted = team_sort_descending(Team(), index.data(), buffer.data(), count, key.data());
       EXPECT_EQ(std::vector<int>(sorted, sorted + count), expected) << "count " << count << ", distinct " << distinct;
+      // The same order from the pair sort (keys carried beside the indices, as the rounding does).
+      std::vector<int> pair_index(index.begin(), index.begin() + count), pair_buffer(static_cast<size_t>(count));
+      std::vector<double> pair_key(static_cast<size_t>(count)), key_buffer(static_cast<size_t>(count));
+      for (int i = 0; i < count; ++i) pair_key[i] = key[index[i]];
+      const bool in_place = team_sort_pairs_descending(Team(), pair_key.data(), pair_index.data(), key_buffer.data(),
+                                                       pair_buffer.data(), count);
+      EXPECT_EQ(in_place ? pair_index : pair_buffer, expected) << "pairs: count " << count << ", distinct " << distinct;
     }
   }
 }

@@ -40,6 +40,14 @@ struct UeDemand {
   int deadline_slots;       // T_k: all symbols in slots t < T_k (0-based)
 };
 
+// The largest deadline draw_ue_demand can draw (slots): bounds the live slots of every instance
+// of `p` (JCRRA's block kernel sizes its shared memory by it).
+LEOSEM_HD int deadline_slots_bound(const ScenarioParams& p) {
+  int hi = static_cast<int>(lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)));
+  if (hi < 1) hi = 1;
+  return hi < p.slots ? hi : p.slots;
+}
+
 LEOSEM_HD UeDemand draw_ue_demand(const ScenarioParams& p, const InstanceKey& key, int k) {
   const Uniform4 u = philox_uniform4(key, kStreamUeDemand, static_cast<uint64_t>(k), 0, 0);
   UeDemand d;
