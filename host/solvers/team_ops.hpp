@@ -102,6 +102,35 @@ LEOSEM_HD void project_option_simplex(double* s, const double* snr_lin_k, int op
 
 // ---- a sort for teams ----
 
+// One segment of a merge pass of the team sorts: runs of `width` sorted items (positions
+// 0..count of the pass's input) merged pairwise into runs of 2·width; the segment is the
+// kSumChunk outputs from segment·kSumChunk (pairs span a multiple of kSumChunk outputs, so a
+// segment stays in one pair). Merge path: a binary search finds where the segment starts in the
+// two runs. before(a, b): the item at input position a precedes the one at b; emit(o, src):
+// output o takes the item at input position src.
+template <class Before, class Emit>
+LEOSEM_HD void merge_path_segment(int segment, int width, int count, const Before& before, const Emit& emit) {
+  const int out_first = segment * kSumChunk;
+  const int a_first = out_first / (2 * width) * (2 * width);
+  const int a_count = width < count - a_first ? width : count - a_first;
+  const int b_first = a_first + a_count;
+  const int b_count = width < count - b_first ? width : count - b_first;
+  const int d = out_first - a_first;  // outputs of this pair before the segment
+  // i = how many of run A precede output d: the first mid where A[mid] does not precede B[d-1-mid].
+  int lo = d > b_count ? d - b_count : 0, hi = d < a_count ? d : a_count;
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (before(a_first + mid, b_first + d - 1 - mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  int i = lo, j = d - lo;
+  const int out_last = out_first + kSumChunk < count ? out_first + kSumChunk : count;
+  for (int o = out_first; o < out_last; ++o) {
+    const bool take_a = j >= b_count || (i < a_count && before(a_first + i, b_first + j));
+    emit(o, take_a ? a_first + i++ : b_first + j++);
+  }
+}
+
 // Sorts index[0..count) so that key[] is descending, ties by index ascending (sort_before: a
 // strict total order, so the result is the one heap_sort_descending gives, for every team):
 // runs of kSumChunk sorted by insertion, one item each; then runs merged pairwise, doubling,
@@ -125,26 +154,9 @@ LEOSEM_HD int* team_sort_descending(const Team& team, int* index, int* buffer, i
   int* to = buffer;
   for (int width = kSumChunk; width < count; width *= 2) {
     team.for_each(runs, [&](int segment) {
-      // Pairs of runs span 2·width outputs, a multiple of kSumChunk: a segment stays in one pair.
-      const int out_first = segment * kSumChunk;
-      const int a_first = out_first / (2 * width) * (2 * width);
-      const int a_count = width < count - a_first ? width : count - a_first;
-      const int b_first = a_first + a_count;
-      const int b_count = width < count - b_first ? width : count - b_first;
-      const int d = out_first - a_first;  // outputs of this pair before the segment
-      // i = how many of run A precede output d: the first mid where A[mid] does not precede B[d-1-mid].
-      int lo = d > b_count ? d - b_count : 0, hi = d < a_count ? d : a_count;
-      while (lo < hi) {
-        const int mid = (lo + hi) / 2;
-        if (sort_before(key, from[a_first + mid], from[b_first + d - 1 - mid])) lo = mid + 1;
-        else hi = mid;
-      }
-      int i = lo, j = d - lo;
-      const int out_last = out_first + kSumChunk < count ? out_first + kSumChunk : count;
-      for (int o = out_first; o < out_last; ++o) {
-        const bool take_a = j >= b_count || (i < a_count && sort_before(key, from[a_first + i], from[b_first + j]));
-        to[o] = take_a ? from[a_first + i++] : from[b_first + j++];
-      }
+      merge_path_segment(
+          segment, width, count, [&](int a, int b) { return sort_before(key, from[a], from[b]); },
+          [&](int o, int src) { to[o] = from[src]; });
     });
     team.sync();
     int* swap = from;
@@ -191,30 +203,12 @@ LEOSEM_HD bool team_sort_pairs_descending(const Team& team, double* key, int* in
   bool in_place = true;
   for (int width = kSumChunk; width < count; width *= 2) {
     team.for_each(runs, [&](int segment) {
-      const int out_first = segment * kSumChunk;
-      const int a_first = out_first / (2 * width) * (2 * width);
-      const int a_count = width < count - a_first ? width : count - a_first;
-      const int b_first = a_first + a_count;
-      const int b_count = width < count - b_first ? width : count - b_first;
-      const int d = out_first - a_first;
-      int lo = d > b_count ? d - b_count : 0, hi = d < a_count ? d : a_count;
-      while (lo < hi) {
-        const int mid = (lo + hi) / 2;
-        const int a = a_first + mid, b = b_first + d - 1 - mid;
-        if (pair_before(from_key[a], from[a], from_key[b], from[b])) lo = mid + 1;
-        else hi = mid;
-      }
-      int i = lo, j = d - lo;
-      const int out_last = out_first + kSumChunk < count ? out_first + kSumChunk : count;
-      for (int o = out_first; o < out_last; ++o) {
-        const int a = a_first + i, b = b_first + j;
-        const bool take_a = j >= b_count || (i < a_count && pair_before(from_key[a], from[a], from_key[b], from[b]));
-        const int src = take_a ? a : b;
-        to_key[o] = from_key[src];
-        to[o] = from[src];
-        if (take_a) ++i;
-        else ++j;
-      }
+      merge_path_segment(
+          segment, width, count, [&](int a, int b) { return pair_before(from_key[a], from[a], from_key[b], from[b]); },
+          [&](int o, int src) {
+            to_key[o] = from_key[src];
+            to[o] = from[src];
+          });
     });
     team.sync();
     double* swap_key = from_key;
