@@ -391,3 +391,6 @@ LEOSEM_HD LowerBoundResult lower_bound_core(const InstanceView& v, const double*
 }
 
 }  // namespace leosem
+
+#define LEOSEM_LOWER_BOUND_COMPLETE
+#include "solvers/priced_repair.hpp"  // JCRRA's fallback, which uses the bound's functions
