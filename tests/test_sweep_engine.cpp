@@ -129,6 +129,42 @@ TEST(SweepSpec, BadSweepFilesAreRejectedNamingTheField) {
   rejected("scenario = \"base.toml\"\ninstances = 4\nalgorithms = [\"alpha\"]\n", "seed");
 }
 
+// The sweep key lower_bound (default true) appends the bound as the algorithm "lower-bound" where
+// the caller can run it; false leaves the list as written; the key and its effect are part of
+// the configuration; contradictions and non-booleans are refused naming the key.
+TEST(SweepSpec, TheLowerBoundIsOnByDefaultAsAnAlgorithm) {
+  TempDir dir;
+  write_text(dir.file("base.toml"), kBase);
+  const std::vector<std::string> known{"alpha", "beta", kLowerBoundAlgorithm};
+  const std::string head = "scenario = \"base.toml\"\nseed = 1\ninstances = 4\n";
+  const auto load = [&](const std::string& text, const std::vector<std::string>& names) {
+    write_text(dir.file("s.toml"), text);
+    return load_sweep_file(dir.file("s.toml"), names);
+  };
+  const SweepSpec by_default = load(head + "algorithms = [\"alpha\", \"beta\"]\n", known);
+  EXPECT_EQ(by_default.algorithms, (std::vector<std::string>{"alpha", "beta", "lower-bound"}));
+  EXPECT_TRUE(by_default.lower_bound_appended);
+  EXPECT_NE(by_default.resolved_text().find("lower bound: on"), std::string::npos);
+  const SweepSpec off = load(head + "algorithms = [\"alpha\", \"beta\"]\nlower_bound = false\n", known);
+  EXPECT_EQ(off.algorithms, (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_NE(off.config_sha256(), by_default.config_sha256());
+  // Listed: kept where it was, not twice.
+  const SweepSpec listed = load(head + "algorithms = [\"lower-bound\", \"alpha\"]\n", known);
+  EXPECT_EQ(listed.algorithms, (std::vector<std::string>{"lower-bound", "alpha"}));
+  EXPECT_FALSE(listed.lower_bound_appended);
+  // A caller that cannot run it is not given it.
+  EXPECT_EQ(load(head + "algorithms = [\"alpha\"]\n", kAlgorithms).algorithms, (std::vector<std::string>{"alpha"}));
+  for (const std::string& bad : {std::string("algorithms = [\"lower-bound\"]\nlower_bound = false\n"),
+                                 std::string("algorithms = [\"alpha\"]\nlower_bound = 1\n")}) {
+    try {
+      load(head + bad, known);
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("lower_bound"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(SweepRun, WritesResultsAndSummary) {
   TempDir dir;
   const SweepSpec spec = make_spec(dir);

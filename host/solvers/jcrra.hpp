@@ -79,11 +79,18 @@ LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, cons
 // JCRRA over a team, in FP64 or (opt.mixed_precision) with the iterate x stored in FP32 in the
 // first half of ws.x; every sum, dual, step and power stays FP64.
 template <class Team>
+LEOSEM_HD CoreResult priced_fallback(const Team& team, const InstanceView& v, const double* snr_lin,
+                                     const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out,
+                                     CoreResult result);  // solvers/priced_repair.hpp
+
+template <class Team>
 LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const double* snr_lin,
                                 const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
-  if (opt.mixed_precision)
-    return jcrra_team_in(team, v, snr_lin, opt, reinterpret_cast<float*>(ws.x), ws, out);
-  return jcrra_team_in(team, v, snr_lin, opt, ws.x, ws, out);
+  const CoreResult result = opt.mixed_precision
+                                ? jcrra_team_in(team, v, snr_lin, opt, reinterpret_cast<float*>(ws.x), ws, out)
+                                : jcrra_team_in(team, v, snr_lin, opt, ws.x, ws, out);
+  // Infeasible where the per-slot budget binds: the bound's prices may still find a solution.
+  return opt.priced_fallback ? priced_fallback(team, v, snr_lin, opt, ws, out, result) : result;
 }
 
 // The sequential entry (the CPU backends, one instance per thread on the GPU).
@@ -93,3 +100,5 @@ LEOSEM_HD CoreResult jcrra_core(const InstanceView& v, const double* snr_lin, co
 }
 
 }  // namespace leosem
+
+#include "solvers/priced_repair.hpp"  // priced_fallback, after everything it uses

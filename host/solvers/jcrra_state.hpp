@@ -20,6 +20,7 @@ struct JcrraOptions {
   double penalty = 1.0;         // weight of the integrality penalty at the last iteration
   int repair_passes = 6;        // best-response sweeps over the UEs after each rounding
   bool mixed_precision = false; // x stored in FP32 (sums, duals and powers stay FP64)
+  bool priced_fallback = true;  // infeasible: try the priced repair (solvers/priced_repair.hpp)
 };
 
 // The live layout (docs/jcrra.md §9): only the live elements (k, n, t), t < T_k and g > 0, are

@@ -12,7 +12,7 @@
 #include <cstddef>
 
 #include "solvers/core_common.hpp"
-#include "solvers/jcrra.hpp"  // chunked_sums
+#include "solvers/team_ops.hpp"  // chunked_sums
 #include "solvers/team.hpp"
 
 namespace leosem {

@@ -102,6 +102,9 @@ void run_adaptive_point(const SweepSpec& spec, SweepFile& file, size_t p, const 
       const PointSummary s = summarize(power[a].data(), status[a].data(), used);
       stop.ci95_half_width_db.push_back(ci95_half_width_db(s));
       // NaN and +inf (too few served, an interval reaching 0 W) never meet the target.
+      // The lower bound is not a solution whose mean is studied: it never holds a point (so that
+      // turning it on, the default, leaves the stopping counts as they were).
+      if (spec.algorithms[a] == kLowerBoundAlgorithm) continue;
       reached &= s.feasible >= kMinServedToStop && stop.ci95_half_width_db.back() <= spec.target_ci_db;
     }
     if (reached || used == cap) {

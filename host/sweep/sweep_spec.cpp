@@ -102,6 +102,9 @@ std::string SweepSpec::resolved_text() const {
                      "\n# leosem data files (SHA-256)\n" + data_digests + "# leosem random keys: " +
                      (independent_points ? "(seed, point, instance)" : "(seed, 0, instance): common random numbers") +
                      "\n";
+  // Files from before the key (no bound unless listed) never merge with or resume into files made
+  // after, whose algorithm list gains the bound by default.
+  if (lower_bound_appended) text += "# leosem lower bound: on (sweep key lower_bound, default true), algorithm lower-bound\n";
   if (!overrides.empty() || instances_overridden || target_ci_overridden || block_instances_overridden) {
     text += "# leosem command-line overrides (run --set, --instances, --target-ci, --block-instances)\n";
     if (instances_overridden) text += "instances = " + std::to_string(instances) + "\n";
@@ -181,13 +184,13 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   spec.origin = origin;
   spec.sweep_text = text;
   const std::set<std::string> known{"name", "seed", "independent_points", "target_ci_db", "block_instances",
-                                    "scenario", "instances", "algorithms", "axis"};
+                                    "scenario", "instances", "algorithms", "lower_bound", "axis"};
   for (const auto& [key, node] : root) {
     (void)node;
     if (!known.count(std::string(key.str())))
       reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
-                                                  "instances, algorithms, seed, independent_points, "
-                                                  "target_ci_db, block_instances, [[axis]])");
+                                                  "instances, algorithms, lower_bound, seed, "
+                                                  "independent_points, target_ci_db, block_instances, [[axis]])");
   }
 
   if (const toml::node* name = root.get("name")) {
@@ -254,6 +257,27 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
     for (const std::string& seen : spec.algorithms)
       if (seen == *name) reject("algorithms", "\"" + *name + "\"", "listed twice");
     spec.algorithms.push_back(*name);
+  }
+  if (const toml::node* bound = root.get("lower_bound")) {
+    auto v = bound->value_exact<bool>();
+    if (!v) reject("lower_bound", "(not a boolean)", "must be true or false");
+    spec.lower_bound = *v;
+  }
+  {
+    const bool listed = std::find(spec.algorithms.begin(), spec.algorithms.end(), kLowerBoundAlgorithm) !=
+                        spec.algorithms.end();
+    const bool runnable = std::find(known_algorithms.begin(), known_algorithms.end(), kLowerBoundAlgorithm) !=
+                          known_algorithms.end();
+    if (!spec.lower_bound && listed)
+      reject("lower_bound", "false",
+             "contradicts \"lower-bound\" in algorithms (remove one: the key is the switch, listing it is the "
+             "same as true)");
+    // Appended only where the caller can run it (a caller with a fixed list of its own, e.g. a
+    // test, is not given an algorithm it did not ask for).
+    if (spec.lower_bound && !listed && runnable) {
+      spec.algorithms.push_back(kLowerBoundAlgorithm);
+      spec.lower_bound_appended = true;
+    }
   }
 
   const toml::node* axes_node = root.get("axis");

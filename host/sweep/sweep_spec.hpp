@@ -24,6 +24,9 @@ struct FieldOverride {
   std::string value_toml;  // the value as TOML text, normalised (what the output records)
 };
 
+// The certified lower bound's algorithm name (solvers/solve.cpp): what the sweep key lower_bound adds.
+inline constexpr const char* kLowerBoundAlgorithm = "lower-bound";
+
 struct SweepSpec {
   std::string name;
   std::string origin;               // the sweep file's path, for messages
@@ -33,6 +36,11 @@ struct SweepSpec {
   std::vector<SweepAxis> axes;      // points are their Cartesian product, last axis fastest
   uint32_t instances = 0;           // per point
   std::vector<std::string> algorithms;
+  // Sweep key lower_bound (default true): the certified lower bound (MODEL §7.5) stored per
+  // instance as the algorithm "lower-bound", appended to `algorithms` when not listed, so every
+  // file names it like any algorithm. lower_bound_appended: it was appended (not listed).
+  bool lower_bound = true;
+  bool lower_bound_appended = false;
   uint64_t seed = 1;
   // false (default): common random numbers, instance i is keyed (seed, 0, i) at every point, so
   // the swept field changes only what it governs (MODEL §8); true: keyed (seed, point, i).

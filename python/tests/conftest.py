@@ -20,6 +20,7 @@ SWEEP = """name = "two-axes"
 scenario = "base.toml"
 instances = 7
 algorithms = ["greedy-jscc", "greedy-jpeg"]
+lower_bound = false
 seed = 5
 [[axis]]
 field = "users.deadline_mean_slots"

@@ -142,7 +142,7 @@ def test_plot_paper_draws_through_the_package(sweep_dir, tmp_path):
 
     (sweep_dir / "one.toml").write_text(
         'name = "one-axis"\nscenario = "base.toml"\ninstances = 6\nalgorithms = ["greedy-jscc", "greedy-jpeg"]\n'
-        'seed = 3\n[[axis]]\nfield = "users.ssim_mean"\nvalues = [0.7, 0.8]\n')
+        'lower_bound = false\nseed = 3\n[[axis]]\nfield = "users.ssim_mean"\nvalues = [0.7, 0.8]\n')
     out = sweep_dir / "one.h5"
     run_leosem("run", str(sweep_dir / "one.toml"), "--out", str(out))
     script = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "plot_paper.py")

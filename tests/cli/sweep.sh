@@ -35,12 +35,17 @@ write_sweep small 24
 grep -q "leosem run: 100.0% 48/48 instances" "$work/log.txt" || fail "no progress log: $(cat "$work/log.txt")"
 header="$(h5dump -H "$work/single.h5")"
 grep -q 'DATASET "power_w"' <<< "$header" || fail "no power_w"
-grep -q 'DATASPACE  SIMPLE { ( 3, 2, 24 )' <<< "$header" || fail "results are not 3 algorithms x 2 points x 24 instances"
+# The lower bound is on by default (sweep key lower_bound): a fourth algorithm, "lower-bound".
+grep -q 'DATASPACE  SIMPLE { ( 4, 2, 24 )' <<< "$header" || fail "results are not 4 algorithms x 2 points x 24 instances"
 report="$("$leosem" report "$work/single.h5")"
-[ "$(grep -c -E '^(jcrra|greedy-jscc|greedy-jpeg) ' <<< "$report")" -eq 6 ] || fail "report rows: $report"
+[ "$(grep -c -E '^(jcrra|greedy-jscc|greedy-jpeg|lower-bound) ' <<< "$report")" -eq 8 ] || fail "report rows: $report"
+grep -q "certified gap" <<< "$report" || fail "the report lacks the certified gap: $report"
 csv="$("$leosem" report "$work/single.h5" --csv)"
-head -1 <<< "$csv" | grep -q '^algorithm,users.ssim_mean,instances,feasible' || fail "csv header: $csv"
-[ "$(wc -l <<< "$csv")" -eq 7 ] || fail "csv rows: $csv"
+head -1 <<< "$csv" | grep -q '^algorithm,users.ssim_mean,instances,feasible.*,certified_gap_mean_db' || fail "csv header: $csv"
+[ "$(wc -l <<< "$csv")" -eq 9 ] || fail "csv rows: $csv"
+# jcrra's certified gap is a number >= 0 at a point where it serves instances.
+awk -F, 'NR > 1 && $1 == "jcrra" && $4 > 0 { n++; if (!($(NF-2) >= 0)) bad = 1 } END { exit !(n > 0 && !bad) }' <<< "$csv" ||
+  fail "jcrra's certified gap: $csv"
 
 # Three shards merged equal the single run.
 for i in 0 1 2; do

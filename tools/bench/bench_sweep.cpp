@@ -3,7 +3,7 @@
 // algorithm, backend and batch size, side by side in one run. Default scenario. The cpu rate
 // does not depend on the batch (OpenMP over instances), so the cpu is measured on at most
 // --cpu-instances of each batch; the cuda backend on the whole batch. See docs/benchmarks.md.
-//   bench_sweep [--batches 2048,16384,65536] [--algorithms greedy-jscc,greedy-jpeg,jcrra]
+//   bench_sweep [--batches 2048,16384,65536] [--algorithms greedy-jscc,greedy-jpeg,jcrra,lower-bound]
 //               [--jcrra-max-batch 16384] [--cpu-instances 2048] [--threads N] [--scenario FILE]
 #include <omp.h>
 
@@ -49,7 +49,7 @@ double seconds_of(SweepBatchBackend& backend, const InstanceRange& range) {
 
 int main(int argc, char** argv) {
   std::vector<uint32_t> batches{2048, 16384, 65536};
-  std::vector<std::string> algorithms{"greedy-jscc", "greedy-jpeg", "jcrra"};
+  std::vector<std::string> algorithms{"greedy-jscc", "greedy-jpeg", "jcrra", "lower-bound"};
   uint32_t jcrra_max_batch = 16384, cpu_instances = 2048;
   int threads = 0;
   std::string scenario;
@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
   std::printf("\n| algorithm | batch | cpu inst/s (measured on) | cuda inst/s | cuda / cpu |\n|---|---|---|---|---|\n");
 
   uint64_t first = 0;
+  // cpu seconds per instance at the first batch, per algorithm: the lower bound's share below.
+  std::vector<double> cpu_s_per_instance;
   for (const std::string& algorithm : algorithms) {
     for (const auto& backend : backends) backend->prepare_point(config, {algorithm});
     for (uint32_t batch : batches) {
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
       const uint32_t cpu_count = std::min(batch, cpu_instances);
       const double cpu_s = seconds_of(*backends[0], {1, 0, static_cast<uint32_t>(first), cpu_count});
       const double cpu_rate = cpu_count / cpu_s;
+      if (batch == batches.front()) cpu_s_per_instance.push_back(cpu_s / cpu_count);
       std::printf("| %s | %u | %.0f (%u) |", algorithm.c_str(), batch, cpu_rate, cpu_count);
       if (device) {
         seconds_of(*backends[1], {1, 0, static_cast<uint32_t>(first), std::min<uint32_t>(batch, 256)});  // warm-up
@@ -108,6 +111,18 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
       first += batch;
     }
+  }
+  // The sweep key lower_bound (default true) adds the bound to every sweep: its cost against the
+  // other algorithms listed (each measured on the same cpu instances' count).
+  const auto bound = std::find(algorithms.begin(), algorithms.end(), "lower-bound");
+  if (bound != algorithms.end() && cpu_s_per_instance.size() == algorithms.size() && algorithms.size() > 1) {
+    const size_t b = static_cast<size_t>(bound - algorithms.begin());
+    double others_s = 0.0;
+    for (size_t a = 0; a < algorithms.size(); ++a)
+      if (a != b) others_s += cpu_s_per_instance[a];
+    std::printf("\ncpu, batch %u: lower-bound %.3g ms per instance, the other algorithms together %.3g ms: "
+                "the bound (sweep key lower_bound, on by default) adds %.1f %%\n",
+                batches.front(), 1e3 * cpu_s_per_instance[b], 1e3 * others_s, 100.0 * cpu_s_per_instance[b] / others_s);
   }
   return 0;
 }

@@ -12,10 +12,12 @@ slots = 40
 TOML
 }
 
+# The sweeps below test the machinery, with the lower bound off (lower_bound = false); sweep.sh runs
+# the default, bound on.
 # The 900-instance Greedy JSCC sweep over it (reliability.sh, disk_full.sh): writes DIR/base.toml and DIR/s.toml.
 write_small_sweep() {  # dir
   write_small_scenario "$1/base.toml"
-  printf 'scenario = "base.toml"\ninstances = 900\nalgorithms = ["greedy-jscc"]\nseed = 7\n' > "$1/s.toml"
+  printf 'scenario = "base.toml"\ninstances = 900\nalgorithms = ["greedy-jscc"]\nlower_bound = false\nseed = 7\n' > "$1/s.toml"
 }
 
 write_ssim_sweep() {  # path, name, instances: a sweep of the small scenario (base.toml beside it) over users.ssim_mean
@@ -24,6 +26,7 @@ name = "$2"
 scenario = "base.toml"
 instances = $3
 algorithms = ["greedy-jscc", "greedy-jpeg"]
+lower_bound = false
 seed = 4
 [[axis]]
 field = "users.ssim_mean"
