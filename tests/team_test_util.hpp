@@ -1,11 +1,28 @@
 // Host teams that check team code (solvers/team.hpp) against SequentialTeam: the same results
 // to the bit mean no item of a phase depends on another and no barrier is missing.
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace leosem::testing {
+
+// A bump carver (solvers/workspace.hpp's take_doubles/take_ints) over host vectors: with empty
+// vectors it only counts, so a test carves once to size the vectors and again to lay them out.
+struct HostCarver {
+  std::vector<double> doubles;
+  std::vector<int> ints;
+  size_t used_doubles = 0, used_ints = 0;
+  double* take_doubles(size_t count) {
+    used_doubles += count;
+    return doubles.empty() ? nullptr : doubles.data() + used_doubles - count;
+  }
+  int* take_ints(size_t count) {
+    used_ints += count;
+    return ints.empty() ? nullptr : ints.data() + used_ints - count;
+  }
+};
 
 // A host team that runs each phase's items in a scrambled order (7 virtual threads, the last
 // first, each striding over the items as a CUDA block does). If any item of a phase read what

@@ -89,19 +89,7 @@ TEST(Projection, OptionSimplexKeepsUnreachableAtZero) {
   for (double v : s) EXPECT_GE(v, 0.0);
 }
 
-struct HostCarver {
-  std::vector<double> doubles;
-  std::vector<int> ints;
-  size_t used_doubles = 0, used_ints = 0;
-  double* take_doubles(size_t count) {
-    used_doubles += count;
-    return doubles.empty() ? nullptr : doubles.data() + used_doubles - count;
-  }
-  int* take_ints(size_t count) {
-    used_ints += count;
-    return ints.empty() ? nullptr : ints.data() + used_ints - count;
-  }
-};
+using testing::HostCarver;
 
 struct TeamRun {
   CoreResult result;

@@ -269,19 +269,7 @@ TEST(LowerBound, AsAnAlgorithm) {
   EXPECT_EQ(parse_algorithm("lower-bound"), Algorithm::LowerBound);
 }
 
-struct HostCarver {
-  std::vector<double> doubles;
-  std::vector<int> ints;
-  size_t used_doubles = 0, used_ints = 0;
-  double* take_doubles(size_t count) {
-    used_doubles += count;
-    return doubles.empty() ? nullptr : doubles.data() + used_doubles - count;
-  }
-  int* take_ints(size_t count) {
-    used_ints += count;
-    return ints.empty() ? nullptr : ints.data() + used_ints - count;
-  }
-};
+using testing::HostCarver;
 
 // The workspace filled with `garbage` first: the bound must initialise whatever it reads.
 template <class Team>

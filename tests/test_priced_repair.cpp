@@ -75,19 +75,7 @@ TEST(PricedRepair, JcrraIsFeasibleWhereverCbcIsWhenTheBudgetBinds) {
   EXPECT_LT(jcrra_alone, cbc_solved);  // the set exercises the fallback
 }
 
-struct HostCarver {
-  std::vector<double> doubles;
-  std::vector<int> ints;
-  size_t used_doubles = 0, used_ints = 0;
-  double* take_doubles(size_t count) {
-    used_doubles += count;
-    return doubles.empty() ? nullptr : doubles.data() + used_doubles - count;
-  }
-  int* take_ints(size_t count) {
-    used_ints += count;
-    return ints.empty() ? nullptr : ints.data() + used_ints - count;
-  }
-};
+using testing::HostCarver;
 
 struct Run {
   CoreResult result;
