@@ -150,6 +150,30 @@ LEOSEM_HD void select_smallest(double* a, int count, int m) {
   }
 }
 
+// The projected subgradient of λ[n,t] (C1: at most one UE on (n, t)): the UEs whose plan uses
+// SC n in slot t, minus 1, or 0 where λ = 0 and the resource is free. Shared with the priced repair.
+LEOSEM_HD double c1_subgradient(const InstanceView& v, const int* sc, double lambda, int n, int t) {
+  int users = 0;
+  for (int k = 0; k < v.users; ++k) users += sc[k * v.slots + t] == n;
+  const double g = users - 1.0;
+  return lambda <= 0.0 && g < 0.0 ? 0.0 : g;
+}
+
+// The plans' power in slot t, Σ_k Γ_k,option[k] / g over the UEs whose plan uses an SC there
+// (sc[k·T + t] >= 0), and the projected subgradient of that slot's budget multiplier ν_t:
+// load/budget − 1, or 0 where ν_t = 0 and the budget is slack. Shared with the priced repair.
+LEOSEM_HD double budget_subgradient(const InstanceView& v, const double* snr_lin, const int* sc, const int* option,
+                                    double budget_w, double nu, int t) {
+  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  double load_w = 0.0;
+  for (int k = 0; k < K; ++k) {
+    const int n = sc[k * T + t];
+    if (n >= 0) load_w += snr_lin[k * L + option[k]] / v.gain_per_watt[(k * N + n) * T + t];
+  }
+  const double g = load_w / budget_w - 1.0;
+  return nu <= 0.0 && g < 0.0 ? 0.0 : g;
+}
+
 // Certifies L̃ = A − B − C (A = Σ_k min_l S_kl, B = Σ λ, C = Σ ν, all computed in FP64 from
 // non-negative terms): returns L̃ − M·ε·(A + B + C), ε = DBL_EPSILON = 2u. Why this is below the
 // true L(λ, ν) of these multipliers, and so below the optimum: each slot cost is p(1 + ν/P) + λ
@@ -282,22 +306,10 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     // Phase 3: the projected subgradient (zero where the multiplier is 0 and the constraint slack).
     team.for_each(N * T + T, [&](int item) {
       if (item < N * T) {
-        const int n = item / T, t = item % T;
-        int users = 0;
-        for (int k = 0; k < K; ++k) users += ws.chosen_sc[k * T + t] == n;
-        double g = users - 1.0;
-        if (ws.lambda[item] <= 0.0 && g < 0.0) g = 0.0;
-        ws.grad_lambda[item] = g;
+        ws.grad_lambda[item] = c1_subgradient(v, ws.chosen_sc, ws.lambda[item], item / T, item % T);
       } else {
         const int t = item - N * T;
-        double load_w = 0.0;
-        for (int k = 0; k < K; ++k) {
-          const int n = ws.chosen_sc[k * T + t];
-          if (n >= 0) load_w += snr_lin[k * L + ws.ue_option[k]] / v.gain_per_watt[(k * N + n) * T + t];
-        }
-        double g = load_w / budget_w - 1.0;
-        if (ws.nu[t] <= 0.0 && g < 0.0) g = 0.0;
-        ws.grad_nu[t] = g;
+        ws.grad_nu[t] = budget_subgradient(v, snr_lin, ws.chosen_sc, ws.ue_option, budget_w, ws.nu[t], t);
       }
     });
     team.sync();

@@ -250,25 +250,15 @@ LEOSEM_HD int priced_construct(const InstanceView& v, const double* snr_lin, Pri
 // at least a small absolute target, so the prices move even at L = 0).
 LEOSEM_HD void priced_step(const InstanceView& v, const double* snr_lin, PricedScratch s, double budget_w,
                            double value, double alpha) {
-  const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
+  const int N = v.subchannels, T = v.slots;
   double norm = 0.0;
   for (int r = 0; r < N * T; ++r) {
-    const int t = r % T, n = r / T;
-    int users = 0;
-    for (int k = 0; k < K; ++k) users += s.plan_sc[k * T + t] == n;
-    double g = users - 1.0;
-    if (s.lambda[r] <= 0.0 && g < 0.0) g = 0.0;
+    const double g = c1_subgradient(v, s.plan_sc, s.lambda[r], r / T, r % T);
     s.grad[r] = g;
     norm += g * g;
   }
   for (int t = 0; t < T; ++t) {
-    double load = 0.0;
-    for (int k = 0; k < K; ++k) {
-      const int n = s.plan_sc[k * T + t];
-      if (n >= 0) load += snr_lin[k * L + s.plan_option[k]] / v.gain_per_watt[(k * N + n) * T + t];
-    }
-    double g = load / budget_w - 1.0;
-    if (s.nu[t] <= 0.0 && g < 0.0) g = 0.0;
+    const double g = budget_subgradient(v, snr_lin, s.plan_sc, s.plan_option, budget_w, s.nu[t], t);
     s.grad[N * T + t] = g;
     norm += g * g;
   }
