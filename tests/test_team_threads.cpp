@@ -249,6 +249,29 @@ TEST(JcrraThreads, DefaultInstancesMatchTheSequentialTeamToTheBit) {
   expect_threads_match_sequential(default_problems(false), kAllSchedules, false, 2);
 }
 
+// Where the per-slot budget binds, JCRRA alone ends infeasible and its priced-repair fallback
+// (solvers/priced_repair.hpp, team code too) runs: the set of tests/test_priced_repair.cpp at
+// -1 dBW (K = 6, N = 3, T = 40, 60 000 images per UE).
+TEST(JcrraThreads, PricedRepairFallbackMatchesTheSequentialTeamToTheBit) {
+  ScenarioParams params = default_scenario_params();
+  params.users = 6;
+  params.subchannels = 3;
+  params.slots = 40;
+  params.images_mean = 60000.0;
+  params.max_power_w = std::pow(10.0, -0.1);
+  std::vector<Problem> problems;
+  int rescued = 0;  // infeasible for JCRRA alone, feasible with the fallback: the path is run
+  for (uint32_t i = 0; i < 3; ++i) {  // each ~10 s of pricing iterations here, more under TSan
+    problems.emplace_back(generate_instance(params, {77, 0, i}), false);
+    Problem alone = problems.back();
+    alone.opt.priced_fallback = false;
+    rescued += !run_sequential(alone).core.feasible && run_sequential(problems.back()).core.feasible;
+  }
+  std::printf("the priced repair rescued %d of %zu instances\n", rescued, problems.size());
+  EXPECT_GE(rescued, 2);
+  expect_threads_match_sequential(problems, kAllSchedules, false, 2);
+}
+
 // The iterate x stored in FP32 (Real = float: other instantiations of every phase).
 TEST(JcrraThreads, MixedPrecisionMatchesTheSequentialTeamToTheBit) {
   expect_threads_match_sequential(small_problems(true), kAllSchedules, false, 25);

@@ -184,6 +184,9 @@ LEOSEM_HD int repair_by_best_response(const Team& team, const InstanceView& v, c
     bool changed = false;
     for (int k = 0; k < v.users; ++k) changed = best_response(team, v, snr_lin, k, sol, ws) || changed;
     if (!changed && pairs) {
+      // The last best response's readers of kResponse may still be reading it (it returns
+      // without a barrier when nothing improves): all of them first, then the leader writes.
+      team.sync();
       if (team.leader()) {
         for (int a = 0; a < v.users; ++a)
           for (int b = a + 1; b < v.users; ++b) changed = pair_response(v, snr_lin, a, b, sol, ws) || changed;
