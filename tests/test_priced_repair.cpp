@@ -12,6 +12,7 @@
 #include "solvers/checker.hpp"
 #include "solvers/lower_bound.hpp"
 #include "solvers/solve.hpp"
+#include "jcrra_test_util.hpp"
 #include "team_test_util.hpp"
 
 namespace leosem {
@@ -75,40 +76,9 @@ TEST(PricedRepair, JcrraIsFeasibleWhereverCbcIsWhenTheBudgetBinds) {
   EXPECT_LT(jcrra_alone, cbc_solved);  // the set exercises the fallback
 }
 
-using testing::HostCarver;
 
-struct Run {
-  CoreResult result;
-  std::vector<int> option, assigned_ue;
-  std::vector<double> power_w;
-};
-
-// jcrra_team (with the fallback) over `Team`, the workspace filled with `garbage` first.
-template <class Team>
-Run run_team(const Instance& inst, const SolverInputs& in, double garbage) {
-  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  HostCarver counter;
-  carve_jcrra_workspace(K, N, T, L, counter);
-  HostCarver carver;
-  carver.doubles.assign(counter.used_doubles, garbage);
-  carver.ints.assign(counter.used_ints, static_cast<int>(garbage));
-  JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, carver);
-  std::vector<int> order(static_cast<size_t>(K) * N * T, static_cast<int>(garbage)), resources(K);
-  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
-  std::vector<double> key(static_cast<size_t>(K) * N * T, garbage), slot_power(T, garbage);
-  ws.greedy = {order.data(), busy.data(), key.data()};
-  ws.slot_power_w = slot_power.data();
-  Run run;
-  run.option.assign(K, -1);
-  run.assigned_ue.assign(static_cast<size_t>(N) * T, -1);
-  run.power_w.assign(static_cast<size_t>(N) * T, 0.0);
-  const std::vector<double> snr = required_snr_table(inst, in.quality);
-  JcrraOptions opt = in.options.jcrra;
-  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
-  run.result = jcrra_team(Team(), make_instance_view(inst), snr.data(), opt, ws,
-                          {run.option.data(), resources.data(), run.assigned_ue.data(), run.power_w.data()});
-  return run;
-}
+using testing::run_team;
+using Run = testing::TeamRun;
 
 template <class Team>
 void expect_same_as_sequential() {
