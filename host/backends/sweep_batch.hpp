@@ -32,7 +32,7 @@
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 #include "solvers/workspace.hpp"
-#include "io/sweep_file.hpp"
+#include "sweep/sweep_file.hpp"
 
 namespace leosem {
 
@@ -190,7 +190,7 @@ void solve_host_algorithms_parallel(const PointSetup& point, const InstanceRange
 // ---- the backends ----
 
 // The contract between the runner (host/sweep/runner.cpp) and a backend; the strict fake of
-// tests/test_backend_contract.cpp checks every rule the runner must keep.
+// tests/backends/test_backend_contract.cpp checks every rule the runner must keep.
 //
 //  Order. identity() may be called at any time. Per sweep point with instances to evaluate,
 //  in point order: prepare_point() once, then, per chunk, chunk_instances() (at least once after

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "core/units.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_reader.hpp"
 
 namespace leosem {
 namespace {

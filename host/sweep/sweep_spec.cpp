@@ -9,10 +9,10 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "scenario/limits.hpp"
-#include "scenario/toml_input_check.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_input_check.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

@@ -20,7 +20,7 @@
 #include "io/hdf5_util.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
-#include "../sweep_batch_test_util.hpp"
+#include "sweep_batch_test_util.hpp"
 
 using namespace leosem;
 using test::TempDir;

@@ -1,5 +1,5 @@
 // The TOML input the parser, Debian's toml++ 3.3, mishandles is refused before it parses it
-// (host/scenario/toml_input_check.hpp): very deep dotted keys (a stack overflow, SIGSEGV in every
+// (host/core/toml_input_check.hpp): very deep dotted keys (a stack overflow, SIGSEGV in every
 // build), a table header not starting with a key and non-ASCII characters where toml++ asks
 // whether they are whitespace (an assertion and __builtin_unreachable(): the sanitizer build's
 // fuzzer found both). Valid TOML around the same characters must pass untouched.
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "config_test_util.hpp"
-#include "scenario/toml_input_check.hpp"
+#include "core/toml_input_check.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "sweep_test_util.hpp"
 

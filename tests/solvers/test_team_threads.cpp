@@ -250,7 +250,7 @@ TEST(JcrraThreads, DefaultInstancesMatchTheSequentialTeamToTheBit) {
 }
 
 // Where the per-slot budget binds, JCRRA alone ends infeasible and its priced-repair fallback
-// (solvers/priced_repair.hpp, team code too) runs: the set of tests/test_priced_repair.cpp at
+// (solvers/priced_repair.hpp, team code too) runs: the set of tests/solvers/test_priced_repair.cpp at
 // -1 dBW (K = 6, N = 3, T = 40, 60 000 images per UE).
 TEST(JcrraThreads, PricedRepairFallbackMatchesTheSequentialTeamToTheBit) {
   ScenarioParams params = default_scenario_params();

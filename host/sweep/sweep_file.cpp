@@ -1,4 +1,4 @@
-#include "io/sweep_file.hpp"
+#include "sweep/sweep_file.hpp"
 
 #include <unistd.h>
 
@@ -14,10 +14,10 @@
 #include "core/build_info.hpp"
 #include "core/units.hpp"
 #include "scenario/field_table.hpp"
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

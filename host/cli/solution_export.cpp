@@ -1,4 +1,4 @@
-#include "io/solution_export.hpp"
+#include "cli/solution_export.hpp"
 
 #include <cmath>
 

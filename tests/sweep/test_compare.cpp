@@ -1,4 +1,4 @@
-// `leosem compare` (host/io/sweep_compare.hpp): two runs of one sweep are equal, shards merged
+// `leosem compare` (host/sweep/sweep_compare.hpp): two runs of one sweep are equal, shards merged
 // equal a whole run, a perturbed value is counted and located unless the tolerance covers it, and
 // files of different sweeps (or damaged, or unfinished) are refused naming why.
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 
 #include "backends/sweep_batch.hpp"
 #include "io/hdf5_util.hpp"
-#include "io/merge_report.hpp"
-#include "io/sweep_compare.hpp"
+#include "sweep/merge_report.hpp"
+#include "sweep/sweep_compare.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/solver_evaluator.hpp"
 #include "sweep_test_util.hpp"

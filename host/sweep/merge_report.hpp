@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "io/hdf5_util.hpp"
-#include "io/sweep_file.hpp"
+#include "sweep/sweep_file.hpp"
 
 namespace leosem {
 

@@ -1,4 +1,4 @@
-#include "io/merge_report.hpp"
+#include "sweep/merge_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,11 +8,11 @@
 #include <memory>
 #include <sstream>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
-#include "io/sweep_file.hpp"
+#include "sweep/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "core/text_excerpt.hpp"
 

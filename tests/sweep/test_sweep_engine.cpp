@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "io/hdf5_util.hpp"
-#include "io/merge_report.hpp"
+#include "sweep/merge_report.hpp"
 #include "sweep/runner.hpp"
 #include "sweep_test_util.hpp"
 

@@ -20,12 +20,12 @@
 #include <sstream>
 
 #include "core/text_excerpt.hpp"
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
 #include "scenario/config.hpp"
 #include "scenario/limits.hpp"
-#include "io/merge_report.hpp"
+#include "sweep/merge_report.hpp"
 #include "sweep/runner.hpp"
 #include "sweep_test_util.hpp"
 

@@ -1,4 +1,4 @@
-#include "io/instance_export.hpp"
+#include "cli/instance_export.hpp"
 
 #include "core/build_info.hpp"
 #include "core/units.hpp"

@@ -1,4 +1,4 @@
-#include "io/sweep_compare.hpp"
+#include "sweep/sweep_compare.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 #include <tuple>
 
 #include "io/hdf5_util.hpp"
-#include "io/merge_report.hpp"
-#include "io/sweep_file.hpp"
+#include "sweep/merge_report.hpp"
+#include "sweep/sweep_file.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

@@ -15,7 +15,7 @@
 
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
-#include "io/merge_report.hpp"
+#include "sweep/merge_report.hpp"
 #include "sweep/runner.hpp"
 #include "sweep_test_util.hpp"
 

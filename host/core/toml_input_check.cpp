@@ -1,4 +1,4 @@
-#include "scenario/toml_input_check.hpp"
+#include "core/toml_input_check.hpp"
 
 #include <sstream>
 

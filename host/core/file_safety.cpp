@@ -1,4 +1,4 @@
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
