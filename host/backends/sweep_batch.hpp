@@ -32,7 +32,7 @@
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 #include "solvers/workspace.hpp"
-#include "sweep/sweep_file.hpp"
+#include "backends/stored_result.hpp"
 
 namespace leosem {
 

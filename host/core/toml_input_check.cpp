@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "core/text_excerpt.hpp"
-#include "scenario/config.hpp"
+#include "core/errors.hpp"
 
 namespace leosem {
 

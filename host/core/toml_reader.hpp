@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/text_excerpt.hpp"
-#include "scenario/config.hpp"
+#include "core/errors.hpp"
 
 namespace leosem {
 

@@ -348,17 +348,4 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
   return sol;
 }
 
-SolverInputs make_solver_inputs(const ScenarioConfig& config) {
-  SolverInputs inputs;
-  inputs.quality = config.quality.model();
-  inputs.jpeg = &config.quality.jpeg_table;
-  inputs.jpeg_basis = config.quality.jpeg_rate_basis;
-  inputs.options.greedy_rho = config.solvers.greedy_jscc_rho;
-  inputs.options.milp_time_limit_s = config.solvers.milp_time_limit_s;
-  inputs.options.jcrra.max_sca_iterations = config.solvers.jcrra_max_iterations;
-  inputs.options.jcrra.tolerance = config.solvers.jcrra_tolerance;
-  inputs.options.jcrra.mixed_precision = config.solvers.jcrra_mixed_precision;
-  return inputs;
-}
-
 }  // namespace leosem

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/file_safety.hpp"
+#include "core/sha256.hpp"
 #include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"

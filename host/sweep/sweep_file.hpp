@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/stored_result.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace leosem {
@@ -26,20 +27,6 @@ struct Shard {
 };
 
 inline constexpr const char* kSweepFormat = "leosem-sweep-2";
-
-// Per-instance outcome of one algorithm, as stored.
-struct StoredResult {
-  double power_w;      // NaN when infeasible
-  int8_t status;       // SolveStatus (0 optimal, 1 feasible, 2 infeasible, 3 unsolved); -1 = not computed
-  int32_t iterations;
-};
-
-struct RunIdentity {
-  std::string backend;          // "cpu", "cuda" or "reference"
-  std::string device;           // the CPU model and thread count, or the GPU's name
-  std::string driver_version;   // CUDA driver version ("" on the CPU)
-  std::string runtime_version;  // CUDA runtime version, or the OpenMP version
-};
 
 // The root attributes and the point table of a sweep file: what identifies its results.
 struct SweepHeader {

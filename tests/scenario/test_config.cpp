@@ -180,22 +180,22 @@ TEST(Config, RejectsInconsistentDemand) {
 
 TEST(Config, SolverSettings) {
   const ScenarioConfig defaults = parse_scenario("");
-  EXPECT_DOUBLE_EQ(defaults.solvers.greedy_jscc_rho, 1.0 / 12);
+  EXPECT_DOUBLE_EQ(defaults.solvers.greedy_rho, 1.0 / 12);
   EXPECT_DOUBLE_EQ(defaults.solvers.milp_time_limit_s, 10.0);
-  EXPECT_EQ(defaults.solvers.jcrra_max_iterations, 30);
+  EXPECT_EQ(defaults.solvers.jcrra.max_sca_iterations, 30);
   const ScenarioConfig c = parse_scenario(
       "[solvers]\ngreedy_jscc_rho = 0.25\nmilp_time_limit_s = 3\njcrra_max_iterations = 0\njcrra_tolerance = 0.01\n");
-  EXPECT_DOUBLE_EQ(c.solvers.greedy_jscc_rho, 0.25);
+  EXPECT_DOUBLE_EQ(c.solvers.greedy_rho, 0.25);
   EXPECT_DOUBLE_EQ(c.solvers.milp_time_limit_s, 3.0);
-  EXPECT_EQ(c.solvers.jcrra_max_iterations, 0);
-  EXPECT_DOUBLE_EQ(c.solvers.jcrra_tolerance, 0.01);
+  EXPECT_EQ(c.solvers.jcrra.max_sca_iterations, 0);
+  EXPECT_DOUBLE_EQ(c.solvers.jcrra.tolerance, 0.01);
   expect_rejected("[solvers]\ngreedy_jscc_rho = 0\n", {"solvers.greedy_jscc_rho", "(0, 1]"});
   expect_rejected("[solvers]\nmilp_time_limit_s = -1\n", {"solvers.milp_time_limit_s"});
   expect_rejected("[solvers]\njcrra_max_iterations = 2.5\n", {"solvers.jcrra_max_iterations", "integer"});
   expect_rejected("[solvers]\njcrra_tolerance = 0\n", {"solvers.jcrra_tolerance"});
   expect_rejected("[solvers]\njcrra_precision = \"fp16\"\n", {"solvers.jcrra_precision", "fp64", "mixed"});
-  EXPECT_TRUE(parse_scenario("[solvers]\njcrra_precision = \"mixed\"\n").solvers.jcrra_mixed_precision);
-  EXPECT_FALSE(parse_scenario("").solvers.jcrra_mixed_precision);
+  EXPECT_TRUE(parse_scenario("[solvers]\njcrra_precision = \"mixed\"\n").solvers.jcrra.mixed_precision);
+  EXPECT_FALSE(parse_scenario("").solvers.jcrra.mixed_precision);
   expect_rejected("[solvers]\nmethod = \"fast\"\n", {"solvers.method", "unknown key"});
 }
 

@@ -133,16 +133,15 @@ TEST(FieldTable, EveryRowIsWellFormedAndItsDefaultLiesInItsRange) {
 TEST(FieldTable, DefaultTomlAndEmptyFileParseToTheTableDefaults) {
   const ScenarioConfig file = load_scenario_file(kRoot + "/sweeps/scenarios/default.toml");
   const ScenarioConfig empty = parse_scenario("");
-  ScenarioConfig built;  // default_scenario_params() and default_solver_config(), through the getters
+  ScenarioConfig built;  // default_scenario_params() and SolverOptions' defaults, through the getters
   built.params = default_scenario_params();
-  built.solvers = default_solver_config();
   built.seed = 1;
   int compared = 0;
   for (const ScenarioField& f : scenario_fields()) {
     const FieldValue want = default_si(f);
     expect_field_equal(f, f.get(file), want, "(default.toml)");
     expect_field_equal(f, f.get(empty), want, "(empty file)");
-    if (f.section != "quality") expect_field_equal(f, f.get(built), want, "(default_scenario_params/solver_config)");
+    if (f.section != "quality") expect_field_equal(f, f.get(built), want, "(default_scenario_params/SolverOptions)");
     ++compared;
   }
   EXPECT_EQ(file.params.band, Band::S);
@@ -210,15 +209,8 @@ TEST(FieldTable, UnitsForOutputFiles) {
 }
 
 TEST(FieldTable, CoreDefaultsAgreeWithTheTable) {
-  // The solvers' and quality models' own defaults (for callers without a scenario) equal the table's.
-  const SolverConfig config = default_solver_config();
-  const SolverOptions options;
-  EXPECT_DOUBLE_EQ(options.greedy_rho, config.greedy_jscc_rho);
-  EXPECT_DOUBLE_EQ(options.milp_time_limit_s, config.milp_time_limit_s);
-  EXPECT_EQ(options.jcrra.max_sca_iterations, config.jcrra_max_iterations);
-  EXPECT_DOUBLE_EQ(options.jcrra.tolerance, config.jcrra_tolerance);
-  EXPECT_EQ(JcrraOptions{}.max_sca_iterations, config.jcrra_max_iterations);
-  EXPECT_DOUBLE_EQ(JcrraOptions{}.tolerance, config.jcrra_tolerance);
+  // The quality models' own defaults (for callers without a scenario) equal the table's. (The
+  // solvers' defaults need no such check: the table takes them from SolverOptions.)
   // LogisticQuality's and the grid loader's defaults, read through the table's getters.
   ScenarioConfig core;
   core.quality.logistic = LogisticQuality{};

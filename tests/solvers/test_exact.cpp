@@ -1,6 +1,7 @@
 // Exact solvers (MILP by CBC, min-cost flow) and every solver on hand-solvable tiny instances.
 #include <gtest/gtest.h>
 
+#include "scenario/config.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/exact_milp.hpp"

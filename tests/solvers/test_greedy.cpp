@@ -1,6 +1,7 @@
 // Greedy JSCC and Greedy JPEG on hand instances, and the water-filling level.
 #include <gtest/gtest.h>
 
+#include "scenario/config.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/greedy_jpeg.hpp"

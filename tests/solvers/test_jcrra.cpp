@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "scenario/config.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/jcrra.hpp"

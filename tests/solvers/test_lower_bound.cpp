@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/lower_bound.hpp"
 #include "team_test_util.hpp"

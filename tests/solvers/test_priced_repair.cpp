@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/lower_bound.hpp"
 #include "solvers/solve.hpp"

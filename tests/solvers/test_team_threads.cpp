@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "cuda/jcrra_block_layout.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/jcrra.hpp"
