@@ -27,6 +27,14 @@ const char* to_string(Algorithm algorithm) {
   return "unknown";
 }
 
+std::vector<std::string> algorithm_names() {
+  std::vector<std::string> names;
+  for (Algorithm a : {Algorithm::Jcrra, Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Exact, Algorithm::Mcf,
+                      Algorithm::LowerBound})
+    names.push_back(to_string(a));
+  return names;
+}
+
 Algorithm parse_algorithm(const std::string& name) {
   for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf,
                       Algorithm::LowerBound})
