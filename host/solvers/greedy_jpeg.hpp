@@ -10,7 +10,8 @@
 
 namespace leosem {
 
-// Workspace: GreedyWorkspace plus gains [T] and resource ids [T] for one UE at a time.
+// Workspace: GreedyWorkspace (its key [K*N] and busy [K] as scratch for one slot at a time) plus
+// gains [T] and resource ids [T] for one UE at a time.
 struct JpegWorkspace {
   GreedyWorkspace greedy;
   double* ue_gain = nullptr;  // [T]
@@ -35,6 +36,28 @@ LEOSEM_HD double water_level(const double* gain_desc, int count, double bits_per
   return 0.0;
 }
 
+// key/order[0..count) sorted by entry_before (key descending, then order ascending): heap sort.
+LEOSEM_HD void sort_entries_descending(double* key, int* order, int count) {
+  for (int root = count / 2 - 1; root >= 0; --root) entry_sift_down(key, order, 0, root, count);
+  for (int end = count - 1; end > 0; --end) {  // the first-coming root to the end: ascending
+    const double k = key[0];
+    key[0] = key[end];
+    key[end] = k;
+    const int o = order[0];
+    order[0] = order[end];
+    order[end] = o;
+    entry_sift_down(key, order, 0, 0, end);
+  }
+  for (int i = 0, j = count - 1; i < j; ++i, --j) {
+    const double k = key[i];
+    key[i] = key[j];
+    key[j] = k;
+    const int o = order[i];
+    order[i] = order[j];
+    order[j] = o;
+  }
+}
+
 LEOSEM_HD CoreResult greedy_jpeg_core(const InstanceView& v, const JpegTableView& table, JpegWorkspace ws,
                                       double* slot_power_w, SolutionBuffers out) {
   const int K = v.users, N = v.subchannels, T = v.slots;
@@ -42,30 +65,54 @@ LEOSEM_HD CoreResult greedy_jpeg_core(const InstanceView& v, const JpegTableView
     out.option[k] = jpeg_lowest_quality_index(table, v.ssim_requirement[k]);
     if (out.option[k] < 0) return core_fail(FailReason::QualityUnreachable, k, -1);
   }
-  const int count = list_usable_by_gain(v, ws.greedy.order, ws.greedy.key);
   for (int i = 0; i < N * T; ++i) {
     out.assigned_ue[i] = -1;
     out.power_w[i] = 0.0;
   }
-  for (int i = 0; i < K * T; ++i) ws.greedy.busy[i] = 0;
-  for (int i = 0; i < count; ++i) {
-    const int idx = ws.greedy.order[i];
-    const int t = idx % T, n = (idx / T) % N, k = idx / (T * N);
-    if (out.assigned_ue[n * T + t] >= 0 || ws.greedy.busy[k * T + t]) continue;
-    out.assigned_ue[n * T + t] = k;
-    ws.greedy.busy[k * T + t] = 1;
+  // Association. In the global gain order an entry is taken iff its resource and its UE's slot
+  // are still free; both are per slot, so each slot is decided alone: repeatedly its best
+  // remaining entry (gain descending, then dense index: the heap sort's order; within a slot the
+  // index orders as k·N + n, the scan's order, so the first of equal gains wins), whose UE and
+  // SC then leave the slot. The same association as walking the whole sorted list.
+  double* gain = ws.greedy.key;           // [K*N] the slot's gains, 0 where unusable
+  unsigned char* ue_done = ws.greedy.busy;  // [K] UE k has a resource in the slot
+  for (int t = 0; t < T; ++t) {
+    int live = 0;
+    for (int k = 0; k < K; ++k) {
+      const bool in_time = t < v.deadline_slots[k];
+      ue_done[k] = !in_time;
+      live += in_time;
+      for (int n = 0; n < N; ++n) gain[k * N + n] = in_time ? v.gain_per_watt[(k * N + n) * T + t] : 0.0;
+    }
+    for (int picks = 0; live > 0 && picks < N; ++picks) {
+      double best_gain = 0.0;
+      int best_k = -1, best_n = -1;
+      for (int k = 0; k < K; ++k) {
+        if (ue_done[k]) continue;
+        for (int n = 0; n < N; ++n)
+          if (gain[k * N + n] > best_gain && out.assigned_ue[n * T + t] < 0) {
+            best_gain = gain[k * N + n];
+            best_k = k;
+            best_n = n;
+          }
+      }
+      if (best_k < 0) break;
+      out.assigned_ue[best_n * T + t] = best_k;
+      ue_done[best_k] = 1;
+      --live;
+    }
   }
-  // Water-filling per UE over its resources, taken in the (gain-descending) association order.
+  // Water-filling per UE over its resources, taken in the association's (gain-descending) order.
   for (int k = 0; k < K; ++k) {
     int held = 0;
-    for (int i = 0; i < count; ++i) {
-      const int idx = ws.greedy.order[i];
-      const int t = idx % T, n = (idx / T) % N;
-      if (idx / (T * N) != k || out.assigned_ue[n * T + t] != k) continue;
-      ws.ue_gain[held] = v.gain_per_watt[idx];
-      ws.ue_resource[held] = n * T + t;
-      ++held;
-    }
+    const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+    for (int n = 0; n < N; ++n)
+      for (int t = 0; t < deadline; ++t)
+        if (out.assigned_ue[n * T + t] == k) {
+          ws.ue_gain[held] = v.gain_per_watt[(k * N + n) * T + t];
+          ws.ue_resource[held++] = n * T + t;
+        }
+    sort_entries_descending(ws.ue_gain, ws.ue_resource, held);  // ties: n·T + t, as the dense index
     const double bits = v.images[k] * table.bits_per_image[out.option[k]];
     int active = 0;
     double mu = 0.0;
