@@ -10,8 +10,8 @@
 
 namespace leosem {
 
-// Workspace: GreedyWorkspace (its key [K*N] and busy [K] as scratch for one slot at a time) plus
-// gains [T] and resource ids [T] for one UE at a time.
+// Workspace: GreedyWorkspace (its key [K*N] as scratch for one slot at a time) plus gains [T]
+// and resource ids [T] for one UE at a time.
 struct JpegWorkspace {
   GreedyWorkspace greedy;
   double* ue_gain = nullptr;  // [T]
@@ -74,32 +74,32 @@ LEOSEM_HD CoreResult greedy_jpeg_core(const InstanceView& v, const JpegTableView
   // remaining entry (gain descending, then dense index: the heap sort's order; within a slot the
   // index orders as k·N + n, the scan's order, so the first of equal gains wins), whose UE and
   // SC then leave the slot. The same association as walking the whole sorted list.
-  double* gain = ws.greedy.key;           // [K*N] the slot's gains, 0 where unusable
-  unsigned char* ue_done = ws.greedy.busy;  // [K] UE k has a resource in the slot
-  for (int t = 0; t < T; ++t) {
-    int live = 0;
+  // The slot's gains sit in a [K*N] array, zeroed where unusable and as UEs and SCs leave the
+  // slot, so each pick is a plain scan for the largest.
+  double* gain = ws.greedy.key;  // [K*N]
+  int live_slots = 0;
+  for (int k = 0; k < K; ++k) live_slots = v.deadline_slots[k] > live_slots ? v.deadline_slots[k] : live_slots;
+  live_slots = live_slots < T ? live_slots : T;
+  for (int t = 0; t < live_slots; ++t) {
+    int in_time = 0;
     for (int k = 0; k < K; ++k) {
-      const bool in_time = t < v.deadline_slots[k];
-      ue_done[k] = !in_time;
-      live += in_time;
-      for (int n = 0; n < N; ++n) gain[k * N + n] = in_time ? v.gain_per_watt[(k * N + n) * T + t] : 0.0;
+      const bool usable_k = t < v.deadline_slots[k];
+      in_time += usable_k;
+      for (int n = 0; n < N; ++n) gain[k * N + n] = usable_k ? v.gain_per_watt[(k * N + n) * T + t] : 0.0;
     }
-    for (int picks = 0; live > 0 && picks < N; ++picks) {
+    for (int picks = in_time < N ? in_time : N; picks > 0; --picks) {
       double best_gain = 0.0;
-      int best_k = -1, best_n = -1;
-      for (int k = 0; k < K; ++k) {
-        if (ue_done[k]) continue;
-        for (int n = 0; n < N; ++n)
-          if (gain[k * N + n] > best_gain && out.assigned_ue[n * T + t] < 0) {
-            best_gain = gain[k * N + n];
-            best_k = k;
-            best_n = n;
-          }
-      }
-      if (best_k < 0) break;
-      out.assigned_ue[best_n * T + t] = best_k;
-      ue_done[best_k] = 1;
-      --live;
+      int best = -1;
+      for (int i = 0; i < K * N; ++i)
+        if (gain[i] > best_gain) {  // strict: the first of equal gains, as the index orders them
+          best_gain = gain[i];
+          best = i;
+        }
+      if (best < 0) break;
+      const int k = best / N, n = best % N;
+      out.assigned_ue[n * T + t] = k;
+      for (int j = 0; j < N; ++j) gain[k * N + j] = 0.0;  // the UE leaves the slot (C2)
+      for (int j = 0; j < K; ++j) gain[j * N + n] = 0.0;  // and so does the SC (C1)
     }
   }
   // Water-filling per UE over its resources, taken in the association's (gain-descending) order.
