@@ -39,7 +39,7 @@ LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) 
 // if changed. Over a team: the per-slot scans, the sort of the slots and the release are team
 // phases; choosing the option and taking the slots (O(L·D)) run on the leader.
 template <class Team>
-LEOSEM_HD bool best_response(const Team& team, const InstanceView& v, const double* snr_lin, int k,
+LEOSEM_HD_NOINLINE bool best_response(const Team& team, const InstanceView& v, const double* snr_lin, int k,
                              SolutionBuffers sol, JcrraWorkspace ws, bool place = false) {
   const int N = v.subchannels, T = v.slots, L = v.options;
   const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
@@ -156,7 +156,7 @@ LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
 // then b first; keeps the first order that is strictly cheaper than before, else restores. This
 // reaches exchanges of resources between two UEs that single best responses cannot (each UE's
 // move alone is blocked by the other). Returns true if changed.
-LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
+LEOSEM_HD_NOINLINE bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
                              JcrraWorkspace ws) {
   const double before_w = total_power(v, sol);
   copy_solution(v, sol, ws.backup);
@@ -177,7 +177,7 @@ LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a
 // pair moves over every pair of UEs; repeats while anything improves (at most `passes` sweeps).
 // Returns the sweeps, on every thread.
 template <class Team>
-LEOSEM_HD int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
+LEOSEM_HD_NOINLINE int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
                                       SolutionBuffers sol, JcrraWorkspace ws, int passes, bool pairs = false) {
   int sweeps = 0;
   for (; sweeps < passes; ++sweeps) {
@@ -239,7 +239,7 @@ LEOSEM_HD void heap_sort_values_descending(double* values, int count) {
 // that order (greedy, inherently serial) runs on the leader. Returns, on every thread, true if
 // every UE got its D_k.
 template <class Team, class Real>
-LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
+LEOSEM_HD_NOINLINE bool round_relaxed(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
                              const double* s, double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   team.for_each(K, [&](int k) {
