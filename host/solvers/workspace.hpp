@@ -76,15 +76,13 @@ LEOSEM_HD SolutionBuffers carve_solution(const WorkspaceDims& d, WorkspaceCarver
 
 LEOSEM_HD InstanceWorkspace carve_instance_workspace(const WorkspaceDims& d, const WorkspaceNeeds& needs,
                                                      WorkspaceCarver& c) {
-  const size_t K = static_cast<size_t>(d.users), N = static_cast<size_t>(d.subchannels),
-               T = static_cast<size_t>(d.slots), L = static_cast<size_t>(d.options);
+  const size_t K = static_cast<size_t>(d.users), T = static_cast<size_t>(d.slots),
+               L = static_cast<size_t>(d.options);
   InstanceWorkspace ws;
   ws.snr_lin = c.take_doubles(K * L);
   ws.slot_power_w = c.take_doubles(T);
   ws.solution = carve_solution(d, c);
-  ws.jpeg.greedy.order = c.take_ints(K * N * T);
-  ws.jpeg.greedy.busy = c.take_bytes(K * T);
-  ws.jpeg.greedy.key = c.take_doubles(K * N * T);
+  ws.jpeg.greedy = carve_greedy_workspace(d.users, d.subchannels, d.slots, c);
   if (needs.jpeg) {
     ws.jpeg.ue_gain = c.take_doubles(T);
     ws.jpeg.ue_resource = c.take_ints(T);
