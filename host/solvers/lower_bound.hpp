@@ -76,22 +76,34 @@ enum BoundScalar : int {
   kBoundScalars
 };
 
+// The arrays every iteration reads or writes item by item besides the slot costs and the plan:
+// the multipliers, their subgradients, the per-option and per-UE values, the partial sums and
+// the team's scalars. Doubles only, so that a CUDA block can keep them in its shared memory
+// (cuda/lower_bound_block_layout.hpp); carve_lower_bound_workspace carves them first.
 template <class Carver>
-LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
-                                                          Carver& c) {
+LEOSEM_HD void carve_lower_bound_on_chip(int users, int subchannels, int slots, int options, Carver& c,
+                                         LowerBoundWorkspace& ws) {
   const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
                L = static_cast<size_t>(options);
-  LowerBoundWorkspace ws;
   ws.lambda = c.take_doubles(N * T);
   ws.nu = c.take_doubles(T);
   ws.grad_lambda = c.take_doubles(N * T);
   ws.grad_nu = c.take_doubles(T);
-  ws.slot_cost = c.take_doubles(K * L * T);
   ws.option_value = c.take_doubles(K * L);
   ws.option_threshold = c.take_doubles(K * L);
   ws.ue_value = c.take_doubles(K);
   ws.chunk_sum = c.take_doubles(static_cast<size_t>(chunks_for(subchannels * slots + slots)));
   ws.scalars = c.take_doubles(kBoundScalars);
+}
+
+// The whole workspace: the on-chip part, then the slot costs [K*L*T] and the ints.
+template <class Carver>
+LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
+                                                          Carver& c) {
+  const size_t K = static_cast<size_t>(users), T = static_cast<size_t>(slots), L = static_cast<size_t>(options);
+  LowerBoundWorkspace ws;
+  carve_lower_bound_on_chip(users, subchannels, slots, options, c, ws);
+  ws.slot_cost = c.take_doubles(K * L * T);
   ws.ue_option = c.take_ints(K);
   ws.chosen_sc = c.take_ints(K * T);
   return ws;
