@@ -14,7 +14,8 @@ namespace leosem {
 
 // Doubles of dynamic shared memory one block needs to keep the bound's on-chip part there
 // (carve_lower_bound_on_chip: λ, ν, their subgradients, the per-option and per-UE values, the
-// partial sums, the scalars): 2·N·T + 2·T + 2·K·L + K + chunks_for(N·T + T) + kBoundScalars.
+// partial sums, the scalars, the slots' priced flags): 2·N·T + 3·T + 2·K·L + K + chunks_for(N·T + T)
+// + kBoundScalars.
 LEOSEM_HD size_t lower_bound_block_shared_doubles(int users, int subchannels, int slots, int options) {
   DoubleCarver counter;
   LowerBoundWorkspace ws;

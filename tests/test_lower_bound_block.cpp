@@ -67,14 +67,15 @@ std::vector<Range> on_chip_ranges(const LowerBoundWorkspace& ws, const Shape& s)
           range("option_threshold", ws.option_threshold, K * L),
           range("ue_value", ws.ue_value, K),
           range("chunk_sum", ws.chunk_sum, static_cast<size_t>(chunks_for(s.N * s.T + s.T))),
-          range("scalars", ws.scalars, kBoundScalars)};
+          range("scalars", ws.scalars, kBoundScalars),
+          range("slot_priced", ws.slot_priced, T)};
 }
 
 TEST(LowerBoundBlockLayout, SharedMemoryHoldsTheOnChipPartExactly) {
   for (const Shape& s : kShapes) {
     const size_t count = lower_bound_block_shared_doubles(s.K, s.N, s.T, s.L);
     // The documented size (lower_bound_block_layout.hpp), independently of the carve.
-    EXPECT_EQ(count, 2u * s.N * s.T + 2u * s.T + 2u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
+    EXPECT_EQ(count, 2u * s.N * s.T + 3u * s.T + 2u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
     std::vector<double> shared(count);
     LowerBoundWorkspace ws;
     carve_lower_bound_block_shared(shared.data(), s.K, s.N, s.T, s.L, ws);
@@ -93,7 +94,7 @@ TEST(LowerBoundBlockLayout, GlobalScratchTilesItsCountedArrays) {
     carve_lower_bound_block_scratch(s.K, s.N, s.T, s.L, counter);
     const size_t on_chip = lower_bound_block_shared_doubles(s.K, s.N, s.T, s.L);
     EXPECT_EQ(counter.used.doubles, on_chip + static_cast<size_t>(s.K) * s.L * s.T);
-    EXPECT_EQ(counter.used.ints, static_cast<size_t>(s.K) + static_cast<size_t>(s.K) * s.T);
+    EXPECT_EQ(counter.used.ints, static_cast<size_t>(s.K) + 2 * static_cast<size_t>(s.K) * s.T);
     EXPECT_EQ(counter.used.bytes, 0u);
     std::vector<double> doubles(counter.used.doubles);
     std::vector<int> ints(counter.used.ints);
@@ -105,7 +106,8 @@ TEST(LowerBoundBlockLayout, GlobalScratchTilesItsCountedArrays) {
     d.push_back(range("slot_cost", ws.slot_cost, static_cast<size_t>(s.K) * s.L * s.T));
     const std::string what = "global K" + std::to_string(s.K) + " T" + std::to_string(s.T);
     expect_tiles(d, doubles.data(), doubles.size() * sizeof(double), what + " doubles");
-    expect_tiles({range("ue_option", ws.ue_option, s.K), range("chosen_sc", ws.chosen_sc, static_cast<size_t>(s.K) * s.T)},
+    expect_tiles({range("ue_option", ws.ue_option, s.K), range("chosen_sc", ws.chosen_sc, static_cast<size_t>(s.K) * s.T),
+                  range("best_sc", ws.best_sc, static_cast<size_t>(s.K) * s.T)},
                  ints.data(), ints.size() * sizeof(int), what + " ints");
   }
 }
@@ -126,7 +128,7 @@ TEST(LowerBoundBlockLayout, ArenaSlotCarriesTheBoundsWorkspace) {
   const InstanceWorkspace ws = arena_slot(d, with, a, doubles.data(), ints.data(), bytes.data(), 0);
   // Carved last: its arrays are the slot's last elements.
   EXPECT_EQ(ws.bound.lambda, doubles.data() + b.doubles);
-  EXPECT_EQ(ws.bound.chosen_sc + static_cast<size_t>(d.users) * d.slots, ints.data() + a.ints);
+  EXPECT_EQ(ws.bound.best_sc + static_cast<size_t>(d.users) * d.slots, ints.data() + a.ints);
   EXPECT_EQ(arena_slot(d, without, b, doubles.data(), ints.data(), bytes.data(), 0).bound.lambda, nullptr);
 }
 
