@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/exact_milp.hpp"
 #include "solvers/solve.hpp"
