@@ -1,7 +1,7 @@
 // The certified lower bound's block kernel (cuda/lower_bound_block_kernel.cuh): its dynamic
 // shared memory (size and slicing) and one instance's global scratch. Host-device and free of
 // CUDA types, so that host tests run the kernel's very carve over heap buffers of exactly the
-// computed sizes (tests/test_lower_bound_block.cpp; AddressSanitizer sees any overrun).
+// computed sizes (tests/solvers/test_lower_bound_block.cpp; AddressSanitizer sees any overrun).
 #pragma once
 #include <cstddef>
 
