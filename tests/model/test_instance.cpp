@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "backends/channel_batch.hpp"
 #include "model/channel.hpp"
 #include "model/instance.hpp"
 #include "scenario/config.hpp"
@@ -23,19 +22,6 @@ ScenarioParams small_params() {
 }
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 }  // namespace
-
-TEST(Instance, RegeneratedAloneEqualsBatchBitForBit) {
-  const ScenarioParams p = small_params();
-  const InstanceRange range{99, 2, 10, 16};
-  const std::vector<double> batch = channel_gains_cpu(p, range);
-  const size_t per_instance = static_cast<size_t>(p.users) * p.subchannels * p.slots;
-  ASSERT_EQ(batch.size(), per_instance * range.count);
-  for (uint32_t b = 0; b < range.count; b += 5) {
-    const Instance alone = generate_instance(p, {range.seed, range.point, range.first_instance + b});
-    for (size_t i = 0; i < per_instance; ++i)
-      ASSERT_TRUE(same_bits(batch[b * per_instance + i], alone.gain_per_watt[i])) << "instance " << b << " index " << i;
-  }
-}
 
 TEST(Instance, SameKeySameInstanceDifferentKeyDifferent) {
   const ScenarioParams p = small_params();
