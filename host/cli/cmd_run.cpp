@@ -117,7 +117,7 @@ void add_run_command(CLI::App& app) {
                     cmd->count("--target-ci") ? std::optional<double>(*target_ci) : std::nullopt,
                     cmd->count("--block-instances") ? std::optional<int64_t>(*block_instances) : std::nullopt,
                     cmd->count("--target-ci-paired") ? std::optional<std::string>(*target_ci_paired) : std::nullopt,
-                    sweep_algorithm_names());
+                    algorithm_names());
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;
