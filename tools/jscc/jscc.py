@@ -29,7 +29,7 @@ DEFAULT_RATIOS = [1 / 40, 1 / 20, 1 / 16, 1 / 12, 1 / 8, 1 / 4]  # [jscc] compre
 
 # Two sizes: `full` is the committed surface; `smoke` is the test suite's end-to-end check.
 CONFIGS = {
-    "full": dict(width=16, body_kernel=5, train_images=150_000, batch=32, lr=1e-3, lr_final=3e-5,
+    "full": dict(width=16, body_kernel=5, train_images=100_000, batch=32, lr=1e-3, lr_final=3e-5,
                  train_snr_db=(-10.0, 20.0), snr_db=[float(x) for x in range(-10, 21, 2)], draws=10,
                  measure_stride=16, ratios=DEFAULT_RATIOS, loss="mse"),
     "smoke": dict(width=8, body_kernel=3, train_images=6_400, batch=32, lr=3e-3, lr_final=1e-3,
