@@ -282,7 +282,7 @@ def git_commit():
         return "unknown"
 
 
-def prepare_data(args, cfg):
+def prepare_data(args, cfg, measure_scale=2, measure_stride=None):
     if args.images:
         images = [load_rgb(p) for p in args.images]
         sources = [f"{p} ({im.shape[1]}x{im.shape[0]})" for p, im in zip(args.images, images)]
@@ -297,8 +297,8 @@ def prepare_data(args, cfg):
         small = downscale2(img)
         small_train, small_held = split_image(small, args.train_fraction)
         train_regions += [full_train, small_train]
-        held_out.append(small_held)
-    tiles = measurement_tiles(held_out, cfg["measure_stride"])
+        held_out.append(small_held if measure_scale == 2 else full_held)
+    tiles = measurement_tiles(held_out, measure_stride or cfg["measure_stride"])
     return dict(train_regions=train_regions, tiles=tiles), sources
 
 
@@ -406,6 +406,80 @@ def cmd_ssim_fixture(args):
     return 1 if bad else 0
 
 
+def measure_saved(task):
+    torch.set_num_threads(1)
+    cfg, rho = task["cfg"], task["rho"]
+    model = DeepJSCC(rho, cfg["width"], cfg["body_kernel"])
+    model.load_state_dict(torch.load(os.path.join(task["out"], f"model_rho_{channel_values(rho)}.pt")))
+    model.eval()
+    t0 = time.time()
+    rows = measure(model, task["tiles"], cfg, task["seed"])
+    return dict(rho=rho, k=channel_values(rho), rows=rows, train_s=0.0, measure_s=time.time() - t0)
+
+
+def cmd_measure(args):
+    """Measures the models a run saved on another held-out tile set (e.g. full size, --scale 1),
+    with the run's seeds; writes GRID in the run's folder."""
+    cfg = dict(CONFIGS[args.config])
+    started = datetime.datetime.now(datetime.timezone.utc)
+    t0 = time.time()
+    data, sources = prepare_data(args, cfg, args.scale, args.stride)
+    tasks = [dict(rho=rho, cfg=cfg, seed=args.seed * 100 + i, tiles=data["tiles"], out=args.out)
+             for i, rho in enumerate(cfg["ratios"])]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
+        results = list(pool.map(measure_saved, tasks))
+    size = "full-size" if args.scale == 1 else "2x-shrunk"
+    header = [
+        "Measured E[SSIM] of a deep JSCC (Bourtsoulatze, Kurka & Gunduz 2019, the paper's ref. [2]): "
+        f"the models of {args.out} (config {args.config}; its grid.csv says how they were trained) "
+        "re-measured by tools/jscc measure",
+        "data: " + "; ".join(sources),
+        f"measured on {len(data['tiles'])} held-out 64x64 tiles of the {size} images (columns right of "
+        f"{args.train_fraction:g} of each, stride {args.stride or cfg['measure_stride']})",
+        f"measurement: {cfg['draws']} channel draws per tile and SNR (seeded, common to all rho); ssim: Wang et al. "
+        "2004 as host/measure/ssim.cpp of the 8-bit decoded tile; value = mean over tiles",
+        f"seed: {args.seed}; torch {torch.__version__}; numpy {np.__version__}",
+        "command: tools/jscc/run.sh " + " ".join(sys.argv[1:]),
+        f"git commit: {git_commit()}",
+        f"date: {started.isoformat(timespec='seconds')}; duration {time.time() - t0:.0f} s with {args.workers} worker(s)",
+    ]
+    write_grid(os.path.join(args.out, args.grid), results, header)
+    print(f"wrote {os.path.join(args.out, args.grid)}")
+    return 0
+
+
+def cmd_evaluate(args):
+    """PSNR (8-bit RGB, mean over tiles and draws of each tile's PSNR) and SSIM of saved models at
+    a few SNRs, on the same held-out tiles: to compare with ref. [2], which reports PSNR."""
+    cfg = dict(CONFIGS[args.config])
+    for key in ("width", "body_kernel"):
+        if getattr(args, key) is not None:
+            cfg[key] = getattr(args, key)
+    torch.set_num_threads(1)
+    data, sources = prepare_data(args, cfg)
+    x8 = torch.from_numpy(data["tiles"]).permute(0, 3, 1, 2).contiguous()
+    x = x8.float().div(255.0)
+    print(f"# held-out tiles: {len(x)}; data: {'; '.join(sources)}; {args.draws} draws per tile and SNR")
+    print("rho,snr_db,psnr_db,ssim")
+    for rho in cfg["ratios"]:
+        model = DeepJSCC(rho, cfg["width"], cfg["body_kernel"])
+        model.load_state_dict(torch.load(os.path.join(args.out, f"model_rho_{channel_values(rho)}.pt")))
+        model.eval()
+        with torch.no_grad():
+            z = model.encode(x)
+            for i, snr_db in enumerate(args.snr_db):
+                psnr = ssim = 0.0
+                for d in range(args.draws):
+                    g = torch.Generator().manual_seed(args.seed * 7919 + i * 101 + d)
+                    y = z + 10.0 ** (-snr_db / 20.0) * torch.randn(z.shape, generator=g)
+                    x_hat8 = (model.decode(y) * 255.0).round().clamp(0, 255)
+                    mse = (x_hat8.double() - x8.double()).pow(2).flatten(1).mean(1).clamp_min(1e-10)
+                    psnr += (10 * torch.log10(255.0 ** 2 / mse)).mean().item() / args.draws
+                    ssim += ssim_rgb_uint8(x8, x_hat8).mean().item() / args.draws
+                print(f"{rho:.6g},{snr_db:g},{psnr:.2f},{ssim:.4f}", flush=True)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -421,6 +495,28 @@ def main():
     r.add_argument("--body-kernel", type=int, choices=[3, 5], help="override the kernel of the 16x16 layers")
     r.add_argument("--ratios", type=float, nargs="*", help="override the config's ratios")
     r.set_defaults(func=cmd_run)
+    m = sub.add_parser("measure", help="measure a run's saved models on another held-out tile set")
+    m.add_argument("--config", choices=sorted(CONFIGS), required=True)
+    m.add_argument("--out", required=True, help="the run's folder (model_rho_K.pt)")
+    m.add_argument("--images", nargs="*")
+    m.add_argument("--seed", type=int, default=1, help="the run's seed")
+    m.add_argument("--train-fraction", type=float, default=0.6)
+    m.add_argument("--scale", type=int, choices=[1, 2], default=2, help="1: full-size tiles; 2: 2x shrunk")
+    m.add_argument("--stride", type=int, help="tile stride (default: the config's)")
+    m.add_argument("--workers", type=int, default=2)
+    m.add_argument("--grid", required=True, help="file name of the grid in --out")
+    m.set_defaults(func=cmd_measure)
+    e = sub.add_parser("evaluate", help="PSNR and SSIM of the models a run saved, at a few SNRs")
+    e.add_argument("--config", choices=sorted(CONFIGS), required=True)
+    e.add_argument("--out", required=True, help="the run's folder (model_rho_K.pt)")
+    e.add_argument("--images", nargs="*")
+    e.add_argument("--seed", type=int, default=1, help="the run's seed (synthetic images) and the draws'")
+    e.add_argument("--train-fraction", type=float, default=0.6)
+    e.add_argument("--width", type=int)
+    e.add_argument("--body-kernel", type=int, choices=[3, 5])
+    e.add_argument("--snr-db", type=float, nargs="+", default=[0.0, 10.0, 20.0])
+    e.add_argument("--draws", type=int, default=4)
+    e.set_defaults(func=cmd_evaluate)
     s = sub.add_parser("ssim-fixture", help="check this SSIM against tests/data/ssim_reference.csv")
     s.add_argument("fixture")
     s.add_argument("--print-only", action="store_true")
