@@ -26,15 +26,23 @@
 #include <string>
 #include <vector>
 
-#include "backends/channel_batch.hpp"
+#include "backends/cuda_device.hpp"
 #include "core/hostdev.hpp"
 #include "model/channel.hpp"
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 #include "solvers/workspace.hpp"
-#include "io/sweep_file.hpp"
+#include "backends/stored_result.hpp"
 
 namespace leosem {
+
+// The instances (seed, point, first .. first + count − 1) one call works on.
+struct InstanceRange {
+  uint64_t seed;
+  uint32_t point;
+  uint32_t first_instance;
+  uint32_t count;
+};
 
 // ---- the batch view (POD: passed to kernels by value) ----
 
@@ -190,7 +198,7 @@ void solve_host_algorithms_parallel(const PointSetup& point, const InstanceRange
 // ---- the backends ----
 
 // The contract between the runner (host/sweep/runner.cpp) and a backend; the strict fake of
-// tests/test_backend_contract.cpp checks every rule the runner must keep.
+// tests/backends/test_backend_contract.cpp checks every rule the runner must keep.
 //
 //  Order. identity() may be called at any time. Per sweep point with instances to evaluate,
 //  in point order: prepare_point() once, then, per chunk, chunk_instances() (at least once after

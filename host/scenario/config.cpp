@@ -8,11 +8,12 @@
 #include <toml++/toml.h>
 
 #include "model/channel.hpp"
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "scenario/field_table.hpp"
 #include "scenario/limits.hpp"
-#include "scenario/toml_input_check.hpp"
-#include "scenario/toml_reader.hpp"
+#include "solvers/solve.hpp"
+#include "core/toml_input_check.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {
@@ -32,7 +33,15 @@ const ScenarioConfig& table_defaults() {
 }  // namespace
 
 ScenarioParams default_scenario_params() { return table_defaults().params; }
-SolverConfig default_solver_config() { return table_defaults().solvers; }
+
+SolverInputs make_solver_inputs(const ScenarioConfig& config) {
+  SolverInputs inputs;
+  inputs.quality = config.quality.model();
+  inputs.jpeg = &config.quality.jpeg_table;
+  inputs.jpeg_basis = config.quality.jpeg_rate_basis;
+  inputs.options = config.solvers;
+  return inputs;
+}
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 

@@ -1,7 +1,5 @@
 #include "sweep/sweep_spec.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -9,10 +7,11 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
+#include "core/sha256.hpp"
 #include "scenario/limits.hpp"
-#include "scenario/toml_input_check.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_input_check.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {
@@ -117,19 +116,6 @@ std::string SweepSpec::resolved_text() const {
 
 std::string SweepSpec::config_sha256() const { return sha256_hex(resolved_text()); }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 

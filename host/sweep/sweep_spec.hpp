@@ -97,6 +97,4 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
 // The scenario of point p (validated; errors name the axis field and the point).
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);
 
-std::string sha256_hex(const std::string& data);
-
 }  // namespace leosem

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/solve.hpp"
 
