@@ -377,7 +377,7 @@ def cmd_run(args):
 # ----------------------------------------------------------------------------------------------
 # The SSIM cross-check against host/measure/ssim.cpp: both compute the same deterministic image
 # pairs (integer formulas, tests/data/ssim_reference.csv says which) and must give the committed
-# values; tests/test_ssim_jpeg.cpp checks the C++ side against the same file.
+# values; tests/measure/test_ssim_jpeg.cpp checks the C++ side against the same file.
 
 def fixture_pair(width, height, variant):
     r = np.arange(height).reshape(-1, 1, 1)
