@@ -326,6 +326,7 @@ def cmd_run(args):
         cfg["ratios"] = args.ratios
     os.makedirs(args.out, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
+    commit = git_commit()  # at the start: the code that runs (HEAD may move during a long run)
     t0 = time.time()
     data, sources = prepare_data(args, cfg)
     log = os.path.join(args.out, "train.log")
@@ -359,7 +360,7 @@ def cmd_run(args):
         "valid region) of the 8-bit decoded tile; value = mean over tiles",
         f"seed: {args.seed}; torch {torch.__version__}; numpy {np.__version__}",
         f"command: {command}",
-        f"git commit: {git_commit()}",
+        f"git commit: {commit}",
         f"date: {started.isoformat(timespec='seconds')}; duration {duration:.0f} s with {args.workers} worker(s)",
     ]
     write_grid(os.path.join(args.out, "grid.csv"), results, header)
@@ -422,6 +423,7 @@ def cmd_measure(args):
     with the run's seeds; writes GRID in the run's folder."""
     cfg = dict(CONFIGS[args.config])
     started = datetime.datetime.now(datetime.timezone.utc)
+    commit = git_commit()
     t0 = time.time()
     data, sources = prepare_data(args, cfg, args.scale, args.stride)
     tasks = [dict(rho=rho, cfg=cfg, seed=args.seed * 100 + i, tiles=data["tiles"], out=args.out)
@@ -440,7 +442,7 @@ def cmd_measure(args):
         "2004 as host/measure/ssim.cpp of the 8-bit decoded tile; value = mean over tiles",
         f"seed: {args.seed}; torch {torch.__version__}; numpy {np.__version__}",
         "command: tools/jscc/run.sh " + " ".join(sys.argv[1:]),
-        f"git commit: {git_commit()}",
+        f"git commit: {commit}",
         f"date: {started.isoformat(timespec='seconds')}; duration {time.time() - t0:.0f} s with {args.workers} worker(s)",
     ]
     write_grid(os.path.join(args.out, args.grid), results, header)
