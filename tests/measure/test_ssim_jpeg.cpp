@@ -2,7 +2,12 @@
 // measurement, the table builder on synthetic images, and the committed default table.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "measure/jpeg_codec.hpp"
 #include "quality/jpeg_table.hpp"
@@ -104,6 +109,51 @@ TEST(Ssim, LumaIsBt601) {
   EXPECT_NEAR(y.luma[1], 0.587 * 255, 1e-12);
   EXPECT_NEAR(y.luma[2], 0.114 * 255, 1e-12);
   EXPECT_NEAR(y.luma[3], 0.299 * 10 + 0.587 * 20 + 0.114 * 30, 1e-12);
+}
+
+// tools/jscc/jscc.py measures the JSCC surface with its own (torch) SSIM: both must agree. The
+// image pairs come from integer formulas written the same way in jscc.py's fixture_pair; the
+// values in tests/data/ssim_reference.csv are the Python ones (tests/cli/jscc_smoke.sh checks the
+// Python side against the same file).
+std::vector<uint8_t> fixture_rgb(int width, int height, int variant, bool perturbed) {
+  std::vector<uint8_t> rgb;
+  for (int r = 0; r < height; ++r)
+    for (int c = 0; c < width; ++c)
+      for (int ch = 0; ch < 3; ++ch) {
+        const int x = (r * r * 3 + c * 7 + ch * 31 + r * c * (variant + 1)) % 256;
+        const int y = std::clamp(x + (r * 13 + c * 17 + ch * 5 + variant * 11) % 121 - 60, 0, 255);
+        rgb.push_back(static_cast<uint8_t>(perturbed ? y : x));
+      }
+  return rgb;
+}
+
+TEST(Ssim, EqualsThePythonSsimOfToolsJscc) {
+  std::ifstream in(std::string(LEOSEM_SOURCE_DIR) + "/tests/data/ssim_reference.csv");
+  ASSERT_TRUE(in) << "tests/data/ssim_reference.csv missing";
+  std::string line;
+  int cases = 0;
+  bool header_seen = false;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (!header_seen) {
+      ASSERT_EQ(line, "variant,width,height,ssim");
+      header_seen = true;
+      continue;
+    }
+    std::istringstream fields(line);
+    int variant = 0, width = 0, height = 0;
+    double python_ssim = 0.0;
+    char comma = 0;
+    fields >> variant >> comma >> width >> comma >> height >> comma >> python_ssim;
+    ASSERT_TRUE(fields) << line;
+    const std::vector<uint8_t> x = fixture_rgb(width, height, variant, false);
+    const std::vector<uint8_t> y = fixture_rgb(width, height, variant, true);
+    EXPECT_NEAR(ssim_mean(luma_bt601(x.data(), width, height), luma_bt601(y.data(), width, height)), python_ssim,
+                1e-12)
+        << line;
+    ++cases;
+  }
+  EXPECT_EQ(cases, 4);
 }
 
 TEST(JpegCodec, RoundTripAndScanSize) {
