@@ -125,14 +125,7 @@ void check_cross_field_rules(const ScenarioParams& p) {
 
 }  // namespace
 
-ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin) {
-  const toml::table root = parse_toml(toml_text, origin, "invalid configuration");
-
-  ScenarioConfig config;
-  config.source_text = toml_text;
-  config.origin = origin;
-  apply_field_defaults(config);
-
+void read_scenario_table(const toml::table& root, ScenarioConfig& config) {
   // Every row of the field table, section by section; a section's unknown keys are errors.
   std::set<std::string> sections;
   for (const ScenarioSection& section : scenario_sections()) {
@@ -153,14 +146,29 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
       reject(name, "(present)", "unknown top-level key or section");
     }
   }
+}
 
+void finish_scenario(ScenarioConfig& config, const std::string& base_dir) {
   ScenarioParams& p = config.params;
   p.band = p.carrier_hz < 10e9 ? Band::S : Band::Ka;
   check_cross_field_rules(p);
-  // Relative paths in [quality] resolve against the configuration file's folder.
-  const std::string base_dir = origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
   load_quality_files(config.quality, base_dir);
   check_ratios_in_quality_domain(config.quality, p.compression_ratios, p.options);
+}
+
+std::string scenario_base_dir(const std::string& origin) {
+  return origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
+}
+
+ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin) {
+  const toml::table root = parse_toml(toml_text, origin, "invalid configuration");
+  ScenarioConfig config;
+  config.source_text = toml_text;
+  config.origin = origin;
+  apply_field_defaults(config);
+  read_scenario_table(root, config);
+  // Relative paths in [quality] resolve against the configuration file's folder.
+  finish_scenario(config, scenario_base_dir(origin));
   return config;
 }
 
