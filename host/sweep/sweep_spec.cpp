@@ -395,6 +395,7 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     spec.overrides.push_back({field, text});
   }
+  if (set.empty()) return;  // the points are those parse_sweep built and validated
   // Validated as the file is: every point built again with the overrides in place.
   build_base(spec);
   for (size_t p = 1; p < spec.point_count(); ++p) point_scenario(spec, p);
