@@ -2,9 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 #include "model/channel.hpp"
@@ -173,16 +171,7 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
 }
 
 ScenarioConfig load_scenario_file(const std::string& path) {
-  try {
-    require_regular_file(path, "configuration file");
-  } catch (const std::exception& e) {
-    throw ConfigError(e.what());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read configuration file " + quoted_input(path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  return parse_scenario(read_config_file(path, "configuration file"), path);
 }
 
 }  // namespace leosem

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -17,19 +16,6 @@
 
 namespace leosem {
 namespace {
-
-std::string read_file(const std::string& path, const std::string& what) {
-  try {
-    require_regular_file(path, what);
-  } catch (const std::exception& e) {
-    throw ConfigError(e.what());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read " + what + " " + quoted_input(path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The table that holds the last part of `dotted` inside `root` (created on the way), and that part.
 std::pair<toml::table*, std::string> dotted_parent(toml::table& root, const std::string& dotted,
@@ -157,9 +143,9 @@ namespace {
 // data files as point 0.
 std::string data_file_digests(const SweepSpec& spec) {
   const QualityConfig& quality = spec.base.quality;
-  std::string digests = "# jpeg_table " + sha256_hex(read_file(quality.jpeg_table_path, "JPEG table")) + "\n";
+  std::string digests = "# jpeg_table " + sha256_hex(read_config_file(quality.jpeg_table_path, "JPEG table")) + "\n";
   if (!quality.grid_path.empty())
-    digests += "# grid_file " + sha256_hex(read_file(quality.grid_path, "quality grid")) + "\n";
+    digests += "# grid_file " + sha256_hex(read_config_file(quality.grid_path, "quality grid")) + "\n";
   return digests;
 }
 
@@ -262,7 +248,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   } catch (const std::exception& e) {
     reject("scenario", "\"" + scenario_path + "\"", e.what());
   }
-  spec.scenario_text = read_file(spec.scenario_origin, "base scenario");
+  spec.scenario_text = read_config_file(spec.scenario_origin, "base scenario");
 
   require("instances", "must be an integer");
   const int64_t count = reader.integer("instances", 0);
@@ -348,7 +334,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
 }
 
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms) {
-  const std::string text = read_file(path, "sweep file");
+  const std::string text = read_config_file(path, "sweep file");
   return parse_sweep(text, path, std::filesystem::path(path).parent_path().string(), known_algorithms);
 }
 
