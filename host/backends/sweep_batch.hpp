@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/channel_batch.hpp"
+#include "backends/cuda_device.hpp"
 #include "core/hostdev.hpp"
 #include "model/channel.hpp"
 #include "scenario/config.hpp"
@@ -35,6 +35,14 @@
 #include "backends/stored_result.hpp"
 
 namespace leosem {
+
+// The instances (seed, point, first .. first + count − 1) one call works on.
+struct InstanceRange {
+  uint64_t seed;
+  uint32_t point;
+  uint32_t first_instance;
+  uint32_t count;
+};
 
 // ---- the batch view (POD: passed to kernels by value) ----
 

@@ -10,7 +10,7 @@
 #include "cli/validators.hpp"
 #include "core/interrupt.hpp"
 #include "sweep/runner.hpp"
-#include "sweep/solver_evaluator.hpp"
+#include "solvers/solve.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem::cli {
@@ -105,7 +105,7 @@ void add_run_command(CLI::App& app) {
                   "Testing aid: the backend fails as on a device error after N chunks")
       ->group("");  // hidden
   cmd->callback([=]() {
-    SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    SweepSpec spec = load_sweep_file(*sweep, algorithm_names());
     apply_overrides(spec, *set, *instances,
                     cmd->count("--target-ci") ? std::optional<double>(*target_ci) : std::nullopt,
                     cmd->count("--block-instances") ? std::optional<int64_t>(*block_instances) : std::nullopt);

@@ -112,8 +112,11 @@ void check_cross_field_rules(const ScenarioParams& p) {
           "users.images_mean", p.images_mean, "must be a whole number when images_distribution = \"fixed\"");
   require(p.ssim_mean - p.ssim_halfwidth > 0.0 && p.ssim_mean + p.ssim_halfwidth < 1.0, "users.ssim_halfwidth",
           p.ssim_halfwidth, "ssim_mean +/- ssim_halfwidth must stay inside (0, 1)");
-  require(std::lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)) <= p.slots, "users.deadline_mean_slots",
-          p.deadline_mean_slots, "the latest deadline, mean x (1 + deadline_spread), is beyond the window (time.slots)");
+  require(deadline_origin_slot(p) + std::lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)) <= p.slots,
+          "users.deadline_mean_slots", p.deadline_mean_slots,
+          p.deadline_origin == DeadlineOrigin::ClosestApproach
+              ? "the latest deadline, slots/2 + mean x (1 + deadline_spread), is beyond the window (time.slots)"
+              : "the latest deadline, mean x (1 + deadline_spread), is beyond the window (time.slots)");
   require(std::lround(p.deadline_mean_slots * (1.0 - p.deadline_spread)) >= 1, "users.deadline_mean_slots",
           p.deadline_mean_slots, "the earliest deadline, mean x (1 - deadline_spread), is below one slot");
   for (int l = 1; l < p.options; ++l)

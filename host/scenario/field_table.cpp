@@ -320,6 +320,13 @@ std::vector<ScenarioField> build_fields() {
   f.push_back(number("users.deadline_spread", "1", kOne, 0.2, "[0, 1)", "s, the deadline's relative spread",
                      [](ScenarioConfig& c, double v) { c.params.deadline_spread = v; },
                      [](const ScenarioConfig& c) { return c.params.deadline_spread; }));
+  f.push_back(choice("users.deadline_origin", {"window-start", "closest-approach"}, "window-start",
+                     "where deadlines count from: the window's first slot, or closest approach (slot slots/2) [chosen]",
+                     [](ScenarioConfig& c, int v) { c.params.deadline_origin = static_cast<DeadlineOrigin>(v); },
+                     [](const ScenarioConfig& c) { return static_cast<int>(c.params.deadline_origin); }));
+  f.back().details = "With \"closest-approach\" T_k = slots/2 + the drawn deadline: every UE may use the slots before "
+                     "closest approach too, and a longer deadline adds only slots after it (the satellite receding). "
+                     "A variant of Fig. 4 (results/robustness.md), so that its effect is not the window's placement.";
 
   // [jscc], MODEL §4.
   f.push_back(number("jscc.image_values", "1", kOne, 12288, "[1, 1e9]", "n_img, real values per image: a 64×64×3 EuroSAT tile [paper]",

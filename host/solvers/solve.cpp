@@ -12,6 +12,7 @@
 #include "solvers/greedy_jscc.hpp"
 #include "solvers/jcrra.hpp"
 #include "solvers/min_cost_flow.hpp"
+#include "solvers/workspace.hpp"
 
 namespace leosem {
 
@@ -25,6 +26,14 @@ const char* to_string(Algorithm algorithm) {
     case Algorithm::LowerBound: return "lower-bound";
   }
   return "unknown";
+}
+
+std::vector<std::string> algorithm_names() {
+  std::vector<std::string> names;
+  for (Algorithm a : {Algorithm::Jcrra, Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Exact, Algorithm::Mcf,
+                      Algorithm::LowerBound})
+    names.push_back(to_string(a));
+  return names;
 }
 
 Algorithm parse_algorithm(const std::string& name) {
@@ -169,23 +178,8 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
 }  // namespace
 
 // Storage for JCRRA's workspace (host side): one array per type, laid out by
-// carve_jcrra_workspace (counted first, then carved).
+// carve_jcrra_workspace (counted first, then carved, by the backends' WorkspaceCarver).
 struct JcrraStorage {
-  struct Carver {
-    double* doubles = nullptr;
-    int* ints = nullptr;
-    size_t used_doubles = 0, used_ints = 0;
-    double* take_doubles(size_t count) {
-      double* p = doubles ? doubles + used_doubles : nullptr;
-      used_doubles += count;
-      return p;
-    }
-    int* take_ints(size_t count) {
-      int* p = ints ? ints + used_ints : nullptr;
-      used_ints += count;
-      return p;
-    }
-  };
   std::vector<double> doubles, key, slot_power;
   std::vector<int> ints, order;
   std::vector<unsigned char> busy;
@@ -193,11 +187,11 @@ struct JcrraStorage {
   JcrraStorage(int K, int N, int T, int L)
       : key(static_cast<size_t>(K) * N * T), slot_power(T), order(static_cast<size_t>(K) * N * T),
         busy(static_cast<size_t>(K) * T) {
-    Carver counter;
+    WorkspaceCarver counter;
     carve_jcrra_workspace(K, N, T, L, counter);
-    doubles.resize(counter.used_doubles);
-    ints.resize(counter.used_ints);
-    Carver carver;
+    doubles.resize(counter.used.doubles);
+    ints.resize(counter.used.ints);
+    WorkspaceCarver carver;
     carver.doubles = doubles.data();
     carver.ints = ints.data();
     ws = carve_jcrra_workspace(K, N, T, L, carver);
@@ -226,11 +220,11 @@ Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
 LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
                                      const LowerBoundOptions& options) {
   const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  JcrraStorage::Carver counter;
+  WorkspaceCarver counter;
   carve_lower_bound_workspace(K, N, T, L, counter);
-  std::vector<double> doubles(counter.used_doubles);
-  std::vector<int> ints(counter.used_ints);
-  JcrraStorage::Carver carver;
+  std::vector<double> doubles(counter.used.doubles);
+  std::vector<int> ints(counter.used.ints);
+  WorkspaceCarver carver;
   carver.doubles = doubles.data();
   carver.ints = ints.data();
   const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);

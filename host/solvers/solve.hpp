@@ -28,6 +28,7 @@ enum class Algorithm : int {
 };
 
 const char* to_string(Algorithm algorithm);
+std::vector<std::string> algorithm_names();  // every algorithm, as a sweep lists them
 Algorithm parse_algorithm(const std::string& name);                     // throws std::invalid_argument
 std::vector<Algorithm> parse_algorithm_list(const std::string& names);  // comma separated
 

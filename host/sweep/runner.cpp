@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/file_safety.hpp"
+#include "core/text_excerpt.hpp"
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 
@@ -138,7 +139,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
                       "into several sweeps");
   if (std::filesystem::exists(out_path) && options.resume && !options.force) {
     // e.g. a requeued Slurm task whose run had finished
-    log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
+    log << "leosem run: " << quoted_input(out_path) << " is complete already; nothing to resume" << std::endl;
     return {};
   }
   check_output_path(out_path, options.force, "--out");
@@ -146,7 +147,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume) {
     if (!options.force)
-      throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or "
+      throw IoError(quoted_input(partial) + " is left from an unfinished run: add --resume to continue it, or "
                                "--force to discard it and start again");
     require_regular_file(partial, "the unfinished run's file");
     std::filesystem::remove(partial);
@@ -186,8 +187,8 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   size_t instances_written = 0;  // by this run (the writer's count)
   const auto interrupted = [&](int signal_number) {
     return Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
-                       std::to_string(instances_written) + " instances: '" + out_path +
-                       ".partial' holds the finished blocks; run again with --resume to continue");
+                       std::to_string(instances_written) + " instances: " + quoted_input(partial) +
+                       " holds the finished blocks; run again with --resume to continue");
   };
   const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
     const size_t algorithms = spec.algorithms.size();

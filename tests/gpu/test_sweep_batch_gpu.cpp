@@ -19,7 +19,7 @@
 
 #include "io/hdf5_util.hpp"
 #include "sweep/runner.hpp"
-#include "sweep/solver_evaluator.hpp"
+#include "solvers/solve.hpp"
 #include "sweep_batch_test_util.hpp"
 
 using namespace leosem;
@@ -227,7 +227,7 @@ SweepSpec parity_sweep(const TempDir& dir) {
                                                  "algorithms = [\"jcrra\", \"greedy-jscc\", \"greedy-jpeg\", \"mcf\"]\n"
                                                  "seed = 8\n[[axis]]\nfield = \"users.ssim_mean\"\n"
                                                  "values = [0.75, 0.85]\n"),
-                         sweep_algorithm_names());
+                         algorithm_names());
 }
 
 // Delegates to another backend and fails after `chunks` evaluations, as a killed run would stop.
@@ -286,7 +286,7 @@ TEST(SweepRunGpu, PointsOfDifferentSizesAreEachSizedForThemselves) {
       dir.write("sweep.toml", "name = \"gpu-sizes\"\nscenario = \"base.toml\"\ninstances = 600\n"
                               "algorithms = [\"jcrra\", \"greedy-jscc\"]\nseed = 9\n[[axis]]\nfield = \"time.slots\"\n"
                               "values = [40, 480]\n"),
-      sweep_algorithm_names());
+      algorithm_names());
   RunOptions options;
   options.block_size = 64;
   std::ostringstream log;

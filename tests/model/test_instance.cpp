@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "backends/channel_batch.hpp"
 #include "model/channel.hpp"
 #include "model/instance.hpp"
 #include "scenario/config.hpp"
@@ -23,19 +22,6 @@ ScenarioParams small_params() {
 }
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 }  // namespace
-
-TEST(Instance, RegeneratedAloneEqualsBatchBitForBit) {
-  const ScenarioParams p = small_params();
-  const InstanceRange range{99, 2, 10, 16};
-  const std::vector<double> batch = channel_gains_cpu(p, range);
-  const size_t per_instance = static_cast<size_t>(p.users) * p.subchannels * p.slots;
-  ASSERT_EQ(batch.size(), per_instance * range.count);
-  for (uint32_t b = 0; b < range.count; b += 5) {
-    const Instance alone = generate_instance(p, {range.seed, range.point, range.first_instance + b});
-    for (size_t i = 0; i < per_instance; ++i)
-      ASSERT_TRUE(same_bits(batch[b * per_instance + i], alone.gain_per_watt[i])) << "instance " << b << " index " << i;
-  }
-}
 
 TEST(Instance, SameKeySameInstanceDifferentKeyDifferent) {
   const ScenarioParams p = small_params();
@@ -100,4 +86,31 @@ TEST(Demand, DrawsFollowTheConfiguration) {
   EXPECT_EQ(deadline_max, 72);
   p.images_distribution = ImagesDistribution::Fixed;
   EXPECT_EQ(draw_ue_demand(p, {8, 0, 1}, 0).images, 50000.0);
+}
+
+TEST(Demand, DeadlinesFromClosestApproachAreShiftedToTheWindowsCentre) {
+  // Same draws, counted from slot slots/2 (closest approach lies between slots 119 and 120 of
+  // 240): every deadline is exactly 120 slots later, and the bound on live slots follows.
+  ScenarioParams from_start = default_scenario_params();
+  ScenarioParams from_approach = from_start;
+  from_approach.deadline_origin = DeadlineOrigin::ClosestApproach;
+  ASSERT_EQ(from_start.slots, 240);
+  EXPECT_LT(slot_centre_time_s(from_start, 119), 0.0);
+  EXPECT_GT(slot_centre_time_s(from_start, 120), 0.0);
+  for (uint32_t i = 0; i < 200; ++i) {
+    const InstanceKey key{3, 1, i};
+    EXPECT_EQ(draw_ue_demand(from_approach, key, static_cast<int>(i % 8)).deadline_slots,
+              120 + draw_ue_demand(from_start, key, static_cast<int>(i % 8)).deadline_slots);
+  }
+  EXPECT_EQ(deadline_slots_bound(from_start), 72);
+  EXPECT_EQ(deadline_slots_bound(from_approach), 192);
+  // The scenario key, and the window check that counts the origin in.
+  EXPECT_EQ(parse_scenario("[users]\ndeadline_origin = \"closest-approach\"\n").params.deadline_origin,
+            DeadlineOrigin::ClosestApproach);
+  try {
+    parse_scenario("[users]\ndeadline_origin = \"closest-approach\"\ndeadline_mean_slots = 110\n");
+    FAIL() << "accepted deadlines up to 120 + 132 slots in a 240-slot window";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("slots/2 + mean"), std::string::npos) << e.what();
+  }
 }

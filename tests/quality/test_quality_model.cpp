@@ -5,7 +5,6 @@
 
 #include <random>
 
-#include "backends/quality_batch.hpp"
 #include "quality/quality_model.hpp"
 #include "quality_test_util.hpp"
 
@@ -109,28 +108,6 @@ TEST_P(QualityProperties, GradientEqualsFiniteDifferences) {
     ++checked;
   }
   EXPECT_GT(checked, 1900);
-}
-
-TEST_P(QualityProperties, CpuBatchEqualsDirectCalls) {
-  QualityBatchInput in;
-  for (int i = 0; i < 300; ++i) {
-    in.rho.push_back(random_rho());
-    in.snr_db.push_back(random_snr());
-    in.ssim_target.push_back(std::uniform_real_distribution<double>(0.3, 1.0)(rng_));
-  }
-  const QualityBatchOutput out = quality_eval_cpu(model_, in);
-  for (size_t i = 0; i < in.rho.size(); ++i) {
-    EXPECT_EQ(out.ssim[i], quality_ssim(model_, in.rho[i], in.snr_db[i]));
-    const QualityGradient g = quality_gradient(model_, in.rho[i], in.snr_db[i]);
-    EXPECT_EQ(out.d_rho[i], g.d_rho);
-    EXPECT_EQ(out.d_snr_db[i], g.d_snr_db);
-    const RequiredSnr r = quality_required_snr_db(model_, in.ssim_target[i], in.rho[i]);
-    EXPECT_EQ(out.reachable[i], r.reachable ? 1 : 0);
-    if (r.reachable) EXPECT_EQ(out.required_snr_db[i], r.snr_db);
-    else EXPECT_TRUE(std::isnan(out.required_snr_db[i]));
-  }
-  in.snr_db.pop_back();
-  EXPECT_THROW(quality_eval_cpu(model_, in), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, QualityProperties, ::testing::Values(0, 1),

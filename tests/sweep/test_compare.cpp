@@ -12,7 +12,7 @@
 #include "sweep/merge_report.hpp"
 #include "sweep/sweep_compare.hpp"
 #include "sweep/runner.hpp"
-#include "sweep/solver_evaluator.hpp"
+#include "solvers/solve.hpp"
 #include "sweep_test_util.hpp"
 
 using namespace leosem;
@@ -37,7 +37,7 @@ std::string sweep_text(uint32_t instances = kInstances, int seed = 4) {
 SweepSpec spec_in(const TempDir& dir, const std::string& sweep = sweep_text(), const std::string& base = kBase) {
   write_text(dir.file("base.toml"), base);
   write_text(dir.file("sweep.toml"), sweep);
-  return load_sweep_file(dir.file("sweep.toml"), sweep_algorithm_names());
+  return load_sweep_file(dir.file("sweep.toml"), algorithm_names());
 }
 
 void run(const SweepSpec& spec, const std::string& out, Shard shard = {}, int threads = 2) {

@@ -1,7 +1,8 @@
 // Reliability (issue 12): the sweep file's lifecycle (a complete .partial resumes, a failed close
 // is not closed twice), checksums that catch every single-bit flip in a shard (metadata and
-// data) in verify, merge and report, no overwrite without force, inputs that must be regular
-// files, size bounds that name the field, echoed values cut short, long output names.
+// data) in verify, merge and report, no overwrite without force, a sweep's inputs that must be
+// regular files, a sweep too large for its file, long output names. (The scenario layer's input
+// safety: tests/scenario/test_input_safety.cpp.)
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -568,25 +569,6 @@ TEST(FileSafety, ALongLegalOutputNameWorks) {
   EXPECT_THROW(check_output_path(dir.file(std::string(256, 'x')), false, "--out"), std::runtime_error);
 }
 
-TEST(FileSafety, InputsMustBeRegularFiles) {
-  TempDir dir;
-  write_text(dir.file("ok.toml"), kBase);
-  EXPECT_NO_THROW(require_regular_file(dir.file("ok.toml"), "input"));
-  ASSERT_EQ(0, mkfifo(dir.file("fifo").c_str(), 0600));
-  for (const std::string& path : {dir.path.string(), std::string("/dev/null"), std::string("/dev/zero"),
-                                  std::string("/dev/urandom"), dir.file("fifo"), dir.file("absent"), std::string()})
-    EXPECT_THROW(require_regular_file(path, "input"), std::runtime_error) << path;
-  EXPECT_THROW(load_scenario_file("/dev/zero"), ConfigError);
-  for (const char* data : {"/dev/zero", "/dev/urandom", "/"}) {
-    try {
-      parse_scenario(std::string("[quality]\njpeg_table = \"") + data + "\"\n");
-      ADD_FAILURE() << data << " accepted as the JPEG table";
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string::npos, std::string(e.what()).find("quality.jpeg_table")) << e.what();
-    }
-  }
-}
-
 // A sweep's scenario must be a regular file: "", "/" and "/dev/null" used to run on the defaults.
 TEST(FileSafety, ASweepsScenarioMustBeAFile) {
   TempDir dir;
@@ -600,27 +582,6 @@ TEST(FileSafety, ASweepsScenarioMustBeAFile) {
       EXPECT_NE(std::string::npos, std::string(e.what()).find("'scenario'")) << e.what();
     }
   }
-}
-
-TEST(Limits, AnInstanceTooLargeForMemoryIsRefusedNamingTheField) {
-  try {
-    parse_scenario("[radio]\nsubchannels = 10000\n[users]\ncount = 50000\n");
-    FAIL() << "accepted 5e4 users x 1e4 sub-channels";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("'users.count'")) << e.what();
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("too large")) << e.what();
-  }
-  try {
-    parse_scenario("[radio]\nsubchannels = 5000\n");
-    FAIL() << "accepted 5000 sub-channels";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("'radio.subchannels'")) << e.what();
-  }
-  // The defaults and moderately large scenarios pass.
-  EXPECT_NO_THROW(parse_scenario(""));
-  EXPECT_NO_THROW(parse_scenario("[radio]\nsubchannels = 100\n[users]\ncount = 100\n"));
-  ScenarioParams p = default_scenario_params();
-  EXPECT_LE(estimate_instance_size(p).cells, kMaxInstanceCells);
 }
 
 TEST(Limits, ASweepTooLargeForItsFileIsRefused) {
@@ -637,29 +598,3 @@ TEST(Limits, ASweepTooLargeForItsFileIsRefused) {
   }
 }
 
-TEST(EchoedValues, AreCutAndEscaped) {
-  const std::string huge(100000, 'v');
-  try {
-    parse_scenario("[channel]\nscenario = \"" + huge + "\"\n");
-    FAIL();
-  } catch (const ConfigError& e) {
-    EXPECT_LT(std::string(e.what()).size(), 400u);
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("100002 characters")) << e.what();
-  }
-  EXPECT_EQ(text_excerpt("a\x01\xff"), "a\\x01\\xff");
-  EXPECT_EQ(text_excerpt("abcdef", 3), "abc... (6 characters)");
-  // A path given as a data file's value was cut in the field's quote, then echoed whole in
-  // "cannot read '...'" (about 100 KB of output).
-  try {
-    parse_scenario("[quality]\njpeg_table = \"" + huge + "\"\n");
-    FAIL();
-  } catch (const ConfigError& e) {
-    EXPECT_LT(std::string(e.what()).size(), 400u) << text_excerpt(e.what(), 400);
-  }
-  EXPECT_EQ(quoted_input("abcdef"), "'abcdef'");
-  EXPECT_EQ(quoted_input(huge).size(), std::string("'").size() + 80 + std::string("... (100000 characters)'").size());
-  // The backstop for library messages: long words cut, short ones and cut values kept.
-  EXPECT_EQ(excerpt_long_words("no such file: abcdefgh x", 6), "no such file: abcdef... (8 characters) x");
-  const std::string cut = "error: " + quoted_input(huge) + ": x";
-  EXPECT_EQ(excerpt_long_words(cut), cut);
-}
