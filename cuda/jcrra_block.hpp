@@ -15,8 +15,20 @@
 
 namespace leosem {
 
-// Threads per block of the JCRRA kernel.
-inline constexpr int kJcrraBlockThreads = 256;
+// Threads per block of the JCRRA kernel, and the blocks per SM its registers must allow
+// (__launch_bounds__): 128 threads and 3 blocks cap it at 168 registers (65 536 / 384), with
+// the cooperative phases out of line and spill-free (ptxas, sm_90; docs/performance.md §7),
+// so three blocks of the default scenario's 63.7 KiB live state share an SM. Build-time knobs
+// (-DLEOSEM_JCRRA_BLOCK_THREADS=256 -DLEOSEM_JCRRA_MIN_BLOCKS=1 is the layout before issue 19's
+// register work) until a device run picks the fastest.
+#ifndef LEOSEM_JCRRA_BLOCK_THREADS
+#define LEOSEM_JCRRA_BLOCK_THREADS 128
+#endif
+#ifndef LEOSEM_JCRRA_MIN_BLOCKS
+#define LEOSEM_JCRRA_MIN_BLOCKS 3
+#endif
+inline constexpr int kJcrraBlockThreads = LEOSEM_JCRRA_BLOCK_THREADS;
+inline constexpr int kJcrraMinBlocksPerSm = LEOSEM_JCRRA_MIN_BLOCKS;
 
 // Per-instance element counts of the kernel's global scratch (JcrraWorkspace, Greedy JSCC's
 // workspace), one slot per instance, slot after slot.

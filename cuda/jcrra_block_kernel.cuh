@@ -51,7 +51,7 @@ struct JcrraBlockJob {
 };
 
 template <class Source>
-__global__ void __launch_bounds__(kJcrraBlockThreads, 1)
+__global__ void __launch_bounds__(kJcrraBlockThreads, kJcrraMinBlocksPerSm)
     jcrra_block_kernel(Source source, JcrraOptions options, int live_slots) {
   extern __shared__ double shared_state[];
   const unsigned i = blockIdx.x;
@@ -82,6 +82,10 @@ bool launch_jcrra_blocks(const Source& source, unsigned instances, int users, in
     check(cudaFuncSetAttribute(jcrra_block_kernel<Source>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                static_cast<int>(shared_bytes)),
           "cudaFuncSetAttribute (JCRRA shared memory)");
+  if (use_shared)  // the whole carve-out as shared memory, so several blocks' state fits an SM
+    check(cudaFuncSetAttribute(jcrra_block_kernel<Source>, cudaFuncAttributePreferredSharedMemoryCarveout,
+                               cudaSharedmemCarveoutMaxShared),
+          "cudaFuncSetAttribute (JCRRA carve-out)");
   jcrra_block_kernel<Source><<<instances, kJcrraBlockThreads, use_shared ? shared_bytes : 0, stream>>>(
       source, options, use_shared ? live_slots : 0);
   check(cudaGetLastError(), "jcrra_block_kernel launch");

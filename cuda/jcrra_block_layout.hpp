@@ -36,10 +36,7 @@ LEOSEM_HD void carve_jcrra_block_shared(double* shared, int users, int subchanne
 // the slot powers. Counting (a carver without bases) and carving are this one function.
 LEOSEM_HD JcrraWorkspace carve_jcrra_block_scratch(int K, int N, int T, int L, WorkspaceCarver& c) {
   JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, c);
-  const size_t knt = static_cast<size_t>(K) * N * T;
-  ws.greedy.order = c.take_ints(knt);
-  ws.greedy.key = c.take_doubles(knt);
-  ws.greedy.busy = c.take_bytes(static_cast<size_t>(K) * T);
+  ws.greedy = carve_greedy_workspace(K, N, T, c);
   ws.slot_power_w = c.take_doubles(static_cast<size_t>(T));
   return ws;
 }

@@ -28,9 +28,10 @@ TeamRun run_team(const Instance& inst, const SolverInputs& in, double garbage) {
   carver.ints.assign(counter.used_ints, static_cast<int>(garbage));
   JcrraWorkspace ws = carve_jcrra_workspace(K, N, T, L, carver);
   std::vector<int> order(static_cast<size_t>(K) * N * T, static_cast<int>(garbage)), resources(K);
+  std::vector<int> ue_list(greedy_ue_list_ints(K), static_cast<int>(garbage));
   std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
   std::vector<double> key(static_cast<size_t>(K) * N * T, garbage), slot_power(T, garbage);
-  ws.greedy = {order.data(), busy.data(), key.data()};
+  ws.greedy = {order.data(), busy.data(), key.data(), ue_list.data()};
   ws.slot_power_w = slot_power.data();
   TeamRun run;
   run.option.assign(K, -1);

@@ -22,7 +22,7 @@ namespace leosem {
 // on the leader alone; the relaxed solve, the rest of the rounding (keys, sort) and the scans of
 // the repair of each rounded point are shared.
 template <class Team, class Real>
-LEOSEM_HD CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
+LEOSEM_HD_NOINLINE CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
                                    const JcrraOptions& opt, Real* x, JcrraWorkspace ws, SolutionBuffers out) {
   const double* const x_in = ws.x;
   CoreResult start_result;  // meaningful on the leader
@@ -83,6 +83,15 @@ LEOSEM_HD CoreResult priced_fallback(const Team& team, const InstanceView& v, co
                                      const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out,
                                      CoreResult result);  // solvers/priced_repair.hpp
 
+// Out of line on the device: the fallback runs rarely, and inlined into the block kernel it would
+// set the registers (and spills) of the kernel's other phases.
+template <class Team>
+LEOSEM_HD_NOINLINE CoreResult priced_fallback_out_of_line(const Team& team, const InstanceView& v,
+                                                          const double* snr_lin, const JcrraOptions& opt,
+                                                          JcrraWorkspace ws, SolutionBuffers out, CoreResult result) {
+  return priced_fallback(team, v, snr_lin, opt, ws, out, result);
+}
+
 template <class Team>
 LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const double* snr_lin,
                                 const JcrraOptions& opt, JcrraWorkspace ws, SolutionBuffers out) {
@@ -90,7 +99,7 @@ LEOSEM_HD CoreResult jcrra_team(const Team& team, const InstanceView& v, const d
                                 ? jcrra_team_in(team, v, snr_lin, opt, reinterpret_cast<float*>(ws.x), ws, out)
                                 : jcrra_team_in(team, v, snr_lin, opt, ws.x, ws, out);
   // Infeasible where the per-slot budget binds: the bound's prices may still find a solution.
-  return opt.priced_fallback ? priced_fallback(team, v, snr_lin, opt, ws, out, result) : result;
+  return opt.priced_fallback ? priced_fallback_out_of_line(team, v, snr_lin, opt, ws, out, result) : result;
 }
 
 // The sequential entry (the CPU backends, one instance per thread on the GPU).

@@ -18,7 +18,7 @@ LEOSEM_HD int ue_live_slots(const InstanceView& v, int k) {
 // instance; the counts (serial prefix sums over K·T_live columns and N·T_live resources) run on
 // the leader.
 template <class Team>
-LEOSEM_HD void build_live_layout(const Team& team, const InstanceView& v, JcrraWorkspace ws) {
+LEOSEM_HD_NOINLINE void build_live_layout(const Team& team, const InstanceView& v, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots;
   if (team.leader()) {
     int live_slots = 0;
@@ -111,7 +111,7 @@ LEOSEM_HD void place_live_state(const InstanceView& v, bool mixed_precision, Jcr
 // (Pock–Chambolle: σ_i = 1/Σ_j|A_ij|) and the cost unit (scalars[kScaleW]: the geometric mean of
 // max_l Γ_kl/g over the live elements). Uses ue_load and ue_snr_mix as scratch.
 template <class Team>
-LEOSEM_HD void relaxed_setup(const Team& team, const InstanceView& v, const double* snr_lin, JcrraWorkspace ws) {
+LEOSEM_HD_NOINLINE void relaxed_setup(const Team& team, const InstanceView& v, const double* snr_lin, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, L = v.options, TL = ws.live_info[kLiveSlots];
   team.for_each(N * TL, [&](int rc) {
     const int terms = ws.row_start[rc + 1] - ws.row_start[rc];
@@ -159,7 +159,7 @@ LEOSEM_HD void relaxed_setup(const Team& team, const InstanceView& v, const doub
 // options; x = 0 and s on `sol.option` when `assigned` is false), duals zero, and the row sums
 // of C1 and C7 at that point (the PDHG's previous iterate).
 template <class Team, class Real>
-LEOSEM_HD void relaxed_start(const Team& team, const InstanceView& v, const SolutionBuffers& sol, bool assigned,
+LEOSEM_HD_NOINLINE void relaxed_start(const Team& team, const InstanceView& v, const SolutionBuffers& sol, bool assigned,
                              Real* x, JcrraWorkspace ws) {
   const int K = v.users, NT = v.subchannels * v.slots, L = v.options, TL = ws.live_info[kLiveSlots];
   team.for_each(ws.live_info[kLiveElements], [&](int e) {
@@ -183,7 +183,7 @@ LEOSEM_HD void relaxed_start(const Team& team, const InstanceView& v, const Solu
 // Γ_k(s) and W_k(x) per UE at the current point, and the relaxed objective Σ_k Γ_k W_k (in cost
 // units) in scalars[kRelaxed].
 template <class Team, class Real>
-LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
+LEOSEM_HD_NOINLINE void relaxed_terms(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
                              JcrraWorkspace ws) {
   const int K = v.users, L = v.options;
   const double scale_w = ws.scalars[kScaleW];
@@ -212,7 +212,7 @@ LEOSEM_HD void relaxed_terms(const Team& team, const InstanceView& v, const doub
 // the constant part of the x-step, cost = c_x·x_ref − (Γ_k(s_ref)/g + η(1 − 2 x_ref)). Needs
 // relaxed_terms at this point.
 template <class Team, class Real>
-LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const JcrraOptions& opt, double penalty,
+LEOSEM_HD_NOINLINE void relaxed_linearise(const Team& team, const InstanceView& v, const JcrraOptions& opt, double penalty,
                                  const Real* x, JcrraWorkspace ws) {
   const int K = v.users, L = v.options, TL = ws.live_info[kLiveSlots];
   const double scale_w = ws.scalars[kScaleW];
@@ -233,7 +233,7 @@ LEOSEM_HD void relaxed_linearise(const Team& team, const InstanceView& v, const 
 // One preconditioned PDHG step on the surrogate (docs/jcrra.md §4): primal steps, then the dual
 // ascent on C1 and C7 at the extrapolated point 2v⁺ − v (A v kept from the previous step).
 template <class Team, class Real>
-LEOSEM_HD void pdhg_step(const Team& team, const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
+LEOSEM_HD_NOINLINE void pdhg_step(const Team& team, const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
                          double penalty, Real* x, JcrraWorkspace ws) {
   const int K = v.users, N = v.subchannels, L = v.options, TL = ws.live_info[kLiveSlots];
   // Phase 1: x per (UE, slot) column over its live SCs; s per UE over the reachable options.

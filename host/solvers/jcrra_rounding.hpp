@@ -39,7 +39,7 @@ LEOSEM_HD double total_power(const InstanceView& v, const SolutionBuffers& sol) 
 // if changed. Over a team: the per-slot scans, the sort of the slots and the release are team
 // phases; choosing the option and taking the slots (O(L·D)) run on the leader.
 template <class Team>
-LEOSEM_HD bool best_response(const Team& team, const InstanceView& v, const double* snr_lin, int k,
+LEOSEM_HD_NOINLINE bool best_response(const Team& team, const InstanceView& v, const double* snr_lin, int k,
                              SolutionBuffers sol, JcrraWorkspace ws, bool place = false) {
   const int N = v.subchannels, T = v.slots, L = v.options;
   const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
@@ -156,7 +156,7 @@ LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
 // then b first; keeps the first order that is strictly cheaper than before, else restores. This
 // reaches exchanges of resources between two UEs that single best responses cannot (each UE's
 // move alone is blocked by the other). Returns true if changed.
-LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
+LEOSEM_HD_NOINLINE bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
                              JcrraWorkspace ws) {
   const double before_w = total_power(v, sol);
   copy_solution(v, sol, ws.backup);
@@ -177,7 +177,7 @@ LEOSEM_HD bool pair_response(const InstanceView& v, const double* snr_lin, int a
 // pair moves over every pair of UEs; repeats while anything improves (at most `passes` sweeps).
 // Returns the sweeps, on every thread.
 template <class Team>
-LEOSEM_HD int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
+LEOSEM_HD_NOINLINE int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
                                       SolutionBuffers sol, JcrraWorkspace ws, int passes, bool pairs = false) {
   int sweeps = 0;
   for (; sweeps < passes; ++sweeps) {
@@ -239,7 +239,7 @@ LEOSEM_HD void heap_sort_values_descending(double* values, int count) {
 // that order (greedy, inherently serial) runs on the leader. Returns, on every thread, true if
 // every UE got its D_k.
 template <class Team, class Real>
-LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
+LEOSEM_HD_NOINLINE bool round_relaxed(const Team& team, const InstanceView& v, const double* snr_lin, const Real* x,
                              const double* s, double cost_scale_w, bool down, JcrraWorkspace ws, SolutionBuffers sol) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   team.for_each(K, [&](int k) {
@@ -343,16 +343,17 @@ LEOSEM_HD bool round_relaxed(const Team& team, const InstanceView& v, const doub
   return false;
 }
 
-// Reorders the usable (k, n, t) of order[0..count) earliest deadline first, then gain descending
-// (key[] is overwritten).
-LEOSEM_HD void order_by_deadline(const InstanceView& v, int* order, int count, double* key) {
+// Rekeys the per-UE lists (list_usable_by_ue) earliest deadline first, then gain descending,
+// and heapifies them again: the order a full sort of the usable entries by this key would give.
+LEOSEM_HD void rekey_by_deadline(const InstanceView& v, const GreedyWorkspace& ws) {
+  const int count = gain_lists(ws, v.users).first[v.users];
   double max_gain = 0.0;
-  for (int i = 0; i < count; ++i) max_gain = fmax(max_gain, v.gain_per_watt[order[i]]);
+  for (int i = 0; i < count; ++i) max_gain = fmax(max_gain, v.gain_per_watt[ws.order[i]]);
   for (int i = 0; i < count; ++i) {
-    const int idx = order[i], k = idx / (v.subchannels * v.slots);
-    key[idx] = static_cast<double>(v.slots - v.deadline_slots[k]) + 0.5 * v.gain_per_watt[idx] / max_gain;
+    const int idx = ws.order[i], k = idx / (v.subchannels * v.slots);
+    ws.key[i] = static_cast<double>(v.slots - v.deadline_slots[k]) + 0.5 * v.gain_per_watt[idx] / max_gain;
   }
-  heap_sort_descending(order, count, key);
+  heapify_gain_lists(v, ws);
 }
 
 // May UE k (at its option in `option`) take resource r = n*T + t: usable, and its power fits the
@@ -450,21 +451,16 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_starts(const InstanceView& v, const double* 
     best_power_w = total_power(v, out);
   }
   if (!unreachable) {
-    // Greedy JSCC has just listed the usable entries by gain into ws.greedy (it lists them
-    // whenever its options are reachable, as here) and nothing since has touched that list.
-    int count = 0;
-    for (int k = 0; k < v.users; ++k)
-      for (int n = 0; n < v.subchannels; ++n)
-        for (int t = 0; t < v.slots; ++t) count += usable(v, k, n, t);
+    // Greedy JSCC has just listed the usable entries per UE by gain into ws.greedy (it lists
+    // them whenever its options are reachable, as here), and the repair does not touch them.
     for (int start = 0; start <= v.options; ++start) {
       const bool deadline_first = start == v.options;
       for (int k = 0; k < K; ++k) ws.candidate.option[k] = greedy_option(v, snr_lin, k, deadline_first ? 0 : start);
       bool complete = true;
       for (int k = 0; k < K; ++k) complete = complete && ws.candidate.option[k] >= 0;
       if (!complete) continue;
-      if (deadline_first) order_by_deadline(v, ws.greedy.order, count, ws.greedy.key);
-      if (assign_in_order(v, snr_lin, ws.candidate.option, ws.greedy.order, count, true, ws.greedy.busy,
-                          ws.slot_power_w, ws.candidate) >= 0)
+      if (deadline_first) rekey_by_deadline(v, ws.greedy);
+      if (assign_in_gain_lists(v, snr_lin, ws.candidate.option, true, ws.greedy, ws.slot_power_w, ws.candidate) >= 0)
         continue;
       repair_by_best_response(SequentialTeam(), v, snr_lin, ws.candidate, ws, opt.repair_passes);
       const double power_w = total_power(v, ws.candidate);

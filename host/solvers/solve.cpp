@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -137,17 +138,36 @@ Solution to_solution(const CoreResult& r, SolutionStorage& storage, const Instan
   return sol;
 }
 
+// Greedy scratch on the host, uninitialised (the cores write everything they read): zeroing
+// K·N·T-sized vectors cost about as much as Greedy JSCC's own work.
+struct GreedyStorage {
+  std::unique_ptr<double[]> doubles;
+  std::unique_ptr<int[]> ints;
+  std::unique_ptr<unsigned char[]> bytes;
+  GreedyWorkspace ws;
+  GreedyStorage(int K, int N, int T) {
+    WorkspaceCarver counter;
+    carve_greedy_workspace(K, N, T, counter);
+    doubles.reset(new double[counter.used.doubles]);
+    ints.reset(new int[counter.used.ints]);
+    bytes.reset(new unsigned char[counter.used.bytes]);
+    WorkspaceCarver carver;
+    carver.doubles = doubles.get();
+    carver.ints = ints.get();
+    carver.bytes = bytes.get();
+    ws = carve_greedy_workspace(K, N, T, carver);
+  }
+};
+
 Solution run_greedy_jscc(const Instance& inst, const SolverInputs& in) {
   const InstanceView v = make_instance_view(inst);
   const std::vector<double> snr = required_snr_table(inst, in.quality);
   const int K = inst.users, N = inst.subchannels, T = inst.slots;
-  std::vector<int> order(static_cast<size_t>(K) * N * T);
-  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
-  std::vector<double> key(static_cast<size_t>(K) * N * T), slot_power(T);
+  GreedyStorage greedy(K, N, T);
+  std::vector<double> slot_power(T);
   SolutionStorage storage(K, N, T);
-  const CoreResult r = greedy_jscc_core(v, snr.data(), option_index_for_ratio(inst, in.options.greedy_rho),
-                                        {order.data(), busy.data(), key.data()}, slot_power.data(),
-                                        storage.buffers());
+  const CoreResult r = greedy_jscc_core(v, snr.data(), option_index_for_ratio(inst, in.options.greedy_rho), greedy.ws,
+                                        slot_power.data(), storage.buffers());
   return to_solution(r, storage, inst, Scheme::Jscc);
 }
 
@@ -162,11 +182,11 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
   const InstanceView v = make_instance_view(inst);
   const JpegTableView table = make_view(*in.jpeg, in.jpeg_basis);
   const int K = inst.users, N = inst.subchannels, T = inst.slots;
-  std::vector<int> order(static_cast<size_t>(K) * N * T), ue_resource(T);
-  std::vector<unsigned char> busy(static_cast<size_t>(K) * T);
-  std::vector<double> key(static_cast<size_t>(K) * N * T), slot_power(T), ue_gain(T);
+  GreedyStorage greedy(K, N, T);
+  std::vector<int> ue_resource(T);
+  std::vector<double> slot_power(T), ue_gain(T);
   SolutionStorage storage(K, N, T);
-  JpegWorkspace ws{{order.data(), busy.data(), key.data()}, ue_gain.data(), ue_resource.data()};
+  JpegWorkspace ws{greedy.ws, ue_gain.data(), ue_resource.data()};
   const CoreResult r = greedy_jpeg_core(v, table, ws, slot_power.data(), storage.buffers());
   Solution sol = to_solution(r, storage, inst, Scheme::Jpeg);
   if (!r.feasible && r.reason == FailReason::QualityUnreachable)
@@ -180,13 +200,11 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
 // Storage for JCRRA's workspace (host side): one array per type, laid out by
 // carve_jcrra_workspace (counted first, then carved, by the backends' WorkspaceCarver).
 struct JcrraStorage {
-  std::vector<double> doubles, key, slot_power;
-  std::vector<int> ints, order;
-  std::vector<unsigned char> busy;
+  std::vector<double> doubles, slot_power;
+  std::vector<int> ints;
+  GreedyStorage greedy;
   JcrraWorkspace ws;
-  JcrraStorage(int K, int N, int T, int L)
-      : key(static_cast<size_t>(K) * N * T), slot_power(T), order(static_cast<size_t>(K) * N * T),
-        busy(static_cast<size_t>(K) * T) {
+  JcrraStorage(int K, int N, int T, int L) : slot_power(T), greedy(K, N, T) {
     WorkspaceCarver counter;
     carve_jcrra_workspace(K, N, T, L, counter);
     doubles.resize(counter.used.doubles);
@@ -195,7 +213,7 @@ struct JcrraStorage {
     carver.doubles = doubles.data();
     carver.ints = ints.data();
     ws = carve_jcrra_workspace(K, N, T, L, carver);
-    ws.greedy = {order.data(), busy.data(), key.data()};
+    ws.greedy = greedy.ws;
     ws.slot_power_w = slot_power.data();
   }
   JcrraWorkspace workspace() const { return ws; }

@@ -12,6 +12,7 @@
 #include "solvers/greedy_jpeg.hpp"
 #include "solvers/greedy_jscc.hpp"
 #include "solvers/jcrra.hpp"
+#include "solvers/lower_bound.hpp"
 
 namespace leosem {
 
@@ -24,6 +25,7 @@ struct WorkspaceDims {
 struct WorkspaceNeeds {
   bool jpeg = false;
   bool jcrra = false;
+  bool bound = false;  // the certified lower bound (solvers/lower_bound.hpp)
 };
 
 // Elements of each type one instance needs.
@@ -55,7 +57,7 @@ struct WorkspaceCarver {
   }
 };
 
-// Everything one instance needs to run Greedy JSCC, Greedy JPEG and JCRRA one after another:
+// Everything one instance needs to run Greedy JSCC, Greedy JPEG, JCRRA and the bound one after another:
 // the required-SNR table, the output solution, and the cores' scratch (shared between them).
 struct InstanceWorkspace {
   double* snr_lin = nullptr;      // [K*L]
@@ -63,6 +65,7 @@ struct InstanceWorkspace {
   SolutionBuffers solution;       // option [K], resources [K], assigned_ue [N*T], power_w [N*T]
   JpegWorkspace jpeg;             // .greedy: order, busy, key (also Greedy JSCC's workspace)
   JcrraWorkspace jcrra;           // .greedy and .slot_power_w alias the above; null unless needs.jcrra
+  LowerBoundWorkspace bound;      // its own arrays; null unless needs.bound
 };
 
 LEOSEM_HD SolutionBuffers carve_solution(const WorkspaceDims& d, WorkspaceCarver& c) {
@@ -76,15 +79,13 @@ LEOSEM_HD SolutionBuffers carve_solution(const WorkspaceDims& d, WorkspaceCarver
 
 LEOSEM_HD InstanceWorkspace carve_instance_workspace(const WorkspaceDims& d, const WorkspaceNeeds& needs,
                                                      WorkspaceCarver& c) {
-  const size_t K = static_cast<size_t>(d.users), N = static_cast<size_t>(d.subchannels),
-               T = static_cast<size_t>(d.slots), L = static_cast<size_t>(d.options);
+  const size_t K = static_cast<size_t>(d.users), T = static_cast<size_t>(d.slots),
+               L = static_cast<size_t>(d.options);
   InstanceWorkspace ws;
   ws.snr_lin = c.take_doubles(K * L);
   ws.slot_power_w = c.take_doubles(T);
   ws.solution = carve_solution(d, c);
-  ws.jpeg.greedy.order = c.take_ints(K * N * T);
-  ws.jpeg.greedy.busy = c.take_bytes(K * T);
-  ws.jpeg.greedy.key = c.take_doubles(K * N * T);
+  ws.jpeg.greedy = carve_greedy_workspace(d.users, d.subchannels, d.slots, c);
   if (needs.jpeg) {
     ws.jpeg.ue_gain = c.take_doubles(T);
     ws.jpeg.ue_resource = c.take_ints(T);
@@ -94,6 +95,7 @@ LEOSEM_HD InstanceWorkspace carve_instance_workspace(const WorkspaceDims& d, con
     ws.jcrra.greedy = ws.jpeg.greedy;
     ws.jcrra.slot_power_w = ws.slot_power_w;
   }
+  if (needs.bound) ws.bound = carve_lower_bound_workspace(d.users, d.subchannels, d.slots, d.options, c);
   return ws;
 }
 

@@ -287,6 +287,46 @@ std::vector<GapColumns> certified_gaps(hid_t id, const SweepHeader& h, size_t bo
   return gaps;
 }
 
+// Paired stopping's difference A - B at every point, from the instances in the file (those done):
+// the same numbers the run stopped on, since it stopped after exactly these instances.
+std::string paired_table(hid_t id, const SweepHeader& h) {
+  const auto index_of = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(h.algorithms.begin(), h.algorithms.end(), name) - h.algorithms.begin());
+  };
+  const size_t a = index_of(h.target_ci_paired[0]), b = index_of(h.target_ci_paired[1]), axes = h.axis_fields.size();
+  std::ostringstream out;
+  char buffer[256];
+  out << "paired difference " << h.target_ci_paired[0] << " - " << h.target_ci_paired[1]
+      << " (dB, over the instances both serve; 95% CI 1.96 s/sqrt(n)):\n";
+  std::snprintf(buffer, sizeof buffer, "%-14s", "");
+  out << buffer;
+  for (const std::string& field : h.axis_fields) {
+    std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
+    out << buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %9s\n", "pairs", "unpaired", "mean dB", "+-dB");
+  out << buffer;
+  std::vector<double> power_a, power_b;
+  std::vector<int8_t> status_a, status_b;
+  for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
+    read_point_results(id, h, a, p, power_a, status_a);
+    read_point_results(id, h, b, p, power_b, status_b);
+    const std::vector<uint8_t> done = read_point_done(id, h, p);
+    for (size_t j = 0; j < done.size(); ++j)
+      if (!done[j]) status_a[j] = status_b[j] = -1;  // not counted until marked done
+    const PairedSummary s = summarize_paired(power_a.data(), status_a.data(), power_b.data(), status_b.data(), done.size());
+    std::snprintf(buffer, sizeof buffer, "%-14s", "paired");
+    out << buffer;
+    for (size_t k = 0; k < axes; ++k) {
+      std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + k]);
+      out << buffer;
+    }
+    std::snprintf(buffer, sizeof buffer, " %9u %9u %10.4f %9.4f\n", s.pairs, s.unpaired, s.mean_db, s.ci95_half_width_db);
+    out << buffer;
+  }
+  return out.str();
+}
+
 }  // namespace
 
 std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
@@ -341,7 +381,12 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
     out << "sweep '" << h.sweep_name << "': " << h.points << " points x " << (h.adaptive() ? "up to " : "")
         << h.instances_per_point << " instances, seed " << h.seed << ", config " << h.config_sha256.substr(0, 12)
         << "\n";
-    if (h.adaptive())
+    if (h.adaptive() && !h.target_ci_paired.empty())
+      out << "adaptive, paired: each point stopped when the 95% CI half-width of the paired difference "
+          << h.target_ci_paired[0] << " - " << h.target_ci_paired[1] << " (mean of 10 log10(P_A/P_B) over the instances "
+          << "both serve) was <= " << h.target_ci_db << " dB (blocks of " << h.block_instances
+          << " instances) or at the cap\n";
+    else if (h.adaptive())
       out << "adaptive: each point stopped when every algorithm's 95% CI half-width was <= " << h.target_ci_db
           << " dB (blocks of " << h.block_instances << " instances) or at the cap\n";
     if (!note.empty()) out << note << "\n";
@@ -407,6 +452,7 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       }
     }
   }
+  if (!csv && !h.target_ci_paired.empty()) out << paired_table(id, h);
   return out.str();
 }
 

@@ -82,10 +82,15 @@ void check_comparable(const VerifiedSweepFile& a, const VerifiedSweepFile& b) {
   if (ha.instances_per_point != hb.instances_per_point)
     throw InputError("compare: the instances per point differ: A " + std::to_string(ha.instances_per_point) + ", B " +
                      std::to_string(hb.instances_per_point) + which);
-  if (ha.adaptive() != hb.adaptive() || ha.target_ci_db != hb.target_ci_db || ha.block_instances != hb.block_instances)
+  const auto paired_text = [](const SweepHeader& h) {
+    return h.target_ci_paired.empty() ? std::string() : ", paired " + joined(h.target_ci_paired);
+  };
+  if (ha.adaptive() != hb.adaptive() || ha.target_ci_db != hb.target_ci_db || ha.block_instances != hb.block_instances ||
+      ha.target_ci_paired != hb.target_ci_paired)
     throw InputError("compare: the adaptive settings differ: A target_ci_db " + number_text(ha.target_ci_db) +
-                     " (blocks of " + std::to_string(ha.block_instances) + "), B " + number_text(hb.target_ci_db) +
-                     " (blocks of " + std::to_string(hb.block_instances) + ")" + which);
+                     " (blocks of " + std::to_string(ha.block_instances) + paired_text(ha) + "), B " +
+                     number_text(hb.target_ci_db) + " (blocks of " + std::to_string(hb.block_instances) +
+                     paired_text(hb) + ")" + which);
   if (ha.config_sha256 != hb.config_sha256)
     throw InputError("compare: the configurations differ (config_sha256 A " + ha.config_sha256.substr(0, 12) + ", B " +
                      hb.config_sha256.substr(0, 12) + "; config_text " + first_differing_line(ha.config_text, hb.config_text) +

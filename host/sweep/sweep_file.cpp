@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -176,9 +177,12 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
   for (const FieldOverride& o : spec.overrides) h.overrides.push_back(o.field + " = " + o.value_toml);
   if (spec.target_ci_overridden) h.overrides.push_back("target_ci_db = " + format_number(spec.target_ci_db));
   if (spec.block_instances_overridden) h.overrides.push_back("block_instances = " + std::to_string(spec.block_instances));
+  if (spec.target_ci_paired_overridden)
+    h.overrides.push_back("target_ci_paired = " + spec.target_ci_paired[0] + "," + spec.target_ci_paired[1]);
   if (spec.adaptive()) {
     h.target_ci_db = spec.target_ci_db;
     h.block_instances = spec.adaptive_block();
+    h.target_ci_paired = spec.target_ci_paired;
   }
   h.seed = static_cast<int64_t>(spec.seed);
   h.instances_per_point = spec.instances;
@@ -215,6 +219,7 @@ void create_sweep_layout(hid_t root, const SweepHeader& h) {
   if (h.adaptive()) {
     h5_write_scalar_attribute<double>(root, "target_ci_db", h.target_ci_db);
     h5_write_scalar_attribute<int64_t>(root, "block_instances", h.block_instances);
+    if (!h.target_ci_paired.empty()) h5_write_text_list_attribute(root, "target_ci_paired", h.target_ci_paired);
   }
 
   // The dimensions (coordinates): algorithm, one per axis (named by its field), instance.
@@ -309,6 +314,13 @@ SweepHeader read_sweep_header(hid_t file) {
   if (H5Aexists(file, "target_ci_db") > 0) {  // an adaptive run's file
     h.target_ci_db = h5_read_scalar_attribute<double>(file, "/", "target_ci_db");
     h.block_instances = number("block_instances");
+    if (H5Aexists(file, "target_ci_paired") > 0) {
+      h.target_ci_paired = list("target_ci_paired");
+      for (const std::string& name : h.target_ci_paired)
+        if (h.target_ci_paired.size() != 2 ||
+            std::find(h.algorithms.begin(), h.algorithms.end(), name) == h.algorithms.end())
+          throw InputError("the attribute target_ci_paired does not name two of the file's algorithms");
+    }
   }
   for (const std::string& field : h.axis_fields) h.axis_coordinates.push_back(h5_read_all<double>(file, "/" + field));
   h.instance_index = h5_read_all<uint32_t>(file, "/instance");
@@ -567,6 +579,29 @@ double ci95_half_width_db(const PointSummary& s) {
   const double m = s.mean_power_w, h = s.ci95_half_w;
   if (!(m > h)) return std::numeric_limits<double>::infinity();
   return 5.0 * std::log10((m + h) / (m - h));
+}
+
+PairedSummary summarize_paired(const double* power_a_w, const int8_t* status_a, const double* power_b_w,
+                               const int8_t* status_b, size_t count) {
+  PairedSummary s;
+  const auto served = [](int8_t status, double power_w) { return (status == 0 || status == 1) && power_w > 0.0; };
+  double sum = 0.0, sum2 = 0.0;
+  std::vector<double> d;
+  for (size_t i = 0; i < count; ++i) {
+    if (status_a[i] < 0 || status_b[i] < 0) continue;  // not computed
+    if (!served(status_a[i], power_a_w[i]) || !served(status_b[i], power_b_w[i])) {
+      ++s.unpaired;
+      continue;
+    }
+    d.push_back(10.0 * std::log10(power_a_w[i] / power_b_w[i]));
+    sum += d.back();
+  }
+  s.pairs = static_cast<uint32_t>(d.size());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  s.mean_db = s.pairs ? sum / s.pairs : nan;
+  for (double x : d) sum2 += (x - s.mean_db) * (x - s.mean_db);
+  s.ci95_half_width_db = s.pairs >= 2 ? 1.96 * std::sqrt(sum2 / (s.pairs - 1) / s.pairs) : nan;
+  return s;
 }
 
 void write_summary(hid_t file, const SweepHeader& h) {

@@ -42,6 +42,9 @@ struct SweepHeader {
   // /instances_used, /stop_reason and /ci95_half_width_db, and instances_per_point is the cap.
   double target_ci_db = 0.0;
   int64_t block_instances = 0;
+  // Paired stopping (attribute target_ci_paired, two algorithm names A, B): the target was on the
+  // paired difference A - B (summarize_paired), not on each mean. Empty otherwise.
+  std::vector<std::string> target_ci_paired;
   bool adaptive() const { return target_ci_db > 0.0; }
 
   // Index of point p along each axis.
@@ -132,6 +135,20 @@ inline PointSummary summarize(const std::vector<double>& power_w, const std::vec
 // 5 log10((m + h) / (m - h)) for mean m and half-width h in W: what an adaptive run compares with
 // its target. +inf when m <= h (the interval reaches 0 W), NaN below 2 served instances.
 double ci95_half_width_db(const PointSummary& s);
+
+// The paired difference of two algorithms A, B at one point: d_i = 10 log10(P_A,i / P_B,i) dB over
+// the instances both serve (status 0 or 1, power > 0; others are left out and counted in
+// `unpaired`), its mean and the 95 % CI half-width 1.96 s/sqrt(n) of that mean (dB; NaN below 2
+// pairs). What paired stopping (target_ci_paired) compares with its target, and what
+// `leosem report` prints for it.
+struct PairedSummary {
+  uint32_t pairs = 0;     // instances both serve
+  uint32_t unpaired = 0;  // computed instances one or both do not serve
+  double mean_db = 0.0;   // NaN if no pairs
+  double ci95_half_width_db = 0.0;
+};
+PairedSummary summarize_paired(const double* power_a_w, const int8_t* status_a, const double* power_b_w,
+                               const int8_t* status_b, size_t count);
 
 // One point's per-instance data of one algorithm (algorithm index a), and its done flags.
 void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,

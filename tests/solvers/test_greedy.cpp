@@ -1,10 +1,15 @@
 // Greedy JSCC and Greedy JPEG on hand instances, and the water-filling level.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
+#include "quality/quality_config.hpp"
 #include "scenario/config.hpp"
 #include "solver_test_util.hpp"
 #include "solvers/checker.hpp"
 #include "solvers/greedy_jpeg.hpp"
+#include "solvers/jcrra_rounding.hpp"
 
 namespace leosem {
 namespace {
@@ -79,6 +84,235 @@ TEST(GreedyJpeg, WaterFillsOverTheAssociatedResources) {
   EXPECT_TRUE(check_solution(inst, in.quality, &view, sol).ok()) << check_solution(inst, in.quality, &view, sol).summary();
   EXPECT_NEAR(sol.total_power_w, (1.0 - 0.25) + (1.0 - 0.5), 1e-12);
   EXPECT_EQ(sol.resources[0], 2);
+}
+
+// ---- the lazily sorted per-UE lists against the full heap sort they replace ----
+
+// The cores before the per-UE lists (commit 77edb59), as references: every usable (k, n, t)
+// listed, heap-sorted by gain (ties by index), walked in that order.
+int reference_list_by_gain(const InstanceView& v, int* order, double* key) {
+  int count = 0;
+  for (int idx = 0; idx < v.users * v.subchannels * v.slots; ++idx) {
+    const int t = idx % v.slots, n = (idx / v.slots) % v.subchannels, k = idx / (v.slots * v.subchannels);
+    key[idx] = v.gain_per_watt[idx];
+    if (usable(v, k, n, t)) order[count++] = idx;
+  }
+  heap_sort_descending(order, count, key);
+  return count;
+}
+
+CoreResult reference_greedy_jscc(const InstanceView& v, const double* snr, int base, SolutionBuffers out) {
+  const int K = v.users, N = v.subchannels, T = v.slots;
+  for (int k = 0; k < K; ++k) {
+    out.option[k] = greedy_option(v, snr, k, base);
+    if (out.option[k] < 0) return core_fail(FailReason::QualityUnreachable, k, -1);
+  }
+  std::vector<int> order(K * N * T);
+  std::vector<double> key(K * N * T), slot_power(T);
+  std::vector<unsigned char> busy(K * T);
+  const int count = reference_list_by_gain(v, order.data(), key.data());
+  const int short_ue = assign_in_order(v, snr, out.option, order.data(), count, false, busy.data(), slot_power.data(), out);
+  if (short_ue >= 0) return core_fail(FailReason::NotEnoughResources, short_ue, -1);
+  const int bad_slot = first_slot_over_budget(v, out);
+  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
+  CoreResult r;
+  r.feasible = true;
+  for (int i = 0; i < N * T; ++i) r.total_power_w += out.power_w[i];
+  r.iterations = 1;
+  return r;
+}
+
+CoreResult reference_greedy_jpeg(const InstanceView& v, const JpegTableView& table, SolutionBuffers out) {
+  const int K = v.users, N = v.subchannels, T = v.slots;
+  for (int k = 0; k < K; ++k) {
+    out.option[k] = jpeg_lowest_quality_index(table, v.ssim_requirement[k]);
+    if (out.option[k] < 0) return core_fail(FailReason::QualityUnreachable, k, -1);
+  }
+  std::vector<int> order(K * N * T), ue_resource(T);
+  std::vector<double> key(K * N * T), ue_gain(T);
+  std::vector<unsigned char> busy(K * T, 0);
+  const int count = reference_list_by_gain(v, order.data(), key.data());
+  for (int i = 0; i < N * T; ++i) {
+    out.assigned_ue[i] = -1;
+    out.power_w[i] = 0.0;
+  }
+  for (int i = 0; i < count; ++i) {
+    const int idx = order[i], t = idx % T, n = (idx / T) % N, k = idx / (T * N);
+    if (out.assigned_ue[n * T + t] >= 0 || busy[k * T + t]) continue;
+    out.assigned_ue[n * T + t] = k;
+    busy[k * T + t] = 1;
+  }
+  for (int k = 0; k < K; ++k) {
+    int held = 0;
+    for (int i = 0; i < count; ++i) {
+      const int idx = order[i], t = idx % T, n = (idx / T) % N;
+      if (idx / (T * N) != k || out.assigned_ue[n * T + t] != k) continue;
+      ue_gain[held] = v.gain_per_watt[idx];
+      ue_resource[held++] = n * T + t;
+    }
+    const double bits = v.images[k] * table.bits_per_image[out.option[k]];
+    int active = 0;
+    double mu = 0.0;
+    if (bits > 0.0) {
+      if (held == 0) return core_fail(FailReason::NoResource, k, -1);
+      mu = water_level(ue_gain.data(), held, bits / v.symbols_per_resource, &active);
+    }
+    for (int j = 0; j < held; ++j) {
+      const int r = ue_resource[j];
+      out.power_w[r] = j < active ? mu - 1.0 / ue_gain[j] : 0.0;
+      if (j >= active) out.assigned_ue[r] = -1;
+    }
+    out.resources[k] = active;
+  }
+  const int bad_slot = first_slot_over_budget(v, out);
+  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
+  CoreResult r;
+  r.feasible = true;
+  for (int i = 0; i < N * T; ++i) r.total_power_w += out.power_w[i];
+  r.iterations = 1;
+  return r;
+}
+
+struct Outcome {
+  CoreResult r;
+  std::vector<int> option, resources, assigned_ue;
+  std::vector<double> power_w;
+  Outcome(const Instance& inst)
+      : option(inst.users, -7), resources(inst.users, -7), assigned_ue(inst.subchannels * inst.slots, -7),
+        power_w(inst.subchannels * inst.slots, -7.0) {}
+  SolutionBuffers buffers() { return {option.data(), resources.data(), assigned_ue.data(), power_w.data()}; }
+};
+
+void expect_same(const Outcome& a, const Outcome& b, const std::string& what) {
+  EXPECT_EQ(a.r.feasible, b.r.feasible) << what;
+  EXPECT_EQ(a.r.reason, b.r.reason) << what;
+  EXPECT_EQ(a.r.reason_ue, b.r.reason_ue) << what;
+  EXPECT_EQ(a.r.reason_slot, b.r.reason_slot) << what;
+  EXPECT_EQ(a.r.total_power_w, b.r.total_power_w) << what;  // bit for bit: the same order of sums
+  if (a.r.reason == FailReason::QualityUnreachable) return;  // nothing assigned yet
+  EXPECT_EQ(a.option, b.option) << what;
+  EXPECT_EQ(a.resources, b.resources) << what;
+  EXPECT_EQ(a.assigned_ue, b.assigned_ue) << what;
+  EXPECT_EQ(a.power_w, b.power_w) << what;
+}
+
+// Instances for the comparisons: the small set (stressed ones included), the same with gains
+// rounded to powers of two (many ties, broken by index), and default-scenario ones.
+std::vector<Instance> comparison_instances() {
+  std::vector<Instance> list;
+  for (uint32_t i = 0; i < 150; ++i) {
+    list.push_back(testing::small_instance(i));
+    Instance tied = testing::small_instance(1000 + i);
+    for (double& g : tied.gain_per_watt)
+      if (g > 0.0) g = std::exp2(std::round(std::log2(g)));
+    list.push_back(tied);
+  }
+  for (uint32_t i = 0; i < 6; ++i) list.push_back(generate_instance(default_scenario_params(), {1, 0, i}));
+  return list;
+}
+
+// Scratch filled with garbage: the cores must write what they read.
+struct GarbageGreedy {
+  std::vector<int> order, ue_list, ue_resource;
+  std::vector<double> key, slot_power, ue_gain;
+  std::vector<unsigned char> busy;
+  GarbageGreedy(const Instance& inst)
+      : order(inst.users * inst.subchannels * inst.slots, 12345), ue_list(greedy_ue_list_ints(inst.users), 777),
+        ue_resource(inst.slots, 99), key(order.size(), 3.5), slot_power(inst.slots, 1e9), ue_gain(inst.slots, 2.0),
+        busy(inst.users * inst.slots, 1) {}
+  GreedyWorkspace ws() { return {order.data(), busy.data(), key.data(), ue_list.data()}; }
+};
+
+TEST(GreedyLists, GreedyJsccIsTheFullSortsResultBitForBit) {
+  const SolverInputs in;
+  int feasible = 0;
+  for (const Instance& inst : comparison_instances()) {
+    const InstanceView v = make_instance_view(inst);
+    const std::vector<double> snr = required_snr_table(inst, in.quality);
+    for (int base = 0; base < inst.options; base += 2) {
+      Outcome ref(inst), got(inst);
+      ref.r = reference_greedy_jscc(v, snr.data(), base, ref.buffers());
+      GarbageGreedy g(inst);
+      got.r = greedy_jscc_core(v, snr.data(), base, g.ws(), g.slot_power.data(), got.buffers());
+      expect_same(ref, got, "K=" + std::to_string(inst.users) + " T=" + std::to_string(inst.slots) +
+                                " base " + std::to_string(base));
+      feasible += ref.r.feasible;
+    }
+  }
+  EXPECT_GT(feasible, 100);  // the comparison covers solutions, not only failures
+}
+
+TEST(GreedyLists, GreedyJpegIsTheFullSortsResultBitForBit) {
+  const JpegTable table = load_jpeg_table_csv(default_jpeg_table_path());
+  const JpegTableView view = make_view(table, JpegRateBasis::File);
+  int feasible = 0;
+  for (const Instance& inst : comparison_instances()) {
+    const InstanceView v = make_instance_view(inst);
+    Outcome ref(inst), got(inst);
+    ref.r = reference_greedy_jpeg(v, view, ref.buffers());
+    GarbageGreedy g(inst);
+    got.r = greedy_jpeg_core(v, view, {g.ws(), g.ue_gain.data(), g.ue_resource.data()}, g.slot_power.data(),
+                             got.buffers());
+    expect_same(ref, got, "K=" + std::to_string(inst.users) + " T=" + std::to_string(inst.slots));
+    feasible += ref.r.feasible;
+  }
+  EXPECT_GT(feasible, 100);
+}
+
+// What JCRRA's starts do with the lists: assignments under the budget for several option
+// vectors in a row (each reusing the part sorted by the one before), then earliest deadline
+// first; each against assign_in_order over the fully sorted list.
+TEST(GreedyLists, RepeatedAssignmentsAndTheDeadlineOrderMatchTheFullSort) {
+  const SolverInputs in;
+  int complete = 0;
+  for (const Instance& inst : comparison_instances()) {
+    const InstanceView v = make_instance_view(inst);
+    const int K = inst.users, N = inst.subchannels, T = inst.slots;
+    const std::vector<double> snr = required_snr_table(inst, in.quality);
+    GarbageGreedy g(inst);
+    const GreedyWorkspace ws = g.ws();
+    list_usable_by_ue(v, ws);
+    std::vector<int> order(K * N * T);
+    std::vector<double> key(K * N * T), slot_power(T);
+    std::vector<unsigned char> busy(K * T);
+    const int count = reference_list_by_gain(v, order.data(), key.data());
+    for (int pass = 0; pass <= inst.options; ++pass) {
+      const bool deadline_first = pass == inst.options;
+      std::vector<int> option(K);
+      bool reachable = true;
+      for (int k = 0; k < K; ++k) {
+        option[k] = greedy_option(v, snr.data(), k, deadline_first ? 0 : (pass * 5 + k) % inst.options);
+        reachable = reachable && option[k] >= 0;
+      }
+      if (!reachable) continue;
+      if (deadline_first) {  // the old order_by_deadline, on the full list
+        double max_gain = 0.0;
+        for (int i = 0; i < count; ++i) max_gain = std::fmax(max_gain, v.gain_per_watt[order[i]]);
+        for (int i = 0; i < count; ++i) {
+          const int idx = order[i], k = idx / (N * T);
+          key[idx] = static_cast<double>(T - v.deadline_slots[k]) + 0.5 * v.gain_per_watt[idx] / max_gain;
+        }
+        heap_sort_descending(order.data(), count, key.data());
+        rekey_by_deadline(v, ws);
+      }
+      for (bool budget : {true, false}) {
+        Outcome ref(inst), got(inst);
+        ref.option = got.option = option;
+        const int ref_short = assign_in_order(v, snr.data(), option.data(), order.data(), count, budget, busy.data(),
+                                              slot_power.data(), ref.buffers());
+        const int got_short = assign_in_gain_lists(v, snr.data(), option.data(), budget, ws, g.slot_power.data(),
+                                                   got.buffers());
+        const std::string what = "K=" + std::to_string(K) + " T=" + std::to_string(T) + " pass " +
+                                 std::to_string(pass) + (budget ? " budget" : "");
+        EXPECT_EQ(ref_short, got_short) << what;
+        EXPECT_EQ(ref.resources, got.resources) << what;
+        EXPECT_EQ(ref.assigned_ue, got.assigned_ue) << what;
+        EXPECT_EQ(ref.power_w, got.power_w) << what;
+        complete += ref_short < 0;
+      }
+    }
+  }
+  EXPECT_GT(complete, 200);
 }
 
 TEST(GreedyJpeg, NoTableIsReportedNotCrashed) {

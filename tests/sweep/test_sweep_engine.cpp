@@ -592,3 +592,137 @@ TEST(AdaptiveRun, TheSettingsArePartOfTheConfiguration) {
   apply_overrides(defaulted, {}, 30);
   EXPECT_EQ(defaulted.adaptive_block(), 30u);
 }
+
+// ---- Paired stopping (run --target-ci-paired A,B): the target is on the mean paired difference
+// 10 log10(P_A/P_B) over the instances both serve, not on each algorithm's mean.
+
+namespace {
+
+// Two highly correlated algorithms: alpha's power spreads over decades from instance to instance
+// (its mean's interval is wide), beta is alpha times 1.01 (1 + 0.002 (i mod 5)) (their paired
+// difference hardly varies); beta does not serve when UE 0's deadline is odd.
+class Correlated final : public SweepBatchBackend {
+ public:
+  RunIdentity identity() const override { return {"correlated", "test", "", ""}; }
+  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
+    params_ = config.params;
+    algorithms_ = algorithms.size();
+  }
+  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
+    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
+    for (uint32_t j = 0; j < range.count; ++j) {
+      const uint32_t i = range.first_instance + j;
+      const Instance inst = generate_instance(params_, {range.seed, range.point, i});
+      const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
+      const double alpha = std::pow(total, 4.0);
+      out[j] = {alpha, 0, 1};
+      const bool odd = inst.deadline_slots[0] % 2 == 1;
+      out[range.count + j] = {odd ? std::nan("") : alpha * 1.01 * (1.0 + 0.002 * (i % 5)), static_cast<int8_t>(odd ? 2 : 0), 1};
+    }
+  }
+
+ private:
+  ScenarioParams params_{};
+  size_t algorithms_ = 0;
+};
+
+// Worked out here from a fixed run: the first multiple of `block` at which alpha - beta has >= 10
+// pairs and a half-width <= target (returned with it), else the cap.
+std::pair<uint32_t, double> expected_paired_stop(const std::string& fixed_file, size_t p, uint32_t block, double target) {
+  const auto power = read<double>(fixed_file, "/power_w");  // [algorithm 2, point 2, instance kCap]
+  const auto status = read<int8_t>(fixed_file, "/status");
+  for (uint32_t n = block;; n = std::min(n + block, kCap)) {
+    std::vector<double> d;
+    for (uint32_t j = 0; j < n; ++j) {
+      const size_t a = (0 * 2 + p) * kCap + j, b = (1 * 2 + p) * kCap + j;
+      if (status[a] == 0 && status[b] == 0) d.push_back(10.0 * std::log10(power[a] / power[b]));
+    }
+    const double k = static_cast<double>(d.size()), mean = std::accumulate(d.begin(), d.end(), 0.0) / k;
+    double squares = 0;
+    for (double v : d) squares += (v - mean) * (v - mean);
+    const double h = 1.96 * std::sqrt(squares / (k - 1) / k);
+    if ((d.size() >= 10 && h <= target) || n == kCap) return {n, h};
+  }
+}
+
+}  // namespace
+
+TEST(PairedStopping, StopsOnThePairedDifferenceNotOnTheMeans) {
+  TempDir dir;
+  std::ostringstream log;
+  Correlated backend;
+  const uint32_t block = 15;
+  const double target_db = 0.05;
+  run_sweep(make_spec(dir, kCap), dir.file("fixed.h5"), options(), backend, log);
+  // The means' rule at this target runs to the cap: alpha's mean is far from +-0.05 dB.
+  run_sweep(adaptive_spec(dir, target_db, block), dir.file("means.h5"), options(), backend, log);
+  EXPECT_EQ(used_per_point(dir.file("means.h5")), (std::vector<int32_t>{kCap, kCap}));
+
+  SweepSpec spec = make_spec(dir, kCap);
+  apply_overrides(spec, {}, 0, target_db, block, std::string("alpha,beta"), kAlgorithms);
+  ASSERT_TRUE(spec.paired_stopping());
+  const std::string out = dir.file("paired.h5");
+  run_sweep(spec, out, options(), backend, log);
+  const std::vector<int32_t> used = used_per_point(out);
+  const auto reason = read<int8_t>(out, "/stop_reason");
+  for (size_t p = 0; p < 2; ++p) {
+    const auto [n, half_db] = expected_paired_stop(dir.file("fixed.h5"), p, block, target_db);
+    EXPECT_EQ(used[p], static_cast<int32_t>(n)) << "point " << p;
+    EXPECT_LT(used[p], static_cast<int32_t>(kCap)) << "point " << p;  // the paired target is met early
+    EXPECT_LE(half_db, target_db);
+    EXPECT_EQ(reason[p], 1);
+  }
+  // The rule and its pair are in the file, and the report prints the paired difference.
+  h5_quiet();
+  {
+    H5Handle f(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    EXPECT_EQ(read_sweep_header(f.get()).target_ci_paired, (std::vector<std::string>{"alpha", "beta"}));
+  }
+  const std::string report = sweep_report(out, false);
+  EXPECT_NE(report.find("adaptive, paired"), std::string::npos) << report;
+  EXPECT_NE(report.find("paired difference alpha - beta"), std::string::npos) << report;
+  EXPECT_NE(report.find("-0.0"), std::string::npos) << report;  // about -10 log10(1.01 * 1.004) = -0.06 dB
+  // A different pair (or none) is a different configuration.
+  SweepSpec reversed = make_spec(dir, kCap), unpaired = make_spec(dir, kCap);
+  apply_overrides(reversed, {}, 0, target_db, block, std::string("beta,alpha"), kAlgorithms);
+  apply_overrides(unpaired, {}, 0, target_db, block);
+  EXPECT_NE(spec.config_sha256(), reversed.config_sha256());
+  EXPECT_NE(spec.config_sha256(), unpaired.config_sha256());
+}
+
+TEST(PairedStopping, SweepKeyEqualsTheOption) {
+  TempDir dir;
+  write_text(dir.file("base.toml"), kBase);
+  write_text(dir.file("sweep.toml"),
+             "target_ci_db = 0.05\nblock_instances = 15\ntarget_ci_paired = [\"alpha\", \"beta\"]\n" + sweep_text(kCap));
+  const SweepSpec spec = load_sweep_file(dir.file("sweep.toml"), kAlgorithms);
+  EXPECT_EQ(spec.target_ci_paired, (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_FALSE(spec.target_ci_paired_overridden);
+}
+
+TEST(PairedStopping, BadPairsAreRejectedNamingTheField) {
+  TempDir dir;
+  const std::vector<std::string> known{"alpha", "beta", "gamma"};
+  const auto rejected = [&](const std::string& extra, std::optional<double> target, std::optional<std::string> pair,
+                            const std::string& part) {
+    write_text(dir.file("base.toml"), kBase);
+    write_text(dir.file("sweep.toml"), extra + sweep_text(kCap));
+    try {
+      SweepSpec spec = load_sweep_file(dir.file("sweep.toml"), known);
+      apply_overrides(spec, {}, 0, target, {}, pair, known);
+      ADD_FAILURE() << "accepted: " << extra << " " << pair.value_or("");
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  rejected("", 0.1, "alpha,delta", "'--target-ci-paired' = alpha,delta: 'delta' is not an algorithm leosem knows");
+  rejected("", 0.1, "alpha,gamma", "'gamma' is not among the sweep's algorithms (alpha, beta)");
+  rejected("", 0.1, "beta,beta", "names the same algorithm twice");
+  rejected("", 0.1, "alpha", "must name exactly two algorithms");
+  rejected("", 0.1, "alpha,beta,alpha", "must name exactly two algorithms");
+  rejected("", {}, "alpha,beta", "applies only to an adaptive run");
+  rejected("target_ci_db = 0.1\ntarget_ci_paired = \"alpha,beta\"\n", {}, {}, "'target_ci_paired' = (not an array)");
+  rejected("target_ci_db = 0.1\ntarget_ci_paired = [\"alpha\", \"gamma\"]\n", {}, {},
+           "'target_ci_paired' = alpha,gamma: 'gamma' is not among the sweep's algorithms");
+  rejected("target_ci_paired = [\"alpha\", \"beta\"]\n", {}, {}, "'target_ci_paired' = alpha,beta: applies only");
+}
