@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "core/errors.hpp"
@@ -70,6 +72,19 @@ void require_regular_file(const std::string& path, const std::string& what) {
   if (S_ISDIR(info.st_mode)) throw InputError(name + ": it is a directory, not a file");
   if (!S_ISREG(info.st_mode))
     throw InputError(name + ": it is not a regular file (a device, pipe or socket)");
+}
+
+std::string read_config_file(const std::string& path, const std::string& what) {
+  try {
+    require_regular_file(path, what);
+  } catch (const std::exception& e) {
+    throw ConfigError(e.what());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read " + what + " " + quoted_input(path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 void check_output_path(const std::string& path, bool force, const std::string& option) {

@@ -10,6 +10,10 @@ namespace leosem {
 // such as /dev/zero or /dev/urandom, or a FIFO would read forever or as garbage.
 void require_regular_file(const std::string& path, const std::string& what);
 
+// The whole of a configuration file (a scenario, a sweep): require_regular_file, then read; either
+// failure is a ConfigError "cannot read WHAT 'PATH'...".
+std::string read_config_file(const std::string& path, const std::string& what);
+
 // Refuses, before any work, an output path that cannot or must not be written: an existing file
 // without `force` (the message names `option`, e.g. "--out"), something other than a regular file
 // even with `force`, a folder that does not exist, a file name longer than the system allows.

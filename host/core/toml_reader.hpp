@@ -46,6 +46,10 @@ class SectionReader {
   // The top-level keys of `root` (field names without a section).
   explicit SectionReader(const toml::table& root) : table_(&root) {}
 
+  // The keys of a table that is not a [section] of the root (an [[axis]] entry, an inline table);
+  // `name` prefixes its fields in messages ("axis[0]" -> "axis[0].field").
+  SectionReader(const toml::table& table, std::string name) : section_(std::move(name)), table_(&table) {}
+
   std::string field(const std::string& key) const { return section_.empty() ? key : section_ + "." + key; }
 
   bool has(const std::string& key) const { return table_ && table_->contains(key); }
@@ -60,6 +64,19 @@ class SectionReader {
     if (auto v = node->value_exact<int64_t>()) return static_cast<double>(*v);
     reject(field(key), describe(*node), "must be a number");
   }
+
+  bool boolean(const std::string& key, bool fallback) {
+    const toml::node* node = take(key);
+    if (!node) return fallback;
+    if (auto v = node->value_exact<bool>()) return *v;
+    reject(field(key), describe(*node), "must be true or false");
+  }
+
+  // Whether the key holds a TOML integer (not a float), read or not.
+  bool is_integer(const std::string& key) const { return has(key) && table_->get(key)->is_integer(); }
+
+  // The node of a key for shapes the readers here do not cover (arrays of tables); marks it read.
+  const toml::node* node(const std::string& key) { return take(key); }
 
   int64_t integer(const std::string& key, int64_t fallback) {
     const toml::node* node = take(key);
@@ -80,36 +97,59 @@ class SectionReader {
     reject(field(key), "\"" + *v + "\"", "must be one of " + list);
   }
 
-  // Any string (a file path, say); an empty string is rejected.
-  std::string string(const std::string& key, const std::string& fallback) {
+  // Any string (a file path, say); an empty string is rejected unless `allow_empty`.
+  std::string string(const std::string& key, const std::string& fallback, bool allow_empty = false) {
     const toml::node* node = take(key);
     if (!node) return fallback;
     auto v = node->value_exact<std::string>();
     if (!v) reject(field(key), describe(*node), "must be a string");
-    if (v->empty()) reject(field(key), "\"\"", "must not be empty");
+    if (v->empty() && !allow_empty) reject(field(key), "\"\"", "must not be empty");
     return *v;
   }
 
-  std::vector<double> number_list(const std::string& key, const std::vector<double>& fallback) {
+  std::vector<std::string> string_list(const std::string& key) {
+    const toml::node* node = take(key);
+    if (!node) return {};
+    const toml::array* array = node->as_array();
+    if (!array) reject(field(key), describe(*node), "must be an array of strings");
+    std::vector<std::string> values;
+    for (const toml::node& item : *array) {
+      auto v = item.value_exact<std::string>();
+      if (!v) reject(field(key), describe(item), "every element must be a string");
+      values.push_back(*v);
+    }
+    return values;
+  }
+
+  // `all_integer` (when given): set to whether every element was a TOML integer.
+  std::vector<double> number_list(const std::string& key, const std::vector<double>& fallback,
+                                  bool* all_integer = nullptr) {
     const toml::node* node = take(key);
     if (!node) return fallback;
     const toml::array* array = node->as_array();
     if (!array) reject(field(key), describe(*node), "must be an array of numbers");
     std::vector<double> values;
+    if (all_integer) *all_integer = true;
     for (const toml::node& item : *array) {
-      if (auto v = item.value_exact<double>()) values.push_back(*v);
-      else if (auto i = item.value_exact<int64_t>()) values.push_back(static_cast<double>(*i));
-      else reject(field(key), describe(item), "every element must be a number");
+      if (auto v = item.value_exact<double>()) {
+        values.push_back(*v);
+        if (all_integer) *all_integer = false;
+      } else if (auto i = item.value_exact<int64_t>()) {
+        values.push_back(static_cast<double>(*i));
+      } else {
+        reject(field(key), describe(item), "every element must be a number");
+      }
     }
     return values;
   }
 
-  void reject_unknown_keys() const {
+  // `reason`: what the message says of an unknown key (default: "unknown key in [section]").
+  void reject_unknown_keys(const std::string& reason = "") const {
     if (!table_) return;
     for (const auto& [key, node] : *table_) {
       (void)node;
       const std::string name(key.str());
-      if (!read_.count(name)) reject(field(name), "(present)", "unknown key in [" + section_ + "]");
+      if (!read_.count(name)) reject(field(name), "(present)", reason.empty() ? "unknown key in [" + section_ + "]" : reason);
     }
   }
 

@@ -82,10 +82,15 @@ void load_quality_files(QualityConfig& q, const std::string& base_dir) {
   // A grid file is loaded and checked even when the logistic model is chosen, for the same reason.
   if (!grid_file.empty()) {
     q.grid_path = resolve(grid_file);
-    try {
-      q.grid = load_grid_quality_csv(q.grid_path, q.grid_monotone_tolerance);
-    } catch (const QualityDataError& e) {
-      reject("quality.grid_file", "\"" + grid_file + "\"", e.what());
+    if (q.grid_loaded_path != q.grid_path || q.grid_loaded_tolerance != q.grid_monotone_tolerance) {
+      q.grid_loaded_path.clear();
+      try {
+        q.grid = load_grid_quality_csv(q.grid_path, q.grid_monotone_tolerance);
+      } catch (const QualityDataError& e) {
+        reject("quality.grid_file", "\"" + grid_file + "\"", e.what());
+      }
+      q.grid_loaded_path = q.grid_path;
+      q.grid_loaded_tolerance = q.grid_monotone_tolerance;
     }
   }
 
@@ -94,11 +99,13 @@ void load_quality_files(QualityConfig& q, const std::string& base_dir) {
   // The default table without a data directory: the search is the reason (not a path to quote).
   if (jpeg_table.empty() && data_directory().empty())
     reject("quality.jpeg_table", "(absent: the default table)", data_directory_search_note());
+  if (q.jpeg_table_loaded_path == q.jpeg_table_path) return;
   try {
     q.jpeg_table = load_jpeg_table_csv(q.jpeg_table_path);
   } catch (const QualityDataError& e) {
     reject("quality.jpeg_table", "\"" + (jpeg_table.empty() ? q.jpeg_table_path : jpeg_table) + "\"", e.what());
   }
+  q.jpeg_table_loaded_path = q.jpeg_table_path;
 }
 
 }  // namespace leosem

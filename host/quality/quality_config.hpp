@@ -25,6 +25,10 @@ struct QualityConfig {
   std::string jpeg_table_path = default_jpeg_table_path();  // resolved
   JpegTable jpeg_table;                      // loaded from jpeg_table_path
   JpegRateBasis jpeg_rate_basis = JpegRateBasis::File;
+  // What `grid` and `jpeg_table` were loaded from (empty: not loaded): a copy of a loaded config
+  // (a sweep point made from its base) loads a file again only when its path or tolerance changed.
+  std::string grid_loaded_path, jpeg_table_loaded_path;
+  double grid_loaded_tolerance = 0.0;
 
   // Views into this object's own data: valid while it lives and is not moved or changed.
   QualityModel model() const;
@@ -42,7 +46,7 @@ std::optional<ParameterProblem> logistic_problem(const LogisticQuality& m);
 
 // After the field table has read [quality] (scenario/field_table.cpp): checks the rules between
 // its fields, then resolves the files it names against `base_dir` (the configuration file's
-// folder; empty: the working directory) and loads them. Errors are ConfigError naming field, value
+// folder; empty: the working directory) and loads them, unless already loaded from there. Errors are ConfigError naming field, value
 // and reason.
 void load_quality_files(QualityConfig& quality, const std::string& base_dir);
 

@@ -2,9 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 #include "model/channel.hpp"
@@ -128,14 +126,7 @@ void check_cross_field_rules(const ScenarioParams& p) {
 
 }  // namespace
 
-ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin) {
-  const toml::table root = parse_toml(toml_text, origin, "invalid configuration");
-
-  ScenarioConfig config;
-  config.source_text = toml_text;
-  config.origin = origin;
-  apply_field_defaults(config);
-
+void read_scenario_table(const toml::table& root, ScenarioConfig& config) {
   // Every row of the field table, section by section; a section's unknown keys are errors.
   std::set<std::string> sections;
   for (const ScenarioSection& section : scenario_sections()) {
@@ -156,28 +147,34 @@ ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& o
       reject(name, "(present)", "unknown top-level key or section");
     }
   }
+}
 
+void finish_scenario(ScenarioConfig& config, const std::string& base_dir) {
   ScenarioParams& p = config.params;
   p.band = p.carrier_hz < 10e9 ? Band::S : Band::Ka;
   check_cross_field_rules(p);
-  // Relative paths in [quality] resolve against the configuration file's folder.
-  const std::string base_dir = origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
   load_quality_files(config.quality, base_dir);
   check_ratios_in_quality_domain(config.quality, p.compression_ratios, p.options);
+}
+
+std::string scenario_base_dir(const std::string& origin) {
+  return origin == "<string>" ? "" : std::filesystem::path(origin).parent_path().string();
+}
+
+ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin) {
+  const toml::table root = parse_toml(toml_text, origin, "invalid configuration");
+  ScenarioConfig config;
+  config.source_text = toml_text;
+  config.origin = origin;
+  apply_field_defaults(config);
+  read_scenario_table(root, config);
+  // Relative paths in [quality] resolve against the configuration file's folder.
+  finish_scenario(config, scenario_base_dir(origin));
   return config;
 }
 
 ScenarioConfig load_scenario_file(const std::string& path) {
-  try {
-    require_regular_file(path, "configuration file");
-  } catch (const std::exception& e) {
-    throw ConfigError(e.what());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read configuration file " + quoted_input(path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  return parse_scenario(read_config_file(path, "configuration file"), path);
 }
 
 }  // namespace leosem

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "scenario/config.hpp"
 
 namespace leosem {
@@ -82,6 +84,17 @@ std::string scenario_field_unit(const std::string& path);
 
 // Sets every field of `config` to its row's default (ScenarioParams::band is derived).
 void apply_field_defaults(ScenarioConfig& config);
+
+// The one way a value reaches a ScenarioConfig (scenario files, sweep axes, `run --set`; defined
+// in scenario/config.cpp). read_scenario_table: every key of `root` (sections and keys as in a
+// scenario file) through its row's setter, with the row's type, range and allowed-value checks;
+// unknown keys and sections are rejected. Fields `root` does not name keep their value in `config`.
+void read_scenario_table(const toml::table& root, ScenarioConfig& config);
+// Then the rules between fields (scenario/limits.hpp, config.cpp) and the files [quality] names,
+// resolved against `base_dir` (loaded only where `config` does not hold them already).
+void finish_scenario(ScenarioConfig& config, const std::string& base_dir);
+// The folder a scenario's relative paths resolve against ("" for "<string>").
+std::string scenario_base_dir(const std::string& origin);
 
 // Throws ConfigError naming the field `path`, `value_si` converted to the field's TOML unit, the
 // reason and the unit.

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "core/file_safety.hpp"
 #include "core/sha256.hpp"
+#include "scenario/field_table.hpp"
 #include "scenario/limits.hpp"
 #include "core/toml_input_check.hpp"
 #include "core/toml_reader.hpp"
@@ -16,19 +16,6 @@
 
 namespace leosem {
 namespace {
-
-std::string read_file(const std::string& path, const std::string& what) {
-  try {
-    require_regular_file(path, what);
-  } catch (const std::exception& e) {
-    throw ConfigError(e.what());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read " + what + " " + quoted_input(path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The table that holds the last part of `dotted` inside `root` (created on the way), and that part.
 std::pair<toml::table*, std::string> dotted_parent(toml::table& root, const std::string& dotted,
@@ -71,6 +58,39 @@ void apply_override(toml::table& root, const FieldOverride& o) {
   toml::table holder = parse_override_value(o.field, o.value_toml);
   auto [table, key] = dotted_parent(root, o.field, "--set");
   table->insert_or_assign(key, *holder.get("value"));
+}
+
+// What a point's errors add: " (sweep S, point p: --set F=V, axis.field = v)", or "" for a
+// scenario with neither.
+std::string point_error_label(const SweepSpec& spec, size_t point) {
+  std::string label;
+  for (const FieldOverride& o : spec.overrides) label += (label.empty() ? "--set " : ", --set ") + o.field + "=" + o.value_toml;
+  const std::vector<double> values = spec.point_values(point);
+  for (size_t a = 0; a < spec.axes.size(); ++a)
+    label += (label.empty() ? "" : ", ") + spec.axes[a].field + " = " + format_number(values[a]);
+  return label.empty() ? "" : " (sweep " + spec.origin + ", point " + std::to_string(point) + ": " + label + ")";
+}
+
+// SweepSpec::base, the scenario of point 0, built from its parts: the base scenario's TOML
+// (parsed once), the --set values and point 0's axis values, read through the field table (every
+// other point is this one with its own axis values set: point_scenario).
+void build_base(SweepSpec& spec) {
+  toml::table root = parse_toml(spec.scenario_text, spec.scenario_origin, "invalid base scenario");
+  const std::vector<double> values = spec.point_values(0);
+  ScenarioConfig config;
+  config.source_text = spec.scenario_text;
+  config.origin = spec.scenario_origin;
+  apply_field_defaults(config);
+  try {
+    for (const FieldOverride& o : spec.overrides) apply_override(root, o);
+    for (size_t a = 0; a < spec.axes.size(); ++a) set_dotted(root, spec.axes[a].field, values[a], spec.axes[a].integer);
+    read_scenario_table(root, config);
+    finish_scenario(config, scenario_base_dir(spec.scenario_origin));
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string(e.what()) + point_error_label(spec, 0));
+  }
+  config.seed = spec.seed;  // the sweep's, not the base scenario's
+  spec.base = std::move(config);
 }
 
 }  // namespace
@@ -125,10 +145,10 @@ namespace {
 // SHA-256 of the data files the sweep reads. Axes are numeric, so every point reads the same
 // data files as point 0.
 std::string data_file_digests(const SweepSpec& spec) {
-  const QualityConfig quality = point_scenario(spec, 0).quality;
-  std::string digests = "# jpeg_table " + sha256_hex(read_file(quality.jpeg_table_path, "JPEG table")) + "\n";
+  const QualityConfig& quality = spec.base.quality;
+  std::string digests = "# jpeg_table " + sha256_hex(read_config_file(quality.jpeg_table_path, "JPEG table")) + "\n";
   if (!quality.grid_path.empty())
-    digests += "# grid_file " + sha256_hex(read_file(quality.grid_path, "quality grid")) + "\n";
+    digests += "# grid_file " + sha256_hex(read_config_file(quality.grid_path, "quality grid")) + "\n";
   return digests;
 }
 
@@ -191,93 +211,106 @@ uint32_t block_instances_value(int64_t value, const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// One [[axis]] table: its field and values (a list, or a range {start, stop, step}).
+SweepAxis read_axis(const toml::node& node, const std::string& where) {
+  const toml::table* table = node.as_table();
+  if (!table) reject(where, "(not a table)", "write axes as [[axis]] tables");
+  SectionReader reader(*table, where);
+  for (const char* key : {"field", "values", "range"}) reader.node(key);
+  reader.reject_unknown_keys("unknown key in an axis (known: field, values, range)");
+  SweepAxis axis;
+  if (!reader.has("field")) reject(where + ".field", "(missing)", "must name a scenario field, e.g. \"users.count\"");
+  axis.field = reader.string("field", "", true);
+  if (reader.has("values") == reader.has("range"))
+    reject(where, axis.field, "give exactly one of 'values' (a list) or 'range' ({start, stop, step})");
+  if (reader.has("values")) {
+    axis.values = reader.number_list("values", {}, &axis.integer);
+  } else {
+    const toml::table* range = reader.node("range")->as_table();
+    if (!range) reject(where + ".range", "(not a table)", "must be {start = .., stop = .., step = ..}");
+    SectionReader bounds(*range, where + ".range");
+    double value[3];
+    axis.integer = true;
+    const char* names[3] = {"start", "stop", "step"};
+    for (int i = 0; i < 3; ++i) {
+      if (!bounds.has(names[i])) reject(bounds.field(names[i]), "(missing)", "must be a number");
+      axis.integer &= bounds.is_integer(names[i]);
+      value[i] = bounds.number(names[i], 0.0);
+    }
+    bounds.reject_unknown_keys("unknown key in an axis range (known: start, stop, step)");
+    if (!(value[2] > 0)) reject(where + ".range.step", value[2], "must be > 0");
+    const double steps = std::floor((value[1] - value[0]) / value[2] + 1e-9);
+    if (steps > 100000) reject(where + ".range", steps, "more than 100000 values");
+    for (double i = 0; i <= steps; ++i) axis.values.push_back(value[0] + i * value[2]);
+  }
+  if (axis.values.empty()) reject(where + ".values", axis.field, "the axis is empty");
+  return axis;
+}
+
+}  // namespace
+
 SweepSpec parse_sweep(const std::string& text, const std::string& origin, const std::string& base_dir,
                       const std::vector<std::string>& known_algorithms) {
   const toml::table root = parse_toml(text, origin, "invalid sweep");
+  SectionReader reader(root);
   SweepSpec spec;
   spec.origin = origin;
   spec.sweep_text = text;
-  const std::set<std::string> known{"name", "seed", "independent_points", "target_ci_db", "target_ci_paired",
-                                    "block_instances", "scenario", "instances", "algorithms", "lower_bound", "axis"};
-  for (const auto& [key, node] : root) {
-    (void)node;
-    if (!known.count(std::string(key.str())))
-      reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
-                                                  "instances, algorithms, lower_bound, seed, "
-                                                  "independent_points, target_ci_db, target_ci_paired, block_instances, "
-                                                  "[[axis]])");
-  }
+  for (const char* key : {"name", "seed", "independent_points", "target_ci_db", "target_ci_paired", "block_instances",
+                          "scenario", "instances", "algorithms", "lower_bound", "axis"})
+    reader.node(key);
+  reader.reject_unknown_keys("unknown key in the sweep file (known: name, scenario, instances, algorithms, "
+                             "lower_bound, seed, independent_points, target_ci_db, target_ci_paired, block_instances, "
+                             "[[axis]])");
+  const auto require = [&](const char* key, const char* reason) {
+    if (!reader.has(key)) reject(key, "(missing)", reason);
+  };
 
-  if (const toml::node* name = root.get("name")) {
-    if (!name->is_string()) reject("name", "(not a string)", "must be a string");
-    spec.name = *name->value<std::string>();
-  }
-  const toml::node* scenario = root.get("scenario");
-  if (!scenario || !scenario->is_string()) reject("scenario", "(missing)", "must name the base scenario file");
-  const std::string scenario_path = *scenario->value<std::string>();
-  if (scenario_path.empty()) reject("scenario", "\"\"", "must name the base scenario file, not be empty");
+  spec.name = reader.string("name", "", true);
+  require("scenario", "must name the base scenario file");
+  const std::string scenario_path = reader.string("scenario", "");
   spec.scenario_origin = (std::filesystem::path(base_dir) / scenario_path).string();
   try {
     require_regular_file(spec.scenario_origin, "base scenario");
   } catch (const std::exception& e) {
     reject("scenario", "\"" + scenario_path + "\"", e.what());
   }
-  spec.scenario_text = read_file(spec.scenario_origin, "base scenario");
+  spec.scenario_text = read_config_file(spec.scenario_origin, "base scenario");
 
-  const toml::node* instances = root.get("instances");
-  if (!instances || !instances->value_exact<int64_t>()) reject("instances", "(missing)", "must be an integer");
-  const int64_t count = *instances->value_exact<int64_t>();
+  require("instances", "must be an integer");
+  const int64_t count = reader.integer("instances", 0);
   if (count < 1 || count > 1000000000) reject("instances", static_cast<double>(count), "must be in [1, 1e9]");
   spec.instances = static_cast<uint32_t>(count);
 
-  if (const toml::node* seed = root.get("seed")) {
-    auto v = seed->value_exact<int64_t>();
-    if (!v || *v < 0) reject("seed", "(invalid)", "must be an integer >= 0");
-    spec.seed = static_cast<uint64_t>(*v);
-  } else {
-    reject("seed", "(missing)", "a sweep must state its seed");
-  }
+  require("seed", "a sweep must state its seed");
+  const int64_t seed = reader.integer("seed", 0);
+  if (seed < 0) reject("seed", static_cast<double>(seed), "must be an integer >= 0");
+  spec.seed = static_cast<uint64_t>(seed);
+  spec.independent_points = reader.boolean("independent_points", false);
 
-  if (const toml::node* independent = root.get("independent_points")) {
-    auto v = independent->value_exact<bool>();
-    if (!v) reject("independent_points", "(not a boolean)", "must be true or false");
-    spec.independent_points = *v;
+  if (reader.has("target_ci_db")) {
+    spec.target_ci_db = reader.number("target_ci_db", 0.0);  // an integer is accepted too
+    if (!(spec.target_ci_db > 0.0))
+      reject("target_ci_db", spec.target_ci_db, "must be a number of dB > 0 (the 95% CI half-width to reach)");
   }
+  if (reader.has("block_instances"))
+    spec.block_instances = block_instances_value(reader.integer("block_instances", 0), "block_instances");
 
-  if (const toml::node* target = root.get("target_ci_db")) {
-    auto v = target->value<double>();  // an integer is accepted too
-    if (!v || !(target->is_floating_point() || target->is_integer()))
-      reject("target_ci_db", "(not a number)", "must be a number of dB > 0");
-    if (!(*v > 0.0)) reject("target_ci_db", *v, "must be a number of dB > 0 (the 95% CI half-width to reach)");
-    spec.target_ci_db = *v;
+  require("algorithms", "must be a non-empty array of names");
+  const std::vector<std::string> algorithms = reader.string_list("algorithms");
+  if (algorithms.empty()) reject("algorithms", "[]", "must be a non-empty array of names");
+  std::string known_list;
+  for (const std::string& k : known_algorithms) known_list += (known_list.empty() ? "" : ", ") + k;
+  for (const std::string& name : algorithms) {
+    if (std::find(known_algorithms.begin(), known_algorithms.end(), name) == known_algorithms.end())
+      reject("algorithms", "\"" + name + "\"", "unknown algorithm (known: " + known_list + ")");
+    if (std::find(spec.algorithms.begin(), spec.algorithms.end(), name) != spec.algorithms.end())
+      reject("algorithms", "\"" + name + "\"", "listed twice");
+    spec.algorithms.push_back(name);
   }
-  if (const toml::node* block = root.get("block_instances")) {
-    auto v = block->value_exact<int64_t>();
-    if (!v) reject("block_instances", "(not an integer)", "must be an integer >= 1");
-    spec.block_instances = block_instances_value(*v, "block_instances");
-  }
-
-  const toml::array* algorithms = root.get("algorithms") ? root.get("algorithms")->as_array() : nullptr;
-  if (!algorithms || algorithms->empty()) reject("algorithms", "(missing)", "must be a non-empty array of names");
-  for (const toml::node& item : *algorithms) {
-    auto name = item.value_exact<std::string>();
-    if (!name) reject("algorithms", "(not a string)", "every element must be an algorithm name");
-    bool found = false;
-    std::string list;
-    for (const std::string& k : known_algorithms) {
-      found |= k == *name;
-      list += (list.empty() ? "" : ", ") + k;
-    }
-    if (!found) reject("algorithms", "\"" + *name + "\"", "unknown algorithm (known: " + list + ")");
-    for (const std::string& seen : spec.algorithms)
-      if (seen == *name) reject("algorithms", "\"" + *name + "\"", "listed twice");
-    spec.algorithms.push_back(*name);
-  }
-  if (const toml::node* bound = root.get("lower_bound")) {
-    auto v = bound->value_exact<bool>();
-    if (!v) reject("lower_bound", "(not a boolean)", "must be true or false");
-    spec.lower_bound = *v;
-  }
+  spec.lower_bound = reader.boolean("lower_bound", true);
   {
     const bool listed = std::find(spec.algorithms.begin(), spec.algorithms.end(), kLowerBoundAlgorithm) !=
                         spec.algorithms.end();
@@ -295,71 +328,23 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
     }
   }
 
-  const toml::node* axes_node = root.get("axis");
+  const toml::node* axes_node = reader.node("axis");
   const toml::array* axes = axes_node ? axes_node->as_array() : nullptr;
   if (axes_node && !axes) reject("axis", "(not an array of tables)", "write axes as [[axis]] tables");
   double points = 1.0;
-  if (axes) {
-    for (size_t a = 0; a < axes->size(); ++a) {
-      const toml::table* table = (*axes)[a].as_table();
-      const std::string where = "axis[" + std::to_string(a) + "]";
-      if (!table) reject(where, "(not a table)", "write axes as [[axis]] tables");
-      SweepAxis axis;
-      for (const auto& [key, node] : *table) {
-        (void)node;
-        const std::string k(key.str());
-        if (k != "field" && k != "values" && k != "range")
-          reject(where + "." + k, "(present)", "unknown key in an axis (known: field, values, range)");
-      }
-      auto field = table->get("field") ? table->get("field")->value_exact<std::string>() : std::nullopt;
-      if (!field) reject(where + ".field", "(missing)", "must name a scenario field, e.g. \"users.count\"");
-      axis.field = *field;
-      const toml::node* values = table->get("values");
-      const toml::node* range = table->get("range");
-      if ((values != nullptr) == (range != nullptr))
-        reject(where, axis.field, "give exactly one of 'values' (a list) or 'range' ({start, stop, step})");
-      bool all_integer = true;
-      if (values) {
-        const toml::array* list = values->as_array();
-        if (!list) reject(where + ".values", "(not an array)", "must be an array of numbers");
-        for (const toml::node& v : *list) {
-          if (auto i = v.value_exact<int64_t>()) axis.values.push_back(static_cast<double>(*i));
-          else if (auto d = v.value_exact<double>()) {
-            axis.values.push_back(*d);
-            all_integer = false;
-          } else reject(where + ".values", "(non-number)", "every value must be a number");
-        }
-      } else {
-        const toml::table* r = range->as_table();
-        if (!r) reject(where + ".range", "(not a table)", "must be {start = .., stop = .., step = ..}");
-        double bounds[3];
-        const char* names[3] = {"start", "stop", "step"};
-        for (int i = 0; i < 3; ++i) {
-          const toml::node* b = r->get(names[i]);
-          if (b && b->value_exact<int64_t>()) bounds[i] = static_cast<double>(*b->value_exact<int64_t>());
-          else if (b && b->value_exact<double>()) {
-            bounds[i] = *b->value_exact<double>();
-            all_integer = false;
-          } else reject(where + ".range." + names[i], "(missing)", "must be a number");
-        }
-        if (!(bounds[2] > 0)) reject(where + ".range.step", bounds[2], "must be > 0");
-        const double steps = std::floor((bounds[1] - bounds[0]) / bounds[2] + 1e-9);
-        if (steps > 100000) reject(where + ".range", steps, "more than 100000 values");
-        for (double i = 0; i <= steps; ++i) axis.values.push_back(bounds[0] + i * bounds[2]);
-      }
-      if (axis.values.empty()) reject(where + ".values", axis.field, "the axis is empty");
-      axis.integer = all_integer;
-      for (const SweepAxis& seen : spec.axes)
-        if (seen.field == axis.field) reject(where + ".field", axis.field, "the field has two axes");
-      // Bounded as the axes come (not after: their product can overflow, and many long axes
-      // would fill memory first).
-      points *= static_cast<double>(axis.values.size());
-      if (points > kMaxSweepPoints)
-        reject(where, axis.field,
-               "the axes make " + format_number(points) + " points, more than " + format_number(kMaxSweepPoints) +
-                   " (every point is validated before the run, about 1 ms each)");
-      spec.axes.push_back(axis);
-    }
+  for (size_t a = 0; axes && a < axes->size(); ++a) {
+    const std::string where = "axis[" + std::to_string(a) + "]";
+    SweepAxis axis = read_axis((*axes)[a], where);
+    for (const SweepAxis& seen : spec.axes)
+      if (seen.field == axis.field) reject(where + ".field", axis.field, "the field has two axes");
+    // Bounded as the axes come (not after: their product can overflow, and many long axes
+    // would fill memory first).
+    points *= static_cast<double>(axis.values.size());
+    if (points > kMaxSweepPoints)
+      reject(where, axis.field,
+             "the axes make " + format_number(points) + " points, more than " + format_number(kMaxSweepPoints) +
+                 " (every point is validated before the run)");
+    spec.axes.push_back(std::move(axis));
   }
   const double pairs = static_cast<double>(spec.point_count()) * spec.instances;
   if (pairs > kMaxSweepPairs)
@@ -369,7 +354,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
                format_number(pairs * (1 + 14.0 * static_cast<double>(spec.algorithms.size())) / 1e9) +
                " GB); reduce instances or the axes, or split the sweep");
 
-  if (const toml::node* paired = root.get("target_ci_paired")) {
+  if (const toml::node* paired = reader.node("target_ci_paired")) {
     const toml::array* list = paired->as_array();
     std::vector<std::string> names;
     if (list)
@@ -384,13 +369,14 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   }
   check_adaptive(spec);
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
-  for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
+  build_base(spec);
+  for (size_t p = 1; p < spec.point_count(); ++p) point_scenario(spec, p);
   spec.data_digests = data_file_digests(spec);
   return spec;
 }
 
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& known_algorithms) {
-  const std::string text = read_file(path, "sweep file");
+  const std::string text = read_config_file(path, "sweep file");
   return parse_sweep(text, path, std::filesystem::path(path).parent_path().string(), known_algorithms);
 }
 
@@ -449,33 +435,27 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     spec.overrides.push_back({field, text});
   }
-  // Validated as the file is: every point parsed with the overrides in place.
-  for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
+  if (set.empty()) return;  // the points are those parse_sweep built and validated
+  // Validated as the file is: every point built again with the overrides in place.
+  build_base(spec);
+  for (size_t p = 1; p < spec.point_count(); ++p) point_scenario(spec, p);
   spec.data_digests = data_file_digests(spec);  // an override may name other data files
 }
 
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point) {
-  toml::table root = parse_toml(spec.scenario_text, spec.scenario_origin, "invalid base scenario");
-  std::string label;
-  for (const FieldOverride& o : spec.overrides) {
-    apply_override(root, o);
-    label += (label.empty() ? "--set " : ", --set ") + o.field + "=" + o.value_toml;
-  }
+  if (point == 0) return spec.base;
+  ScenarioConfig config = spec.base;
+  toml::table axes;
   const std::vector<double> values = spec.point_values(point);
-  for (size_t a = 0; a < spec.axes.size(); ++a) {
-    set_dotted(root, spec.axes[a].field, values[a], spec.axes[a].integer);
-    label += (label.empty() ? "" : ", ") + spec.axes[a].field + " = " + format_number(values[a]);
-  }
-  std::ostringstream text;
-  text << root;
+  for (size_t a = 0; a < spec.axes.size(); ++a) set_dotted(axes, spec.axes[a].field, values[a], spec.axes[a].integer);
   try {
-    ScenarioConfig config = parse_scenario(text.str(), spec.scenario_origin);
-    config.seed = spec.seed;
-    return config;
+    read_scenario_table(axes, config);
+    finish_scenario(config, scenario_base_dir(spec.scenario_origin));
   } catch (const ConfigError& e) {
-    throw ConfigError(std::string(e.what()) + (label.empty() ? "" : " (sweep " + spec.origin + ", point " +
-                                                                         std::to_string(point) + ": " + label + ")"));
+    throw ConfigError(std::string(e.what()) + point_error_label(spec, point));
   }
+  config.seed = spec.seed;
+  return config;
 }
 
 }  // namespace leosem

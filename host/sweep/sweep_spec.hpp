@@ -1,6 +1,6 @@
 // Sweep files (TOML): a base scenario, axes over any scenario field, instances per point,
 // algorithms and the seed (reference: docs/sweeps.md). Each sweep point is the base scenario
-// with the axis values set, parsed and validated exactly as a scenario file is.
+// with the axis values set, validated exactly as a scenario file is.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -33,6 +33,10 @@ struct SweepSpec {
   std::string sweep_text;           // the sweep file as given
   std::string scenario_origin;      // the base scenario's path
   std::string scenario_text;        // the base scenario as given
+  // The scenario of point 0 (the base scenario with the --set values and point 0's axis values,
+  // validated, its [quality] files loaded): every point is a copy with its own axis values set
+  // through the field table (point_scenario), without reading TOML or data files again.
+  ScenarioConfig base;
   std::vector<SweepAxis> axes;      // points are their Cartesian product, last axis fastest
   uint32_t instances = 0;           // per point
   std::vector<std::string> algorithms;
@@ -104,7 +108,8 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
                      std::optional<std::string> target_ci_paired = std::nullopt,
                      const std::vector<std::string>& known_algorithms = {});
 
-// The scenario of point p (validated; errors name the axis field and the point).
+// The scenario of point p: SweepSpec::base with p's axis values set through the field table and
+// checked as a file's would be (errors name the axis field and the point).
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);
 
 }  // namespace leosem

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "io/hdf5_util.hpp"
+#include "core/toml_reader.hpp"
+#include "scenario/field_table.hpp"
 #include "sweep/merge_report.hpp"
 #include "sweep/runner.hpp"
 #include "sweep_test_util.hpp"
@@ -127,6 +129,66 @@ TEST(SweepSpec, BadSweepFilesAreRejectedNamingTheField) {
            "users.count");
   rejected("scenario = \"missing.toml\"\nseed = 1\ninstances = 4\nalgorithms = [\"alpha\"]\n", "missing.toml");
   rejected("scenario = \"base.toml\"\ninstances = 4\nalgorithms = [\"alpha\"]\n", "seed");
+}
+
+// A point is the base scenario with its axis values and the --set values set through the field
+// table: every field equal to the scenario file that writes them in (parsed on its own).
+TEST(SweepSpec, EveryPointEqualsItsScenarioFile) {
+  TempDir dir;
+  write_text(dir.file("base.toml"), std::string(kBase) + "[quality]\nlogistic_floor_base = 0.2\n");
+  write_text(dir.file("s.toml"), "scenario = \"base.toml\"\ninstances = 2\nalgorithms = [\"alpha\"]\nseed = 3\n"
+                                 "[[axis]]\nfield = \"users.count\"\nvalues = [1, 2]\n"
+                                 "[[axis]]\nfield = \"radio.carrier_ghz\"\nvalues = [2, 20, 30.5]\n"
+                                 "[[axis]]\nfield = \"quality.logistic_floor_base\"\nvalues = [0.1, 0.15]\n");
+  SweepSpec spec = load_sweep_file(dir.file("s.toml"), kAlgorithms);
+  apply_overrides(spec, {"channel.fading=\"none\"", "users.ssim_mean=0.75"}, 0);
+  ASSERT_EQ(spec.point_count(), 12u);
+  for (size_t p = 0; p < spec.point_count(); ++p) {
+    const std::vector<double> v = spec.point_values(p);
+    const ScenarioConfig expected = parse_scenario(
+        "[users]\ncount = " + format_number(v[0]) + "\ndeadline_mean_slots = 20\nssim_mean = 0.75\n[radio]\n"
+        "subchannels = 2\ncarrier_ghz = " + format_number(v[1]) + (v[1] == std::floor(v[1]) ? ".0" : "") +
+        "\n[time]\nslots = 40\n[channel]\nfading = \"none\"\n[quality]\nlogistic_floor_base = " +
+        format_number(v[2]) + "\n", dir.file("base.toml"));
+    const ScenarioConfig point = point_scenario(spec, p);
+    for (const ScenarioField& f : scenario_fields()) {
+      if (f.path() == "seed") continue;  // the sweep's seed replaces the scenario's (checked below)
+      const FieldValue a = f.get(point), b = f.get(expected);
+      EXPECT_TRUE(a.number == b.number && a.integer == b.integer && a.choice == b.choice && a.list == b.list &&
+                  a.text == b.text)
+          << "point " << p << ": " << f.path();
+    }
+    EXPECT_EQ(point.params.band, expected.params.band) << p;
+    EXPECT_EQ(point.seed, 3u);
+  }
+}
+
+// Each data file is read once per sweep, not per point: a point made after the JPEG table is
+// gone still has it (reading it per point, this failed), and a point's errors name the point.
+TEST(SweepSpec, PointsReadNoDataFileAgain) {
+  TempDir dir;
+  fs::copy_file(std::string(LEOSEM_SOURCE_DIR) + "/results/data/jpeg_table_aerial64.csv", dir.file("table.csv"));
+  write_text(dir.file("base.toml"), std::string(kBase) + "[quality]\njpeg_table = \"table.csv\"\n");
+  write_text(dir.file("s.toml"), "scenario = \"base.toml\"\ninstances = 2\nalgorithms = [\"alpha\"]\nseed = 1\n"
+                                 "[[axis]]\nfield = \"users.ssim_mean\"\nvalues = [0.6, 0.7, 0.8]\n");
+  const SweepSpec spec = load_sweep_file(dir.file("s.toml"), kAlgorithms);
+  const std::vector<double> table = point_scenario(spec, 0).quality.jpeg_table.mean_ssim;
+  ASSERT_FALSE(table.empty());
+  fs::remove(dir.file("table.csv"));
+  EXPECT_EQ(point_scenario(spec, 2).quality.jpeg_table.mean_ssim, table);
+  EXPECT_DOUBLE_EQ(point_scenario(spec, 2).params.ssim_mean, 0.8);
+  // An axis value that breaks a rule between fields at one point only: named with the point.
+  write_text(dir.file("s.toml"), "scenario = \"base.toml\"\ninstances = 2\nalgorithms = [\"alpha\"]\nseed = 1\n"
+                                 "[[axis]]\nfield = \"users.deadline_mean_slots\"\nvalues = [20, 39]\n");
+  fs::copy_file(std::string(LEOSEM_SOURCE_DIR) + "/results/data/jpeg_table_aerial64.csv", dir.file("table.csv"));
+  try {
+    load_sweep_file(dir.file("s.toml"), kAlgorithms);
+    ADD_FAILURE() << "accepted a deadline beyond the window";
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'users.deadline_mean_slots'"), std::string::npos) << message;
+    EXPECT_NE(message.find("point 1: users.deadline_mean_slots = 39"), std::string::npos) << message;
+  }
 }
 
 // The sweep key lower_bound (default true) appends the bound as the algorithm "lower-bound" where
