@@ -8,6 +8,7 @@
 #include "cuda/lower_bound_block.hpp"
 #include "cuda/lower_bound_block_kernel.cuh"
 #include "cuda/lower_bound_block_layout.hpp"
+#include "cuda/packed_instances.hpp"
 #include "solvers/solve.hpp"
 
 namespace leosem {
@@ -97,20 +98,10 @@ std::vector<LowerBoundResult> lower_bound_block_solve(const std::vector<Instance
   if (!upper_bound_w.empty() && upper_bound_w.size() != instances.size())
     throw std::invalid_argument("lower_bound_block_solve: upper_bound_w must be empty or one per instance");
   const Instance& first = instances.front();
-  const int K = first.users, N = first.subchannels, T = first.slots, L = first.options;
-  std::vector<double> gains, images, ssim, snr;
-  std::vector<int> deadlines, required;
-  for (const Instance& inst : instances) {
-    if (inst.users != K || inst.subchannels != N || inst.slots != T || inst.options != L)
-      throw std::invalid_argument("lower_bound_block_solve: every instance of a batch must have the same K, N, T, L");
-    gains.insert(gains.end(), inst.gain_per_watt.begin(), inst.gain_per_watt.end());
-    deadlines.insert(deadlines.end(), inst.deadline_slots.begin(), inst.deadline_slots.end());
-    required.insert(required.end(), inst.required_resources.begin(), inst.required_resources.end());
-    images.insert(images.end(), inst.images.begin(), inst.images.end());
-    ssim.insert(ssim.end(), inst.ssim_requirement.begin(), inst.ssim_requirement.end());
-    const std::vector<double> table = required_snr_table(inst, quality);
-    snr.insert(snr.end(), table.begin(), table.end());
-  }
+  const PackedInstances packed = pack_instances(instances, quality, "lower_bound_block_solve");
+  const int K = packed.K, N = packed.N, T = packed.T, L = packed.L;
+  const std::vector<double>&gains = packed.gains, &images = packed.images, &ssim = packed.ssim, &snr = packed.snr;
+  const std::vector<int>&deadlines = packed.deadlines, &required = packed.required;
   const size_t B = instances.size();
   DeviceArray<double> d_gains(gains), d_images(images), d_ssim(ssim), d_snr(snr), d_upper(upper_bound_w);
   DeviceArray<int> d_deadlines(deadlines), d_required(required);
