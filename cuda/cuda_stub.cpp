@@ -1,15 +1,12 @@
 // Stand-in for the CUDA backend when it is not compiled in (as Ginkgo's stub executor).
 #include <stdexcept>
 
-#include "backends/channel_batch.hpp"
+#include "backends/cuda_device.hpp"
 
 namespace leosem {
 
 bool cuda_compiled() { return false; }
 std::vector<std::string> cuda_device_names() { return {}; }
-std::vector<double> channel_gains_cuda(const ScenarioParams&, const InstanceRange&) {
-  throw std::runtime_error("this leosem was built without CUDA (LEOSEM_CUDA=OFF or no nvcc)");
-}
 
 }  // namespace leosem
 

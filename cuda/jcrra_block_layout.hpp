@@ -2,7 +2,7 @@
 // dynamic shared memory is and how it is sliced, and one instance's global scratch for
 // cuda/jcrra_block.cu. Host-device and free of CUDA types, so that host tests run the kernel's
 // very carve over heap buffers of exactly the computed sizes (AddressSanitizer sees any overrun;
-// tests/test_team_threads.cpp).
+// tests/solvers/test_team_threads.cpp).
 #pragma once
 #include <cstddef>
 

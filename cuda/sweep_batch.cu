@@ -2,7 +2,8 @@
 // instances of one point, on one stream: gains (one thread per (instance, UE, slot)), demands
 // (per (instance, UE)), required-SNR tables (per instance), then one kernel per device-capable
 // algorithm, each a thin launcher over the shared per-item functions: one thread per instance
-// for the greedy baselines, one block per instance for JCRRA (cuda/jcrra_block_kernel.cuh);
+// for the greedy baselines, one block per instance for JCRRA (cuda/jcrra_block_kernel.cuh) and
+// the lower bound (cuda/lower_bound_block_kernel.cuh);
 // only the per-instance results come back, into pinned host memory. exact and mcf run on host
 // threads (OpenMP, backends/sweep_batch_cpu.cpp) over the same instances while the device works.
 // The quality grid and the JPEG table are copied to the device once per point; device buffers
@@ -21,6 +22,7 @@
 
 #include "backends/sweep_batch.hpp"
 #include "cuda/jcrra_block_kernel.cuh"
+#include "cuda/lower_bound_block_kernel.cuh"
 
 namespace leosem {
 namespace {
@@ -167,6 +169,23 @@ struct SweepJcrraSource {
   __device__ void store(unsigned i, const CoreResult& result) const { results[i] = stored_from_core(result); }
 };
 
+// The certified lower bound's instances of a chunk as its block kernel's Source
+// (cuda/lower_bound_block_kernel.cuh): computed on its own (no upper bound), as solve() does.
+struct SweepBoundSource {
+  InstanceBlockView block;
+  DeviceArena arena;
+  StoredResult* results;
+  __device__ LowerBoundBlockJob job(unsigned i) const {
+    const InstanceWorkspace ws = arena.slot(i);
+    LowerBoundBlockJob job;
+    job.view = block_instance_view(block, i);
+    job.snr_lin = ws.snr_lin;
+    job.ws = ws.bound;
+    return job;
+  }
+  __device__ void store(unsigned i, const LowerBoundResult& result) const { results[i] = stored_from_bound(result); }
+};
+
 std::string cuda_version_text(int version) {  // 13000 → "13.0"
   return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
 }
@@ -299,6 +318,16 @@ class CudaBackend final : public SweepBatchBackend {
           throw std::runtime_error(std::string("cuda backend: ") + e.what() + " (" + instances + ")");
         }
         launched_ok("jcrra_block_kernel");
+        continue;
+      }
+      if (point_.algorithms[a] == Algorithm::LowerBound) {  // one block per instance
+        try {
+          launch_lower_bound_blocks(SweepBoundSource{block, arena, out}, range.count, d.users, d.subchannels, d.slots,
+                                    d.options, device_core_.bound, false, stream_);
+        } catch (const std::exception& e) {
+          throw std::runtime_error(std::string("cuda backend: ") + e.what() + " (" + instances + ")");
+        }
+        launched_ok("lower_bound_block_kernel");
         continue;
       }
       solve_kernel<<<grid_for(range.count, threads), threads, 0, stream_>>>(point_.algorithms[a], device_core_, block,

@@ -2,7 +2,8 @@
 # The main job: runs the paper's three sweeps (sweeps/paper/, MODEL.md §8) and draws them.
 #   bash tools/paper.sh [INSTANCES] [OUTDIR]
 # INSTANCES per point (default: as in the sweep files); OUTDIR (default out/paper/) receives
-# <sweep>.h5, <sweep>.png figures, <sweep>-summary.csv and <sweep>-paired.csv. The committed
+# <sweep>.h5, <sweep>.png figures, <sweep>-summary.csv and <sweep>-paired.csv (and the generated
+# block of OUTDIR/README.md, when it has one: tools/plot_paper.py --readme). The committed
 # results/ were made with `bash tools/paper.sh 400 results`. Builds first (below: build-cpu/
 # without a GPU, build/ with one).
 set -euo pipefail
@@ -39,5 +40,8 @@ for sweep in "$root"/sweeps/paper/*.toml; do
   files+=("$outdir/$name.h5")
 done
 swept=$SECONDS
-/usr/bin/python3 "$root/tools/plot_paper.py" "$outdir" "${files[@]}"
+# The results page's generated block (numbers from these files), when OUTDIR has such a page.
+readme=()
+grep -q -- '<!-- begin generated: tools/plot_paper.py -->' "$outdir/README.md" 2> /dev/null && readme=(--readme "$outdir/README.md")
+/usr/bin/python3 "$root/tools/plot_paper.py" "$outdir" "${files[@]}" "${readme[@]}"
 echo "paper.sh: build $((built - started)) s, sweeps $((swept - built)) s, figures $((SECONDS - swept)) s"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rewrites sweeps/scenarios/default.toml and the generated block of docs/configuration.md from the
 # field table (host/scenario/field_table.cpp), with `leosem scenario --print-fields toml|md`.
-# Run it after changing the table; tests/test_defaults_docs.cpp fails until the files agree.
+# Run it after changing the table; tests/scenario/test_defaults_docs.cpp fails until the files agree.
 # LEOSEM=path/to/leosem picks the binary (default: build/leosem).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -26,15 +26,23 @@
 #include <string>
 #include <vector>
 
-#include "backends/channel_batch.hpp"
+#include "backends/cuda_device.hpp"
 #include "core/hostdev.hpp"
 #include "model/channel.hpp"
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 #include "solvers/workspace.hpp"
-#include "io/sweep_file.hpp"
+#include "backends/stored_result.hpp"
 
 namespace leosem {
+
+// The instances (seed, point, first .. first + count − 1) one call works on.
+struct InstanceRange {
+  uint64_t seed;
+  uint32_t point;
+  uint32_t first_instance;
+  uint32_t count;
+};
 
 // ---- the batch view (POD: passed to kernels by value) ----
 
@@ -105,6 +113,7 @@ struct PointCoreInputs {
   JpegTableView jpeg;    // count 0: no table (greedy-jpeg is then Unsolved)
   int base_option = 0;   // Greedy JSCC's ρ as an option index
   JcrraOptions jcrra;    // base_option set
+  LowerBoundOptions bound;  // the certified lower bound's (computed on its own: no upper bound)
 };
 
 // A core's outcome as stored (the sweep file's per-instance record).
@@ -113,6 +122,20 @@ LEOSEM_HD StoredResult stored_from_core(const CoreResult& r) {
   s.power_w = r.feasible ? r.total_power_w : NAN;
   s.status = static_cast<int8_t>(r.feasible ? SolveStatus::Feasible : SolveStatus::Infeasible);
   s.iterations = r.iterations;
+  return s;
+}
+
+// The certified lower bound as stored (what solve() gives for Algorithm::LowerBound): the bound in
+// W with status optimal (it equals the optimum) or feasible (a bound), NaN and infeasible where
+// infeasibility is proven; its iterations.
+LEOSEM_HD StoredResult stored_from_bound(const LowerBoundResult& b) {
+  StoredResult s;
+  const bool infeasible = b.status == BoundStatus::Infeasible;
+  s.power_w = infeasible ? NAN : b.bound_w;
+  s.status = static_cast<int8_t>(infeasible                          ? SolveStatus::Infeasible
+                                 : b.status == BoundStatus::Optimal ? SolveStatus::Optimal
+                                                                    : SolveStatus::Feasible);
+  s.iterations = b.iterations;
   return s;
 }
 
@@ -145,19 +168,23 @@ LEOSEM_HD StoredResult solve_greedy_core(Algorithm algorithm, const PointCoreInp
   return s;
 }
 
-// Runs one of the device-capable algorithms (greedy-jscc, greedy-jpeg, jcrra) on one instance,
-// as solve_greedy_core; JCRRA through jcrra_core (the sequential team: what the host backends
-// run; the cuda backend runs the same jcrra_team over a thread block).
+// Runs one of the device-capable algorithms (greedy-jscc, greedy-jpeg, jcrra, lower-bound) on one
+// instance, as solve_greedy_core; JCRRA and the bound through their sequential teams (jcrra_core,
+// lower_bound_core: what the host backends run; the cuda backend runs the same jcrra_team and
+// lower_bound_team over a thread block).
 LEOSEM_HD StoredResult solve_instance_core(Algorithm algorithm, const PointCoreInputs& in, const InstanceView& v,
                                            const InstanceWorkspace& ws) {
   if (algorithm == Algorithm::Jcrra)
     return stored_from_core(jcrra_core(v, ws.snr_lin, in.jcrra, ws.jcrra, ws.solution));
+  if (algorithm == Algorithm::LowerBound)
+    return stored_from_bound(lower_bound_core(v, ws.snr_lin, 0.0, in.bound, ws.bound));
   return solve_greedy_core(algorithm, in, v, ws);
 }
 
 // True for the algorithms the batch cores run (on any backend); exact and mcf run on the host.
 inline bool runs_on_core(Algorithm a) {
-  return a == Algorithm::GreedyJscc || a == Algorithm::GreedyJpeg || a == Algorithm::Jcrra;
+  return a == Algorithm::GreedyJscc || a == Algorithm::GreedyJpeg || a == Algorithm::Jcrra ||
+         a == Algorithm::LowerBound;
 }
 
 // ---- one sweep point, set up on the host (shared by the backends) ----
@@ -190,7 +217,7 @@ void solve_host_algorithms_parallel(const PointSetup& point, const InstanceRange
 // ---- the backends ----
 
 // The contract between the runner (host/sweep/runner.cpp) and a backend; the strict fake of
-// tests/test_backend_contract.cpp checks every rule the runner must keep.
+// tests/backends/test_backend_contract.cpp checks every rule the runner must keep.
 //
 //  Order. identity() may be called at any time. Per sweep point with instances to evaluate,
 //  in point order: prepare_point() once, then, per chunk, chunk_instances() (at least once after

@@ -33,6 +33,7 @@ PointSetup make_point_setup(const ScenarioConfig& config, const std::vector<std:
   for (Algorithm a : point.algorithms) {
     point.needs.jpeg |= a == Algorithm::GreedyJpeg;
     point.needs.jcrra |= a == Algorithm::Jcrra;
+    point.needs.bound |= a == Algorithm::LowerBound;
   }
   return point;
 }

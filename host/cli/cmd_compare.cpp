@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
-#include "io/sweep_compare.hpp"
+#include "sweep/sweep_compare.hpp"
 
 namespace leosem::cli {
 

@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "backends/channel_batch.hpp"
+#include "backends/cuda_device.hpp"
 #include "cli/commands.hpp"
 #include "core/build_info.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
-#include "io/merge_report.hpp"
+#include "sweep/merge_report.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem::cli {

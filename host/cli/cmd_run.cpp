@@ -10,7 +10,7 @@
 #include "cli/validators.hpp"
 #include "core/interrupt.hpp"
 #include "sweep/runner.hpp"
-#include "sweep/solver_evaluator.hpp"
+#include "solvers/solve.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem::cli {
@@ -49,6 +49,7 @@ void add_run_command(CLI::App& app) {
   auto set = std::make_shared<std::vector<std::string>>();
   auto target_ci = std::make_shared<double>(0.0);
   auto block_instances = std::make_shared<int64_t>(0);
+  auto target_ci_paired = std::make_shared<std::string>();
   cmd->add_option("SWEEP", *sweep, "Sweep TOML (see docs/sweeps.md)")->required()->check(regular_file());
   cmd->add_option("--out", *out, "HDF5 file to write (layout: docs/sweep-output.md); written as FILE.partial "
                                  "until complete")
@@ -69,6 +70,12 @@ void add_run_command(CLI::App& app) {
                   "--instances) are used. Deterministic and resumable; the file records each point's instances, "
                   "why it stopped and the half-widths (docs/sweeps.md#adaptive-monte-carlo). Not with --shard. "
                   "Instead of the sweep file's `target_ci_db`; recorded in the output and its configuration hash");
+  cmd->add_option("--target-ci-paired", *target_ci_paired,
+                  "A,B: with --target-ci (or target_ci_db) DB, stop each point on the paired difference of two of the "
+                  "sweep's algorithms instead of every mean: once the 95% CI of the mean of 10 log10(P_A/P_B) over the "
+                  "instances both serve (at least 10) is at most +-DB dB. Instances either does not serve are left out "
+                  "(counted in the report). Instead of the sweep file's `target_ci_paired`; recorded in the output "
+                  "(attribute target_ci_paired) and its configuration hash");
   cmd->add_option("--block-instances", *block_instances,
                   "Adaptive runs: instances a point adds between two stopping checks (default: the sweep file's "
                   "`block_instances`, else min(50, instances)); at most `instances`");
@@ -105,10 +112,12 @@ void add_run_command(CLI::App& app) {
                   "Testing aid: the backend fails as on a device error after N chunks")
       ->group("");  // hidden
   cmd->callback([=]() {
-    SweepSpec spec = load_sweep_file(*sweep, sweep_algorithm_names());
+    SweepSpec spec = load_sweep_file(*sweep, algorithm_names());
     apply_overrides(spec, *set, *instances,
                     cmd->count("--target-ci") ? std::optional<double>(*target_ci) : std::nullopt,
-                    cmd->count("--block-instances") ? std::optional<int64_t>(*block_instances) : std::nullopt);
+                    cmd->count("--block-instances") ? std::optional<int64_t>(*block_instances) : std::nullopt,
+                    cmd->count("--target-ci-paired") ? std::optional<std::string>(*target_ci_paired) : std::nullopt,
+                    algorithm_names());
     RunOptions options;
     options.shard = parse_shard(*shard);
     options.resume = *resume;

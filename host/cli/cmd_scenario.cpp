@@ -11,7 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
 #include "core/units.hpp"
-#include "io/instance_export.hpp"
+#include "cli/instance_export.hpp"
 #include "model/channel.hpp"
 #include "model/instance.hpp"
 #include "scenario/config.hpp"

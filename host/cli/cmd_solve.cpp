@@ -11,7 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
-#include "io/solution_export.hpp"
+#include "cli/solution_export.hpp"
 #include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 
 namespace leosem::cli {
 

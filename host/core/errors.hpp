@@ -10,6 +10,12 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A configuration (scenario, sweep, quality section) that is malformed or out of range; a kind of
+// invalid input. Thrown by the TOML readers (core/toml_reader.hpp) and every configuration parser.
+struct ConfigError : InputError {
+  using InputError::InputError;
+};
+
 struct IoError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

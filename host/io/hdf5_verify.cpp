@@ -8,8 +8,8 @@
 #include <cstring>
 #include <map>
 
+#include "core/sha256.hpp"
 #include "io/hdf5_util.hpp"
-#include "sweep/sweep_spec.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "io/hdf5_verify.hpp"
 #include "core/text_excerpt.hpp"
 

@@ -8,7 +8,7 @@
 #include <jpeglib.h>
 
 #include "quality/grid_model.hpp"  // QualityDataError
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

@@ -40,10 +40,16 @@ struct UeDemand {
   int deadline_slots;       // T_k: all symbols in slots t < T_k (0-based)
 };
 
+// The slot deadlines count from: 0, or closest approach (the window's centre, t = 0 s lies
+// between slots slots/2 − 1 and slots/2).
+LEOSEM_HD int deadline_origin_slot(const ScenarioParams& p) {
+  return p.deadline_origin == DeadlineOrigin::ClosestApproach ? p.slots / 2 : 0;
+}
+
 // The largest deadline draw_ue_demand can draw (slots): bounds the live slots of every instance
 // of `p` (JCRRA's block kernel sizes its shared memory by it).
 LEOSEM_HD int deadline_slots_bound(const ScenarioParams& p) {
-  int hi = static_cast<int>(lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)));
+  int hi = deadline_origin_slot(p) + static_cast<int>(lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)));
   if (hi < 1) hi = 1;
   return hi < p.slots ? hi : p.slots;
 }
@@ -58,7 +64,7 @@ LEOSEM_HD UeDemand draw_ue_demand(const ScenarioParams& p, const InstanceKey& ke
   // Deadline: an integer uniform in [round(mean(1-s)), round(mean(1+s))], at least 1 slot.
   const int lo = static_cast<int>(lround(p.deadline_mean_slots * (1.0 - p.deadline_spread)));
   const int hi = static_cast<int>(lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)));
-  int deadline = lo + static_cast<int>(floor(u.u[1] * (hi - lo + 1) * (1.0 - 1e-15)));
+  int deadline = deadline_origin_slot(p) + lo + static_cast<int>(floor(u.u[1] * (hi - lo + 1) * (1.0 - 1e-15)));
   if (deadline < 1) deadline = 1;
   if (deadline > p.slots) deadline = p.slots;
   d.deadline_slots = deadline;

@@ -17,6 +17,10 @@ enum class LargeScaleHold : int32_t { PerUe = 0, PerSlot = 1 };
 // area centre for the window; Nadir: straight down.
 enum class BeamPointing : int32_t { EarthFixed = 0, Nadir = 1, Steered = 2 };
 enum class ImagesDistribution : int32_t { Poisson = 0, Fixed = 1 };
+// Where deadlines count from: the window's first slot (MODEL §8), or closest approach (the
+// window's centre slot, slots / 2; the slots before it usable too) [chosen: a variant that takes
+// the satellite's approach out of the deadline effect].
+enum class DeadlineOrigin : int32_t { WindowStart = 0, ClosestApproach = 1 };
 
 struct ScenarioParams {
   // Orbit and geometry (§2)
@@ -58,6 +62,7 @@ struct ScenarioParams {
   double ssim_halfwidth;
   double deadline_mean_slots;
   double deadline_spread;  // fraction: deadline uniform in mean·(1 ± spread), rounded to slots
+  DeadlineOrigin deadline_origin;  // T_k = origin slot + the drawn deadline
 
   // JSCC (§4)
   double image_values;  // n_img, real values per image

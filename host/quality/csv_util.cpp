@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "core/text_excerpt.hpp"
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "quality/grid_model.hpp"
 
 namespace leosem {

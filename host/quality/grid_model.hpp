@@ -12,7 +12,7 @@
 // Smoothness: continuous (C0) everywhere; smooth inside a cell; the gradient jumps across grid
 // lines. At a grid line the gradient is that of the cell above it (the right-hand derivative;
 // at the top edge, the last cell's), so a gradient-based solver sees a valid one-sided slope.
-// Outside the grid (decided here, tested in tests/test_grid_model.cpp):
+// Outside the grid (decided here, tested in tests/quality/test_grid_model.cpp):
 //  - the value is clamped: ρ and γ_dB are moved to the nearest grid edge (constant extension,
 //    zero gradient across that edge);
 //  - the inverse Γ(ξ; ρ) only answers inside the measured SNR range: ξ above the measured

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "core/data_dir.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {

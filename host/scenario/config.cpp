@@ -8,11 +8,12 @@
 #include <toml++/toml.h>
 
 #include "model/channel.hpp"
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
 #include "scenario/field_table.hpp"
 #include "scenario/limits.hpp"
-#include "scenario/toml_input_check.hpp"
-#include "scenario/toml_reader.hpp"
+#include "solvers/solve.hpp"
+#include "core/toml_input_check.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {
@@ -32,7 +33,15 @@ const ScenarioConfig& table_defaults() {
 }  // namespace
 
 ScenarioParams default_scenario_params() { return table_defaults().params; }
-SolverConfig default_solver_config() { return table_defaults().solvers; }
+
+SolverInputs make_solver_inputs(const ScenarioConfig& config) {
+  SolverInputs inputs;
+  inputs.quality = config.quality.model();
+  inputs.jpeg = &config.quality.jpeg_table;
+  inputs.jpeg_basis = config.quality.jpeg_rate_basis;
+  inputs.options = config.solvers;
+  return inputs;
+}
 
 namespace {
 
@@ -105,8 +114,11 @@ void check_cross_field_rules(const ScenarioParams& p) {
           "users.images_mean", p.images_mean, "must be a whole number when images_distribution = \"fixed\"");
   require(p.ssim_mean - p.ssim_halfwidth > 0.0 && p.ssim_mean + p.ssim_halfwidth < 1.0, "users.ssim_halfwidth",
           p.ssim_halfwidth, "ssim_mean +/- ssim_halfwidth must stay inside (0, 1)");
-  require(std::lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)) <= p.slots, "users.deadline_mean_slots",
-          p.deadline_mean_slots, "the latest deadline, mean x (1 + deadline_spread), is beyond the window (time.slots)");
+  require(deadline_origin_slot(p) + std::lround(p.deadline_mean_slots * (1.0 + p.deadline_spread)) <= p.slots,
+          "users.deadline_mean_slots", p.deadline_mean_slots,
+          p.deadline_origin == DeadlineOrigin::ClosestApproach
+              ? "the latest deadline, slots/2 + mean x (1 + deadline_spread), is beyond the window (time.slots)"
+              : "the latest deadline, mean x (1 + deadline_spread), is beyond the window (time.slots)");
   require(std::lround(p.deadline_mean_slots * (1.0 - p.deadline_spread)) >= 1, "users.deadline_mean_slots",
           p.deadline_mean_slots, "the earliest deadline, mean x (1 - deadline_spread), is below one slot");
   for (int l = 1; l < p.options; ++l)

@@ -10,29 +10,15 @@
 #include "core/errors.hpp"
 #include "model/scenario_params.hpp"
 #include "quality/quality_config.hpp"
+#include "solvers/solver_options.hpp"
 
 namespace leosem {
-
-struct ConfigError : InputError {
-  using InputError::InputError;
-};
-
-// [solvers]: the algorithms' settings (MODEL §7), plain values; solvers/solve.hpp applies them.
-// No in-class defaults: the field table (scenario/field_table.cpp) is their one source, through
-// parse_scenario() and default_solver_config().
-struct SolverConfig {
-  double greedy_jscc_rho;     // Greedy JSCC's single ρ (next larger option if ξ_k is unreachable)
-  double milp_time_limit_s;   // exact: CBC's wall-clock limit per instance
-  int jcrra_max_iterations;   // JCRRA: SCA iterations at most
-  double jcrra_tolerance;     // JCRRA: stop when the relaxed objective changes by less (relative)
-  bool jcrra_mixed_precision; // JCRRA: jcrra_precision = "mixed" (x in FP32) or "fp64"
-};
 
 // parse_scenario() sets every field from the field table; a default-constructed one is zero.
 struct ScenarioConfig {
   ScenarioParams params{};
   QualityConfig quality;  // [quality]: JSCC quality model, JPEG table (quality/quality_config.hpp)
-  SolverConfig solvers{}; // [solvers]
+  SolverOptions solvers;  // [solvers]: the solvers' own options struct and defaults (solvers/solver_options.hpp)
   uint64_t seed = 0;
   std::string source_text;  // the TOML as given
   std::string origin;       // file name, for messages
@@ -40,10 +26,14 @@ struct ScenarioConfig {
 
 // The defaults of the field table (the values of an empty scenario file).
 ScenarioParams default_scenario_params();
-SolverConfig default_solver_config();
 
 // `origin` names the source in error messages (a file path, or "<string>").
 ScenarioConfig parse_scenario(const std::string& toml_text, const std::string& origin = "<string>");
 ScenarioConfig load_scenario_file(const std::string& path);
+
+// The inputs a scenario configures for the solvers (solvers/solve.hpp): its quality models, JPEG
+// table and [solvers] options. The result points into `config`, which must outlive it.
+struct SolverInputs;
+SolverInputs make_solver_inputs(const ScenarioConfig& config);
 
 }  // namespace leosem

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "core/units.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_reader.hpp"
 
 namespace leosem {
 namespace {
@@ -320,6 +320,13 @@ std::vector<ScenarioField> build_fields() {
   f.push_back(number("users.deadline_spread", "1", kOne, 0.2, "[0, 1)", "s, the deadline's relative spread",
                      [](ScenarioConfig& c, double v) { c.params.deadline_spread = v; },
                      [](const ScenarioConfig& c) { return c.params.deadline_spread; }));
+  f.push_back(choice("users.deadline_origin", {"window-start", "closest-approach"}, "window-start",
+                     "where deadlines count from: the window's first slot, or closest approach (slot slots/2) [chosen]",
+                     [](ScenarioConfig& c, int v) { c.params.deadline_origin = static_cast<DeadlineOrigin>(v); },
+                     [](const ScenarioConfig& c) { return static_cast<int>(c.params.deadline_origin); }));
+  f.back().details = "With \"closest-approach\" T_k = slots/2 + the drawn deadline: every UE may use the slots before "
+                     "closest approach too, and a longer deadline adds only slots after it (the satellite receding). "
+                     "A variant of Fig. 4 (results/robustness.md), so that its effect is not the window's placement.";
 
   // [jscc], MODEL §4.
   f.push_back(number("jscc.image_values", "1", kOne, 12288, "[1, 1e9]", "n_img, real values per image: a 64×64×3 EuroSAT tile [paper]",
@@ -384,28 +391,29 @@ std::vector<ScenarioField> build_fields() {
                      [](ScenarioConfig& c, int v) { c.quality.jpeg_rate_basis = static_cast<JpegRateBasis>(v); },
                      [](const ScenarioConfig& c) { return static_cast<int>(c.quality.jpeg_rate_basis); }));
 
-  // [solvers], MODEL §7: SolverConfig's one source of defaults.
-  f.push_back(number("solvers.greedy_jscc_rho", "1", kOne, 1.0 / 12, "(0, 1]",
+  // [solvers], MODEL §7: the defaults are the solvers' own (solvers/solver_options.hpp).
+  const SolverOptions solver_defaults;
+  f.push_back(number("solvers.greedy_jscc_rho", "1", kOne, solver_defaults.greedy_rho, "(0, 1]",
                      "Greedy JSCC's single ratio, 1/12 (MODEL §7.2); the next larger option where it cannot reach ξ_k",
-                     [](ScenarioConfig& c, double v) { c.solvers.greedy_jscc_rho = v; },
-                     [](const ScenarioConfig& c) { return c.solvers.greedy_jscc_rho; }));
+                     [](ScenarioConfig& c, double v) { c.solvers.greedy_rho = v; },
+                     [](const ScenarioConfig& c) { return c.solvers.greedy_rho; }));
   f.back().details = "The smallest option >= it is used. JCRRA starts from Greedy JSCC's solution.";
-  f.push_back(number("solvers.milp_time_limit_s", "s", kOne, 10, "(0, 86400]", "exact: CBC's wall-clock limit per instance",
+  f.push_back(number("solvers.milp_time_limit_s", "s", kOne, solver_defaults.milp_time_limit_s, "(0, 86400]", "exact: CBC's wall-clock limit per instance",
                      [](ScenarioConfig& c, double v) { c.solvers.milp_time_limit_s = v; },
                      [](const ScenarioConfig& c) { return c.solvers.milp_time_limit_s; }));
   f.back().details = "`leosem solve --milp-time-limit` overrides it.";
-  f.push_back(integer("solvers.jcrra_max_iterations", "1", 30, "[0, 100000]",
+  f.push_back(integer("solvers.jcrra_max_iterations", "1", solver_defaults.jcrra.max_sca_iterations, "[0, 100000]",
                       "JCRRA: SCA iterations at most (0: Greedy JSCC plus the repair only)",
-                      [](ScenarioConfig& c, int64_t v) { c.solvers.jcrra_max_iterations = static_cast<int>(v); },
-                      [](const ScenarioConfig& c) { return static_cast<int64_t>(c.solvers.jcrra_max_iterations); }));
-  f.push_back(number("solvers.jcrra_tolerance", "1", kOne, 1e-4, "(0, 1)",
+                      [](ScenarioConfig& c, int64_t v) { c.solvers.jcrra.max_sca_iterations = static_cast<int>(v); },
+                      [](const ScenarioConfig& c) { return static_cast<int64_t>(c.solvers.jcrra.max_sca_iterations); }));
+  f.push_back(number("solvers.jcrra_tolerance", "1", kOne, solver_defaults.jcrra.tolerance, "(0, 1)",
                      "JCRRA: stop when the relaxed objective changes by less (relative)",
-                     [](ScenarioConfig& c, double v) { c.solvers.jcrra_tolerance = v; },
-                     [](const ScenarioConfig& c) { return c.solvers.jcrra_tolerance; }));
-  f.push_back(choice("solvers.jcrra_precision", {"fp64", "mixed"}, "fp64",
+                     [](ScenarioConfig& c, double v) { c.solvers.jcrra.tolerance = v; },
+                     [](const ScenarioConfig& c) { return c.solvers.jcrra.tolerance; }));
+  f.push_back(choice("solvers.jcrra_precision", {"fp64", "mixed"}, solver_defaults.jcrra.mixed_precision ? "mixed" : "fp64",
                      "JCRRA: the relaxed iterate in \"fp64\" or \"mixed\" (FP32 storage, FP64 sums)",
-                     [](ScenarioConfig& c, int v) { c.solvers.jcrra_mixed_precision = v == 1; },
-                     [](const ScenarioConfig& c) { return c.solvers.jcrra_mixed_precision ? 1 : 0; }));
+                     [](ScenarioConfig& c, int v) { c.solvers.jcrra.mixed_precision = v == 1; },
+                     [](const ScenarioConfig& c) { return c.solvers.jcrra.mixed_precision ? 1 : 0; }));
   f.back().details = "With \"mixed\" x is stored in FP32 (half the memory); sums, duals, steps and the final powers "
                      "stay FP64 (docs/jcrra.md §11).";
   return f;

@@ -1,8 +1,8 @@
 // The one table of scenario fields: TOML path, unit, scale to SI, default, valid range or allowed
 // values and a one-line doc per field. It drives parsing and range checks (scenario/config.cpp),
-// the built-in defaults (default_scenario_params(), default_solver_config()), the reference tables
+// the built-in defaults (default_scenario_params(); the [solvers] rows take theirs from SolverOptions), the reference tables
 // of docs/configuration.md and sweeps/scenarios/default.toml (both printed by
-// `leosem scenario --print-fields md|toml`; tests/test_defaults_docs.cpp keeps the committed files
+// `leosem scenario --print-fields md|toml`; tests/scenario/test_defaults_docs.cpp keeps the committed files
 // equal to them) and the units of sweep axes in output files. Rules that relate two fields are
 // not rows: they are explicit code in scenario/config.cpp and quality/quality_config.cpp.
 #pragma once

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "scenario/config.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_reader.hpp"
 
 namespace leosem {
 

@@ -25,15 +25,31 @@ struct CbcModelGuard {
   CbcModelGuard& operator=(const CbcModelGuard&) = delete;
 };
 
-}  // namespace
-
-Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, const MilpOptions& options) {
-  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  Solution sol;
-  sol.scheme = Scheme::Jscc;
-
-  std::vector<double> snr_lin(static_cast<size_t>(K) * L, -1.0);
+// The model of solve_exact_milp (MODEL.md §7.4) built into `model`: columns y[k,l] then z[k,l,n,t]
+// (usable (n, t) before the deadline), rows Σ_l y = 1, C2, C7, C1 and the per-slot budget, the
+// objective in units of the cheapest usable resource. With drop_over_budget the z whose power
+// alone exceeds P_max·(1 + 1e-9) are left out (no integral solution can use them; the LP
+// relaxation gets tighter); without budget_rows the per-slot budget rows are left out.
+// `reason` set (and nothing built) where a UE reaches its SSIM at no option.
+struct MilpModel {
+  struct ZCol {
+    int k, l, n, t;
+  };
   double unit = 0.0;
+  int columns = 0, first_z = 0;
+  std::vector<int> y_col;
+  std::vector<ZCol> z_cols;
+  std::vector<double> snr_lin;
+  std::string reason;
+};
+
+MilpModel build_milp(const Instance& inst, const QualityModel& quality, bool drop_over_budget, bool budget_rows,
+                     Cbc_Model* model) {
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  MilpModel m;
+  std::vector<double>& snr_lin = m.snr_lin;
+  snr_lin.assign(static_cast<size_t>(K) * L, -1.0);
+  double& unit = m.unit;
   for (int k = 0; k < K; ++k) {
     bool any = false;
     for (int l = 0; l < L; ++l) {
@@ -43,12 +59,16 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
       any = true;
     }
     if (!any) {
-      sol.status = SolveStatus::Infeasible;
-      sol.reason = "quality unreachable: UE " + std::to_string(k) + " needs SSIM " +
-                   std::to_string(inst.ssim_requirement[k]) + ", above what any option reaches";
-      return sol;
+      m.reason = "quality unreachable: UE " + std::to_string(k) + " needs SSIM " +
+                 std::to_string(inst.ssim_requirement[k]) + ", above what any option reaches";
+      return m;
     }
   }
+  const double drop_above_w = drop_over_budget ? inst.params.max_power_w * (1.0 + 1e-9) : HUGE_VAL;
+  const auto usable = [&](int k, int l, int n, int t) {
+    const double g = inst.gain_per_watt[inst.knt(k, n, t)];
+    return g > 0.0 && snr_lin[inst.kl(k, l)] / g <= drop_above_w;
+  };
   // Objective in units of the cheapest usable resource cost: keeps coefficients near 1.
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l)
@@ -56,31 +76,29 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
         for (int n = 0; n < N; ++n)
           for (int t = 0; t < std::min(inst.deadline_slots[k], T); ++t) {
             const double g = inst.gain_per_watt[inst.knt(k, n, t)];
-            if (g > 0.0) {
+            if (usable(k, l, n, t)) {
               const double c = snr_lin[inst.kl(k, l)] / g;
               if (unit == 0.0 || c < unit) unit = c;
             }
           }
   if (unit <= 0.0) unit = 1.0;
 
-  CbcModelGuard guard;
-  Cbc_Model* model = guard.model;
   Cbc_setLogLevel(model, 0);
   Cbc_setObjSense(model, 1.0);
 
   // Columns: y[k,l] then z[k,l,n,t] for usable (n, t).
-  std::vector<int> y_col(static_cast<size_t>(K) * L, -1);
-  struct ZCol {
-    int k, l, n, t;
-  };
-  std::vector<ZCol> z_cols;
-  int columns = 0;
+  std::vector<int>& y_col = m.y_col;
+  y_col.assign(static_cast<size_t>(K) * L, -1);
+  using ZCol = MilpModel::ZCol;
+  std::vector<ZCol>& z_cols = m.z_cols;
+  int& columns = m.columns;
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l)
       if (snr_lin[inst.kl(k, l)] >= 0.0) {
         Cbc_addCol(model, ("c" + std::to_string(columns)).c_str(), 0.0, 1.0, 0.0, 1, 0, nullptr, nullptr);
         y_col[inst.kl(k, l)] = columns++;
       }
+  m.first_z = columns;
   const int first_z = columns;
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l) {
@@ -88,7 +106,7 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
       for (int n = 0; n < N; ++n)
         for (int t = 0; t < std::min(inst.deadline_slots[k], T); ++t) {
           const double g = inst.gain_per_watt[inst.knt(k, n, t)];
-          if (!(g > 0.0)) continue;
+          if (!usable(k, l, n, t)) continue;
           // CBC's MIP start looks columns up by name: every column gets one.
           Cbc_addCol(model, ("c" + std::to_string(columns)).c_str(), 0.0, 1.0, snr_lin[inst.kl(k, l)] / g / unit, 1,
                      0, nullptr, nullptr);
@@ -153,13 +171,36 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     coefs.assign(row.size(), 1.0);
     Cbc_addRow(model, "", static_cast<int>(row.size()), row.data(), coefs.data(), 'L', 1.0);
   }
-  for (int t = 0; t < T; ++t) {
+  for (int t = 0; t < T && budget_rows; ++t) {
     double worst = 0.0;
     for (double c : budget_coef[t]) worst += c;
     if (worst <= 1.0) continue;  // cannot bind even if every candidate were used
     Cbc_addRow(model, "", static_cast<int>(budget_cols[t].size()), budget_cols[t].data(), budget_coef[t].data(),
                'L', 1.0);
   }
+  return m;
+}
+
+}  // namespace
+
+Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, const MilpOptions& options) {
+  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
+  Solution sol;
+  sol.scheme = Scheme::Jscc;
+  CbcModelGuard guard;
+  Cbc_Model* model = guard.model;
+  const MilpModel m = build_milp(inst, quality, false, true, model);
+  if (!m.reason.empty()) {
+    sol.status = SolveStatus::Infeasible;
+    sol.reason = m.reason;
+    return sol;
+  }
+  const double unit = m.unit;
+  const int columns = m.columns, first_z = m.first_z;
+  const std::vector<int>& y_col = m.y_col;
+  const std::vector<double>& snr_lin = m.snr_lin;
+  using ZCol = MilpModel::ZCol;
+  const std::vector<ZCol>& z_cols = m.z_cols;
 
   Cbc_setMaximumSeconds(model, options.time_limit_s);
   Cbc_setAllowableGap(model, 0.0);
@@ -228,6 +269,36 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     sol.reason = out.str();
   }
   return sol;
+}
+
+
+LpRelaxation solve_lp_relaxation(const Instance& inst, const QualityModel& quality, const LpRelaxationOptions& options) {
+  LpRelaxation lp;
+  CbcModelGuard guard;
+  Cbc_Model* model = guard.model;
+  const MilpModel m = build_milp(inst, quality, options.drop_over_budget, options.budget_rows, model);
+  if (!m.reason.empty()) {
+    lp.infeasible = true;
+    lp.reason = m.reason;
+    return lp;
+  }
+  for (int c = 0; c < m.columns; ++c) Cbc_setContinuous(model, c);
+  Cbc_setMaximumSeconds(model, options.time_limit_s);
+  Cbc_setParameter(model, "threads", "1");
+  Cbc_setParameter(model, "log", "0");
+  Cbc_setParameter(model, "slog", "0");
+  std::lock_guard<std::mutex> lock(cbc_mutex());
+  Cbc_solve(model);  // no integer columns: CBC solves the LP (Clp) and stops
+  if (Cbc_isProvenOptimal(model)) {
+    lp.solved = true;
+    lp.value_w = Cbc_getObjValue(model) * m.unit;
+  } else if (Cbc_isProvenInfeasible(model)) {
+    lp.infeasible = true;
+    lp.reason = "LP relaxation proven infeasible";
+  } else {
+    lp.reason = "LP relaxation not solved within the time limit";
+  }
+  return lp;
 }
 
 }  // namespace leosem

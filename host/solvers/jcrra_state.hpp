@@ -6,22 +6,10 @@
 
 #include "model/scenario_params.hpp"
 #include "solvers/greedy_jscc.hpp"
+#include "solvers/solver_options.hpp"
 #include "solvers/team.hpp"
 
 namespace leosem {
-
-struct JcrraOptions {
-  int base_option = 3;          // Greedy JSCC's ρ (index), the start point
-  int max_sca_iterations = 30;  // outer SCA iterations
-  int pdhg_iterations = 40;     // projected-gradient steps per convex subproblem
-  double tolerance = 1e-4;      // stop when the relaxed objective changes by less (relative)
-  double proximal_x = 1.0;      // proximal weight on x (normalised cost units)
-  double proximal_s = 0.5;      // proximal weight on s, times D̄_k
-  double penalty = 1.0;         // weight of the integrality penalty at the last iteration
-  int repair_passes = 6;        // best-response sweeps over the UEs after each rounding
-  bool mixed_precision = false; // x stored in FP32 (sums, duals and powers stay FP64)
-  bool priced_fallback = true;  // infeasible: try the priced repair (solvers/priced_repair.hpp)
-};
 
 // The live layout (docs/jcrra.md §9): only the live elements (k, n, t), t < T_k and g > 0, are
 // indexed, UE by UE, each UE's slots t < T_k in order as *columns*, each column's usable SCs in

@@ -52,8 +52,10 @@ struct LowerBoundWorkspace {
   double* ue_value = nullptr;          // [K] min_l S_kl
   double* chunk_sum = nullptr;         // [chunks_for(N*T + T)] partial sums (team.hpp)
   double* scalars = nullptr;           // [kBoundScalars] team-shared values
+  double* slot_priced = nullptr;       // [T] 1 where some λ[n,t] > 0, else 0
   int* ue_option = nullptr;            // [K] the minimising option, -1 if none
   int* chosen_sc = nullptr;            // [K*T] the relaxed plan: UE k's SC in slot t, -1 if none
+  int* best_sc = nullptr;              // [K*T] UE k's SC of the largest gain in slot t (lowest n on ties), -1 if none
 };
 
 enum BoundScalar : int {
@@ -76,24 +78,38 @@ enum BoundScalar : int {
   kBoundScalars
 };
 
+// The arrays every iteration reads or writes item by item besides the slot costs and the plan:
+// the multipliers, their subgradients, the per-option and per-UE values, the partial sums and
+// the team's scalars. Doubles only, so that a CUDA block can keep them in its shared memory
+// (cuda/lower_bound_block_layout.hpp); carve_lower_bound_workspace carves them first.
 template <class Carver>
-LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
-                                                          Carver& c) {
+LEOSEM_HD void carve_lower_bound_on_chip(int users, int subchannels, int slots, int options, Carver& c,
+                                         LowerBoundWorkspace& ws) {
   const size_t K = static_cast<size_t>(users), N = static_cast<size_t>(subchannels), T = static_cast<size_t>(slots),
                L = static_cast<size_t>(options);
-  LowerBoundWorkspace ws;
   ws.lambda = c.take_doubles(N * T);
   ws.nu = c.take_doubles(T);
   ws.grad_lambda = c.take_doubles(N * T);
   ws.grad_nu = c.take_doubles(T);
-  ws.slot_cost = c.take_doubles(K * L * T);
   ws.option_value = c.take_doubles(K * L);
   ws.option_threshold = c.take_doubles(K * L);
   ws.ue_value = c.take_doubles(K);
   ws.chunk_sum = c.take_doubles(static_cast<size_t>(chunks_for(subchannels * slots + slots)));
   ws.scalars = c.take_doubles(kBoundScalars);
+  ws.slot_priced = c.take_doubles(T);
+}
+
+// The whole workspace: the on-chip part, then the slot costs [K*L*T] and the ints.
+template <class Carver>
+LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
+                                                          Carver& c) {
+  const size_t K = static_cast<size_t>(users), T = static_cast<size_t>(slots), L = static_cast<size_t>(options);
+  LowerBoundWorkspace ws;
+  carve_lower_bound_on_chip(users, subchannels, slots, options, c, ws);
+  ws.slot_cost = c.take_doubles(K * L * T);
   ws.ue_option = c.take_ints(K);
   ws.chosen_sc = c.take_ints(K * T);
+  ws.best_sc = c.take_ints(K * T);
   return ws;
 }
 
@@ -124,6 +140,24 @@ LEOSEM_HD double bound_slot_cost(const InstanceView& v, double snr, int k, int t
   }
   *sc = best_n;
   return best;
+}
+
+// bound_slot_cost where slot t may be unpriced (priced[t] == 0: every λ[n,t] is 0): then the
+// cheapest SC is the one of the largest gain (p = Γ/g rounds monotonically, and so does p·scale),
+// best_sc[k·T + t], and one division replaces N. Same cost to the bit; on a tie of rounded costs
+// between SCs of different gains the SC may differ from bound_slot_cost's lowest n.
+LEOSEM_HD double bound_slot_cost_live(const InstanceView& v, double snr, int k, int t, const double* lambda,
+                                      const double* nu, double budget_w, const double* priced, const int* best_sc,
+                                      int* sc) {
+  if (priced[t] != 0.0) return bound_slot_cost(v, snr, k, t, lambda, nu, budget_w, sc);
+  const int N = v.subchannels, T = v.slots, n = best_sc[k * T + t];
+  const double p = n >= 0 ? snr / v.gain_per_watt[(k * N + n) * T + t] : HUGE_VAL;
+  if (!(p <= budget_w)) {
+    *sc = -1;
+    return HUGE_VAL;
+  }
+  *sc = n;
+  return p * (1.0 + nu[t] / budget_w) + lambda[n * T + t];
 }
 
 // Rearranges a[0..count) so that a[0..m] hold the m+1 smallest values (Hoare's FIND with a
@@ -197,10 +231,26 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
                                             LowerBoundWorkspace ws) {
   const int K = v.users, N = v.subchannels, T = v.slots, L = v.options;
   const double budget_w = bound_budget_w(v);
+  // The live slots t < TL = the latest deadline: no UE may use a later one, so there λ and ν stay
+  // 0 with a zero projected subgradient, and they are neither stored nor summed. Every thread
+  // computes TL itself. The multipliers of (n, t) keep their index n·T + t.
+  int TL = 0;
+  for (int k = 0; k < K; ++k) TL = v.deadline_slots[k] > TL ? v.deadline_slots[k] : TL;
+  TL = TL < T ? TL : T;
   // Setup: multipliers zero; per slot, whether any UE may use it (grad_nu as scratch).
-  team.for_each(N * T, [&](int r) { ws.lambda[r] = 0.0; });
-  team.for_each(T, [&](int t) {
+  team.for_each(N * TL, [&](int r) { ws.lambda[(r / TL) * T + r % TL] = 0.0; });
+  team.for_each(K * TL, [&](int kt) {
+    const int k = kt / TL, t = kt % TL;
+    int best = -1;
+    for (int n = 0; n < N; ++n) {
+      const double g = v.gain_per_watt[(k * N + n) * T + t];
+      if (g > 0.0 && (best < 0 || g > v.gain_per_watt[(k * N + best) * T + t])) best = n;
+    }
+    ws.best_sc[k * T + t] = best;
+  });
+  team.for_each(TL, [&](int t) {
     ws.nu[t] = 0.0;
+    ws.slot_priced[t] = 0.0;
     bool any = false;
     for (int k = 0; k < K && !any; ++k) {
       if (t >= v.deadline_slots[k]) continue;
@@ -217,7 +267,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
   });
   team.sync();
   chunked_sums(
-      team, 1, T, [&](int, int t) { return ws.grad_nu[t]; }, ws.chunk_sum, ws.scalars + kBoundUsableSlots);
+      team, 1, TL, [&](int, int t) { return ws.grad_nu[t]; }, ws.chunk_sum, ws.scalars + kBoundUsableSlots);
   if (team.leader()) {
     int max_need = 0;
     for (int i = 0; i < K * L; ++i) max_need = v.required_resources[i] > max_need ? v.required_resources[i] : max_need;
@@ -251,7 +301,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
       int finite = 0;
       for (int t = 0; t < deadline; ++t) {
         int sc;
-        row[t] = bound_slot_cost(v, snr, k, t, ws.lambda, ws.nu, budget_w, &sc);
+        row[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, &sc);
         finite += sc >= 0;
       }
       if (need <= 0) {
@@ -274,7 +324,9 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     });
     team.sync();
     // Phase 2: per UE the best option (the lowest on ties) and its plan: the slots below the
-    // threshold, then those equal to it in slot order, each on its cheapest SC.
+    // threshold, then those equal to it in slot order, each on its cheapest SC. Each slot's cost
+    // is computed once, into the best option's row (free now: phase 1's selection is read), its SC
+    // into the plan; a taken slot's cost is marked -1 (costs are >= 0), the others' SC reset.
     team.for_each(K, [&](int k) {
       double best = HUGE_VAL;
       int best_l = -1;
@@ -291,39 +343,45 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
       if (need <= 0) return;
       const double snr = snr_lin[k * L + best_l], threshold = ws.option_threshold[k * L + best_l];
       const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+      double* row = ws.slot_cost + static_cast<size_t>(k * L + best_l) * T;
+      int* plan = ws.chosen_sc + k * T;
+      for (int t = 0; t < deadline; ++t)
+        row[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, plan + t);
       int taken = 0;
       for (int pass = 0; pass < 2; ++pass)
-        for (int t = 0; t < deadline && taken < need; ++t) {
-          int sc;
-          const double cost = bound_slot_cost(v, snr, k, t, ws.lambda, ws.nu, budget_w, &sc);
-          if (pass == 0 ? cost < threshold : cost == threshold) {
-            ws.chosen_sc[k * T + t] = sc;
+        for (int t = 0; t < deadline && taken < need; ++t)
+          if (pass == 0 ? row[t] < threshold : row[t] == threshold) {
+            row[t] = -1.0;
             ++taken;
           }
-        }
+      for (int t = 0; t < deadline; ++t)
+        if (row[t] != -1.0) plan[t] = -1;
     });
     team.sync();
     // Phase 3: the projected subgradient (zero where the multiplier is 0 and the constraint slack).
-    team.for_each(N * T + T, [&](int item) {
-      if (item < N * T) {
-        ws.grad_lambda[item] = c1_subgradient(v, ws.chosen_sc, ws.lambda[item], item / T, item % T);
+    // Items: (n, t) of the live slots (multiplier n·T + t), then the live slots.
+    team.for_each(N * TL + TL, [&](int item) {
+      if (item < N * TL) {
+        const int n = item / TL, t = item % TL;
+        ws.grad_lambda[n * T + t] = c1_subgradient(v, ws.chosen_sc, ws.lambda[n * T + t], n, t);
       } else {
-        const int t = item - N * T;
+        const int t = item - N * TL;
         ws.grad_nu[t] = budget_subgradient(v, snr_lin, ws.chosen_sc, ws.ue_option, budget_w, ws.nu[t], t);
       }
     });
     team.sync();
     chunked_sums(
-        team, 1, N * T + T,
+        team, 1, N * TL + TL,
         [&](int, int j) {
-          const double g = j < N * T ? ws.grad_lambda[j] : ws.grad_nu[j - N * T];
+          const double g = j < N * TL ? ws.grad_lambda[(j / TL) * T + j % TL] : ws.grad_nu[j - N * TL];
           return g * g;
         },
         ws.chunk_sum, ws.scalars + kBoundNorm);
     chunked_sums(
-        team, 1, N * T, [&](int, int j) { return ws.lambda[j]; }, ws.chunk_sum, ws.scalars + kBoundSumLambda);
+        team, 1, N * TL, [&](int, int j) { return ws.lambda[(j / TL) * T + j % TL]; }, ws.chunk_sum,
+        ws.scalars + kBoundSumLambda);
     chunked_sums(
-        team, 1, T, [&](int, int t) { return ws.nu[t]; }, ws.chunk_sum, ws.scalars + kBoundSumNu);
+        team, 1, TL, [&](int, int t) { return ws.nu[t]; }, ws.chunk_sum, ws.scalars + kBoundSumNu);
     // Leader: certify this iterate, keep the best, decide the step.
     if (team.leader()) {
       ws.scalars[kBoundIterations] = iteration + 1.0;
@@ -380,9 +438,18 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     if (ws.scalars[kBoundStop] != 0.0) break;
     // Phase 4: projected step.
     const double step = ws.scalars[kBoundStep];
-    team.for_each(N * T + T, [&](int item) {
-      if (item < N * T) ws.lambda[item] = fmax(0.0, ws.lambda[item] + step * ws.grad_lambda[item]);
-      else ws.nu[item - N * T] = fmax(0.0, ws.nu[item - N * T] + step * ws.grad_nu[item - N * T]);
+    // Per live slot: its λ[·,t], whether any is positive, its ν_t. The projection is a comparison
+    // (fmax is a library call on some hosts).
+    team.for_each(TL, [&](int t) {
+      bool priced = false;
+      for (int n = 0; n < N; ++n) {
+        const double next = ws.lambda[n * T + t] + step * ws.grad_lambda[n * T + t];
+        ws.lambda[n * T + t] = next > 0.0 ? next : 0.0;
+        priced = priced || next > 0.0;
+      }
+      ws.slot_priced[t] = priced ? 1.0 : 0.0;
+      const double next = ws.nu[t] + step * ws.grad_nu[t];
+      ws.nu[t] = next > 0.0 ? next : 0.0;
     });
     team.sync();
   }

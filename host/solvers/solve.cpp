@@ -29,6 +29,14 @@ const char* to_string(Algorithm algorithm) {
   return "unknown";
 }
 
+std::vector<std::string> algorithm_names() {
+  std::vector<std::string> names;
+  for (Algorithm a : {Algorithm::Jcrra, Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Exact, Algorithm::Mcf,
+                      Algorithm::LowerBound})
+    names.push_back(to_string(a));
+  return names;
+}
+
 Algorithm parse_algorithm(const std::string& name) {
   for (Algorithm a : {Algorithm::GreedyJscc, Algorithm::GreedyJpeg, Algorithm::Jcrra, Algorithm::Exact, Algorithm::Mcf,
                       Algorithm::LowerBound})
@@ -190,33 +198,18 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
 }  // namespace
 
 // Storage for JCRRA's workspace (host side): one array per type, laid out by
-// carve_jcrra_workspace (counted first, then carved).
+// carve_jcrra_workspace (counted first, then carved, by the backends' WorkspaceCarver).
 struct JcrraStorage {
-  struct Carver {
-    double* doubles = nullptr;
-    int* ints = nullptr;
-    size_t used_doubles = 0, used_ints = 0;
-    double* take_doubles(size_t count) {
-      double* p = doubles ? doubles + used_doubles : nullptr;
-      used_doubles += count;
-      return p;
-    }
-    int* take_ints(size_t count) {
-      int* p = ints ? ints + used_ints : nullptr;
-      used_ints += count;
-      return p;
-    }
-  };
   std::vector<double> doubles, slot_power;
   std::vector<int> ints;
   GreedyStorage greedy;
   JcrraWorkspace ws;
   JcrraStorage(int K, int N, int T, int L) : slot_power(T), greedy(K, N, T) {
-    Carver counter;
+    WorkspaceCarver counter;
     carve_jcrra_workspace(K, N, T, L, counter);
-    doubles.resize(counter.used_doubles);
-    ints.resize(counter.used_ints);
-    Carver carver;
+    doubles.resize(counter.used.doubles);
+    ints.resize(counter.used.ints);
+    WorkspaceCarver carver;
     carver.doubles = doubles.data();
     carver.ints = ints.data();
     ws = carve_jcrra_workspace(K, N, T, L, carver);
@@ -245,11 +238,11 @@ Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
 LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
                                      const LowerBoundOptions& options) {
   const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  JcrraStorage::Carver counter;
+  WorkspaceCarver counter;
   carve_lower_bound_workspace(K, N, T, L, counter);
-  std::vector<double> doubles(counter.used_doubles);
-  std::vector<int> ints(counter.used_ints);
-  JcrraStorage::Carver carver;
+  std::vector<double> doubles(counter.used.doubles);
+  std::vector<int> ints(counter.used.ints);
+  WorkspaceCarver carver;
   carver.doubles = doubles.data();
   carver.ints = ints.data();
   const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);
@@ -365,19 +358,6 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
   }
   sol.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return sol;
-}
-
-SolverInputs make_solver_inputs(const ScenarioConfig& config) {
-  SolverInputs inputs;
-  inputs.quality = config.quality.model();
-  inputs.jpeg = &config.quality.jpeg_table;
-  inputs.jpeg_basis = config.quality.jpeg_rate_basis;
-  inputs.options.greedy_rho = config.solvers.greedy_jscc_rho;
-  inputs.options.milp_time_limit_s = config.solvers.milp_time_limit_s;
-  inputs.options.jcrra.max_sca_iterations = config.solvers.jcrra_max_iterations;
-  inputs.options.jcrra.tolerance = config.solvers.jcrra_tolerance;
-  inputs.options.jcrra.mixed_precision = config.solvers.jcrra_mixed_precision;
-  return inputs;
 }
 
 }  // namespace leosem

@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "model/instance.hpp"
-#include "scenario/config.hpp"
 #include "quality/jpeg_table.hpp"
 #include "quality/quality_model.hpp"
 #include "solvers/core_common.hpp"
 #include "solvers/jcrra.hpp"
 #include "solvers/lower_bound.hpp"
 #include "solvers/solution.hpp"
+#include "solvers/solver_options.hpp"
 
 namespace leosem {
 
@@ -28,23 +28,9 @@ enum class Algorithm : int {
 };
 
 const char* to_string(Algorithm algorithm);
+std::vector<std::string> algorithm_names();  // every algorithm, as a sweep lists them
 Algorithm parse_algorithm(const std::string& name);                     // throws std::invalid_argument
 std::vector<Algorithm> parse_algorithm_list(const std::string& names);  // comma separated
-
-// Defaults from default_solver_config(): the [solvers] rows of the field table
-// (scenario/field_table.cpp), the one place the solver defaults live.
-inline JcrraOptions default_jcrra_options() {
-  JcrraOptions jcrra;
-  jcrra.max_sca_iterations = default_solver_config().jcrra_max_iterations;
-  jcrra.tolerance = default_solver_config().jcrra_tolerance;
-  return jcrra;
-}
-
-struct SolverOptions {
-  double greedy_rho = default_solver_config().greedy_jscc_rho;                // Greedy JSCC's ratio (and JCRRA's start)
-  JcrraOptions jcrra = default_jcrra_options();                      // base_option is set from greedy_rho by solve()
-  double milp_time_limit_s = default_solver_config().milp_time_limit_s;       // exact: CBC's wall-clock limit per instance
-};
 
 struct SolverInputs {
   QualityModel quality;
@@ -67,10 +53,6 @@ double certified_gap_db(double power_w, double lower_bound_w);
 // lower_bound_w, optimality_gap; Feasible becomes Optimal when the bound closes the gap to CBC's
 // 1e-9, Unsolved becomes Infeasible when the bound proves it. (solve(Exact) calls it.)
 void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const QualityModel& quality);
-
-// The inputs a scenario configures: its quality models, JPEG table and [solvers] settings. The
-// result points into `config`, which must outlive it.
-SolverInputs make_solver_inputs(const ScenarioConfig& config);
 
 // ---- pieces, also used by the exact solvers and tests ----
 InstanceView make_instance_view(const Instance& inst);

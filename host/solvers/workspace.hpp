@@ -12,6 +12,7 @@
 #include "solvers/greedy_jpeg.hpp"
 #include "solvers/greedy_jscc.hpp"
 #include "solvers/jcrra.hpp"
+#include "solvers/lower_bound.hpp"
 
 namespace leosem {
 
@@ -24,6 +25,7 @@ struct WorkspaceDims {
 struct WorkspaceNeeds {
   bool jpeg = false;
   bool jcrra = false;
+  bool bound = false;  // the certified lower bound (solvers/lower_bound.hpp)
 };
 
 // Elements of each type one instance needs.
@@ -55,7 +57,7 @@ struct WorkspaceCarver {
   }
 };
 
-// Everything one instance needs to run Greedy JSCC, Greedy JPEG and JCRRA one after another:
+// Everything one instance needs to run Greedy JSCC, Greedy JPEG, JCRRA and the bound one after another:
 // the required-SNR table, the output solution, and the cores' scratch (shared between them).
 struct InstanceWorkspace {
   double* snr_lin = nullptr;      // [K*L]
@@ -63,6 +65,7 @@ struct InstanceWorkspace {
   SolutionBuffers solution;       // option [K], resources [K], assigned_ue [N*T], power_w [N*T]
   JpegWorkspace jpeg;             // .greedy: order, busy, key (also Greedy JSCC's workspace)
   JcrraWorkspace jcrra;           // .greedy and .slot_power_w alias the above; null unless needs.jcrra
+  LowerBoundWorkspace bound;      // its own arrays; null unless needs.bound
 };
 
 LEOSEM_HD SolutionBuffers carve_solution(const WorkspaceDims& d, WorkspaceCarver& c) {
@@ -92,6 +95,7 @@ LEOSEM_HD InstanceWorkspace carve_instance_workspace(const WorkspaceDims& d, con
     ws.jcrra.greedy = ws.jpeg.greedy;
     ws.jcrra.slot_power_w = ws.slot_power_w;
   }
+  if (needs.bound) ws.bound = carve_lower_bound_workspace(d.users, d.subchannels, d.slots, d.options, c);
   return ws;
 }
 

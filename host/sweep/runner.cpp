@@ -11,7 +11,8 @@
 #include <iomanip>
 #include <sstream>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
+#include "core/text_excerpt.hpp"
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 
@@ -69,7 +70,9 @@ class Progress {
 
 // One point of an adaptive run: blocks of spec.adaptive_block() instances, in index order, until
 // every algorithm serves at least kMinServedToStop instances with a 95 % CI half-width (dB) <=
-// the target, or the cap (spec.instances) is used. The decision after each block reads only the
+// the target (with paired stopping: until the two named algorithms both serve at least
+// kMinServedToStop instances and their paired difference's half-width is <= the target), or the
+// cap (spec.instances) is used. The decision after each block reads only the
 // results of the instances so far, so a resumed run (whose done instances are read back from the
 // file) makes the same decisions and stops at the same counts.
 template <typename EvaluatePending, typename WaitForWriter>
@@ -91,6 +94,12 @@ void run_adaptive_point(const SweepSpec& spec, SweepFile& file, size_t p, const 
   };
   bool prepared = false;
   PointStop stop;
+  PairedSummary paired;
+  const auto index_of = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(spec.algorithms.begin(), spec.algorithms.end(), name) - spec.algorithms.begin());
+  };
+  const size_t paired_a = spec.paired_stopping() ? index_of(spec.target_ci_paired[0]) : 0;
+  const size_t paired_b = spec.paired_stopping() ? index_of(spec.target_ci_paired[1]) : 0;
   for (uint32_t used = 0;;) {
     const uint32_t next = used + std::min(block, cap - used);
     evaluate_pending(p, point_done, used, next, prepared, keep);
@@ -104,8 +113,13 @@ void run_adaptive_point(const SweepSpec& spec, SweepFile& file, size_t p, const 
       // NaN and +inf (too few served, an interval reaching 0 W) never meet the target.
       // The lower bound is not a solution whose mean is studied: it never holds a point (so that
       // turning it on, the default, leaves the stopping counts as they were).
-      if (spec.algorithms[a] == kLowerBoundAlgorithm) continue;
+      if (spec.algorithms[a] == kLowerBoundAlgorithm || spec.paired_stopping()) continue;
       reached &= s.feasible >= kMinServedToStop && stop.ci95_half_width_db.back() <= spec.target_ci_db;
+    }
+    if (spec.paired_stopping()) {  // the target is on the paired difference A - B alone
+      paired = summarize_paired(power[paired_a].data(), status[paired_a].data(), power[paired_b].data(),
+                                status[paired_b].data(), used);
+      reached = paired.pairs >= kMinServedToStop && paired.ci95_half_width_db <= spec.target_ci_db;
     }
     if (reached || used == cap) {
       stop.reason = reached ? StopReason::target_reached : StopReason::cap_reached;
@@ -121,6 +135,10 @@ void run_adaptive_point(const SweepSpec& spec, SweepFile& file, size_t p, const 
          << (stop.reason == StopReason::target_reached ? "target reached" : "cap reached") << "; 95% CI half-width dB:";
     for (size_t a = 0; a < algorithms; ++a)
       line << " " << spec.algorithms[a] << " " << std::setprecision(3) << stop.ci95_half_width_db[a];
+    if (spec.paired_stopping())
+      line << "; paired " << spec.target_ci_paired[0] << " - " << spec.target_ci_paired[1] << " "
+           << std::setprecision(3) << paired.mean_db << " +- " << paired.ci95_half_width_db << " dB over " << paired.pairs
+           << " instances both serve";
     log << line.str() << ")" << std::endl;
   }
 }
@@ -138,7 +156,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
                       "into several sweeps");
   if (std::filesystem::exists(out_path) && options.resume && !options.force) {
     // e.g. a requeued Slurm task whose run had finished
-    log << "leosem run: '" << out_path << "' is complete already; nothing to resume" << std::endl;
+    log << "leosem run: " << quoted_input(out_path) << " is complete already; nothing to resume" << std::endl;
     return {};
   }
   check_output_path(out_path, options.force, "--out");
@@ -146,7 +164,7 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   const bool partial_exists = std::filesystem::exists(partial);
   if (partial_exists && !options.resume) {
     if (!options.force)
-      throw IoError("'" + partial + "' is left from an unfinished run: add --resume to continue it, or "
+      throw IoError(quoted_input(partial) + " is left from an unfinished run: add --resume to continue it, or "
                                "--force to discard it and start again");
     require_regular_file(partial, "the unfinished run's file");
     std::filesystem::remove(partial);
@@ -186,8 +204,8 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
   size_t instances_written = 0;  // by this run (the writer's count)
   const auto interrupted = [&](int signal_number) {
     return Interrupted("interrupted by signal " + std::to_string(signal_number) + " after " +
-                       std::to_string(instances_written) + " instances: '" + out_path +
-                       ".partial' holds the finished blocks; run again with --resume to continue");
+                       std::to_string(instances_written) + " instances: " + quoted_input(partial) +
+                       " holds the finished blocks; run again with --resume to continue");
   };
   const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
     const size_t algorithms = spec.algorithms.size();

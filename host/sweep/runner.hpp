@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "backends/sweep_batch.hpp"
-#include "io/sweep_file.hpp"
+#include "sweep/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace leosem {

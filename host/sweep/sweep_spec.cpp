@@ -1,7 +1,5 @@
 #include "sweep/sweep_spec.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -9,10 +7,11 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "io/file_safety.hpp"
+#include "core/file_safety.hpp"
+#include "core/sha256.hpp"
 #include "scenario/limits.hpp"
-#include "scenario/toml_input_check.hpp"
-#include "scenario/toml_reader.hpp"
+#include "core/toml_input_check.hpp"
+#include "core/toml_reader.hpp"
 #include "core/text_excerpt.hpp"
 
 namespace leosem {
@@ -105,11 +104,14 @@ std::string SweepSpec::resolved_text() const {
   // Files from before the key (no bound unless listed) never merge with or resume into files made
   // after, whose algorithm list gains the bound by default.
   if (lower_bound_appended) text += "# leosem lower bound: on (sweep key lower_bound, default true), algorithm lower-bound\n";
-  if (!overrides.empty() || instances_overridden || target_ci_overridden || block_instances_overridden) {
+  if (!overrides.empty() || instances_overridden || target_ci_overridden || block_instances_overridden ||
+      target_ci_paired_overridden) {
     text += "# leosem command-line overrides (run --set, --instances, --target-ci, --block-instances)\n";
     if (instances_overridden) text += "instances = " + std::to_string(instances) + "\n";
     if (target_ci_overridden) text += "target_ci_db = " + format_number(target_ci_db) + "\n";
     if (block_instances_overridden) text += "block_instances = " + std::to_string(block_instances) + "\n";
+    if (target_ci_paired_overridden)
+      text += "target_ci_paired = [\"" + target_ci_paired[0] + "\", \"" + target_ci_paired[1] + "\"]\n";
     for (const FieldOverride& o : overrides) text += o.field + " = " + o.value_toml + "\n";
   }
   return text;
@@ -117,19 +119,6 @@ std::string SweepSpec::resolved_text() const {
 
 std::string SweepSpec::config_sha256() const { return sha256_hex(resolved_text()); }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 
@@ -156,6 +145,10 @@ void check_adaptive(SweepSpec& spec) {
     if (spec.block_instances != 0)
       reject(block_name, static_cast<double>(spec.block_instances),
              "applies only to an adaptive run: give target_ci_db (or --target-ci) too");
+    if (!spec.target_ci_paired.empty())
+      reject(spec.target_ci_paired_overridden ? "--target-ci-paired" : "target_ci_paired",
+             spec.target_ci_paired[0] + "," + spec.target_ci_paired[1],
+             "applies only to an adaptive run: give target_ci_db (or --target-ci) too, the half-width to reach");
     return;
   }
   if (spec.target_ci_db > 100.0) reject(target_name, spec.target_ci_db, "must be <= 100 dB");
@@ -167,6 +160,27 @@ void check_adaptive(SweepSpec& spec) {
     reject(block_name, static_cast<double>(spec.adaptive_block()),
            "is more than " + instances_name + " = " + std::to_string(spec.instances) +
                ", the most instances per point of an adaptive run (the cap must hold at least one block)");
+}
+
+// The two algorithms of paired stopping, as given in `name` (the sweep key or the option): each
+// one a known algorithm, in the sweep, and not the same twice.
+std::vector<std::string> paired_names(const std::vector<std::string>& names, const std::string& name,
+                                      const SweepSpec& spec, const std::vector<std::string>& known_algorithms) {
+  std::string given;
+  for (const std::string& n : names) given += (given.empty() ? "" : ",") + n;
+  if (names.size() != 2) reject(name, given, "must name exactly two algorithms A,B (the difference A - B)");
+  for (const std::string& n : names) {
+    const auto in = [&](const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), n) != list.end(); };
+    std::string listed;
+    for (const std::string& a : spec.algorithms) listed += (listed.empty() ? "" : ", ") + a;
+    if (!in(spec.algorithms)) {
+      if (!known_algorithms.empty() && !in(known_algorithms))
+        reject(name, given, "'" + n + "' is not an algorithm leosem knows (the sweep runs: " + listed + ")");
+      reject(name, given, "'" + n + "' is not among the sweep's algorithms (" + listed + ")");
+    }
+  }
+  if (names[0] == names[1]) reject(name, given, "names the same algorithm twice: give two different algorithms");
+  return names;
 }
 
 // `block_instances` as given (0 = the default); the range is checked with the cap in check_adaptive.
@@ -183,14 +197,15 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
   SweepSpec spec;
   spec.origin = origin;
   spec.sweep_text = text;
-  const std::set<std::string> known{"name", "seed", "independent_points", "target_ci_db", "block_instances",
-                                    "scenario", "instances", "algorithms", "lower_bound", "axis"};
+  const std::set<std::string> known{"name", "seed", "independent_points", "target_ci_db", "target_ci_paired",
+                                    "block_instances", "scenario", "instances", "algorithms", "lower_bound", "axis"};
   for (const auto& [key, node] : root) {
     (void)node;
     if (!known.count(std::string(key.str())))
       reject(std::string(key.str()), "(present)", "unknown key in the sweep file (known: name, scenario, "
                                                   "instances, algorithms, lower_bound, seed, "
-                                                  "independent_points, target_ci_db, block_instances, [[axis]])");
+                                                  "independent_points, target_ci_db, target_ci_paired, block_instances, "
+                                                  "[[axis]])");
   }
 
   if (const toml::node* name = root.get("name")) {
@@ -354,6 +369,19 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
                format_number(pairs * (1 + 14.0 * static_cast<double>(spec.algorithms.size())) / 1e9) +
                " GB); reduce instances or the axes, or split the sweep");
 
+  if (const toml::node* paired = root.get("target_ci_paired")) {
+    const toml::array* list = paired->as_array();
+    std::vector<std::string> names;
+    if (list)
+      for (const toml::node& item : *list) {
+        auto n = item.value_exact<std::string>();
+        if (!n) reject("target_ci_paired", "(not a string)", "must be two algorithm names, e.g. [\"jcrra\", \"greedy-jscc\"]");
+        names.push_back(*n);
+      }
+    else
+      reject("target_ci_paired", "(not an array)", "must be two algorithm names, e.g. [\"jcrra\", \"greedy-jscc\"]");
+    spec.target_ci_paired = paired_names(names, "target_ci_paired", spec, known_algorithms);
+  }
   check_adaptive(spec);
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   for (size_t p = 0; p < spec.point_count(); ++p) point_scenario(spec, p);
@@ -367,7 +395,8 @@ SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string
 }
 
 void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances,
-                     std::optional<double> target_ci_db, std::optional<int64_t> block_instances) {
+                     std::optional<double> target_ci_db, std::optional<int64_t> block_instances,
+                     std::optional<std::string> target_ci_paired, const std::vector<std::string>& known_algorithms) {
   if (instances != 0) {
     if (instances < 1 || instances > 1000000000) reject("--instances", static_cast<double>(instances), "must be in [1, 1e9]");
     spec.instances = static_cast<uint32_t>(instances);
@@ -380,6 +409,17 @@ void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64
   if (block_instances) {
     spec.block_instances = block_instances_value(*block_instances, "--block-instances");
     spec.block_instances_overridden = true;
+  }
+  if (target_ci_paired) {
+    std::vector<std::string> names;
+    for (size_t begin = 0;;) {
+      const size_t comma = target_ci_paired->find(',', begin);
+      names.push_back(target_ci_paired->substr(begin, comma == std::string::npos ? std::string::npos : comma - begin));
+      if (comma == std::string::npos) break;
+      begin = comma + 1;
+    }
+    spec.target_ci_paired = paired_names(names, "--target-ci-paired", spec, known_algorithms);
+    spec.target_ci_paired_overridden = true;
   }
   check_adaptive(spec);
   for (const std::string& item : set) {

@@ -59,7 +59,14 @@ struct SweepSpec {
   double target_ci_db = 0.0;
   uint32_t block_instances = 0;  // as given; 0: the default (adaptive_block())
   bool target_ci_overridden = false, block_instances_overridden = false;  // from the command line
+  // Paired stopping (sweep key target_ci_paired, run --target-ci-paired A,B): empty, or two
+  // algorithms of the sweep; the point then stops when the 95 % CI half-width of the mean paired
+  // difference 10 log10(P_A/P_B) over the instances both serve (summarize_paired) is <= target_ci_db
+  // dB, instead of every algorithm's mean.
+  std::vector<std::string> target_ci_paired;
+  bool target_ci_paired_overridden = false;
   bool adaptive() const { return target_ci_db > 0.0; }
+  bool paired_stopping() const { return target_ci_paired.size() == 2; }
   uint32_t adaptive_block() const;  // the block size of an adaptive run
 
   size_t point_count() const;
@@ -88,15 +95,16 @@ inline constexpr uint32_t kMaxAdaptiveInstances = 10000000;
 inline constexpr uint32_t kMinServedToStop = 10;
 
 // Applies `leosem run --set FIELD=VALUE` (each "FIELD=VALUE"), --instances (when != 0),
-// --target-ci and --block-instances (when set) to a loaded sweep, and validates every
-// point again. Errors name the option, the field and the reason.
+// --target-ci, --block-instances and --target-ci-paired ("A,B"; names checked against
+// known_algorithms and the sweep's) when set to a loaded sweep, and validates every point
+// again. Errors name the option, the field and the reason.
 void apply_overrides(SweepSpec& spec, const std::vector<std::string>& set, int64_t instances,
                      std::optional<double> target_ci_db = std::nullopt,
-                     std::optional<int64_t> block_instances = std::nullopt);
+                     std::optional<int64_t> block_instances = std::nullopt,
+                     std::optional<std::string> target_ci_paired = std::nullopt,
+                     const std::vector<std::string>& known_algorithms = {});
 
 // The scenario of point p (validated; errors name the axis field and the point).
 ScenarioConfig point_scenario(const SweepSpec& spec, size_t point);
-
-std::string sha256_hex(const std::string& data);
 
 }  // namespace leosem

@@ -284,7 +284,9 @@ def plot(ds, x=None, ax=None, title=None, xlabel=None):
     if title is None:
         name = ds.attrs.get("sweep_name", "")
         if "target_ci_db" in ds.attrs:  # adaptive: the counts vary per point
-            title = (f"{name}: until the 95% CI is +-{float(ds.attrs['target_ci_db']):g} dB "
+            paired = [str(n.decode() if isinstance(n, bytes) else n) for n in ds.attrs.get("target_ci_paired", [])]
+            what = f"the 95% CI of {paired[0]} - {paired[1]} (paired)" if len(paired) == 2 else "the 95% CI"
+            title = (f"{name}: until {what} is +-{float(ds.attrs['target_ci_db']):g} dB "
                      f"(at most {ds.sizes['instance']} instances per point)")
         else:
             title = f"{name}: {ds.sizes['instance']} instances per point, 95% CI bands"

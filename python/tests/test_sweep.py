@@ -156,10 +156,22 @@ def test_plot_paper_draws_through_the_package(sweep_dir, tmp_path):
                                          ["greedy-jpeg", "0.7", "6"], ["greedy-jpeg", "0.8", "6"]]
     with open(tmp_path / "one-axis-paired.csv") as f:
         paired_rows = list(csv.reader(f))
-    assert paired_rows[0][:4] == ["point", "users.ssim_mean", "common_instances", "greedy-jscc_mean_dbm"]
-    assert paired_rows[0][-3:] == ["greedy-jpeg_vs_greedy-jscc_mean_db", "greedy-jpeg_vs_greedy-jscc_min_db",
-                                   "greedy-jpeg_vs_greedy-jscc_max_db"]
+    p = "greedy-jpeg_minus_greedy-jscc"
+    assert paired_rows[0] == ["point", "users.ssim_mean", f"{p}_pairs", f"{p}_mean_db", f"{p}_ci95_half_width_db",
+                              f"{p}_min_db", f"{p}_max_db", f"{p}_greedy-jpeg_cheaper_instances"]
     assert len(paired_rows) == 3
+    # The paired difference, recomputed here from the raw per-instance data.
+    import h5py
+
+    with h5py.File(out, "r") as f:
+        power, status = f["power_w"][...], f["status"][...]  # [algorithm, point, instance]
+    for i, row in enumerate(paired_rows[1:]):
+        both = np.isin(status[0, i], (0, 1)) & np.isin(status[1, i], (0, 1))
+        d = 10 * np.log10(power[1, i][both] / power[0, i][both])
+        assert int(row[2]) == both.sum()
+        assert abs(float(row[3]) - d.mean()) < 1e-4
+        assert abs(float(row[4]) - 1.96 * d.std(ddof=1) / np.sqrt(d.size)) < 1e-4
+        assert int(row[7]) == int((d < 0).sum())
 
 
 def test_pip_installs_the_package_from_the_checkout(tmp_path):

@@ -63,6 +63,19 @@ same_data "$work/a.h5" "$work/t.h5"
 
 # (That the first n instances are a fixed run's is checked by test_sweep_engine, AdaptiveRun.)
 
+# Paired stopping: the rule and its pair are recorded, the report prints the paired difference;
+# a tighter-than-the-means target (the pair's interval is the narrower) stops no later.
+expect_exit 0 run "$work/s.toml" --out "$work/p.h5" --target-ci 0.4 --block-instances 20 \
+  --target-ci-paired greedy-jpeg,greedy-jscc
+grep -q "paired greedy-jpeg - greedy-jscc" "$work/err.txt" || fail "no paired stop line: $(cat "$work/err.txt")"
+h5dump -a /target_ci_paired "$work/p.h5" | grep -q '"greedy-jpeg"' || fail "target_ci_paired not recorded"
+expect_exit 0 report "$work/p.h5"
+grep -q "adaptive, paired" "$work/out.txt" || fail "paired report header: $(cat "$work/out.txt")"
+grep -q "paired difference greedy-jpeg - greedy-jscc" "$work/out.txt" || fail "paired table: $(cat "$work/out.txt")"
+expect_exit 3 compare "$work/a.h5" "$work/p.h5"
+grep -q "adaptive settings differ.*paired" "$work/err.txt" || fail "compare: $(cat "$work/err.txt")"
+"$leosem" verify "$work/p.h5" > /dev/null || fail "verify paired"
+
 # Bad values: invalid input (3), the option named, no output.
 bad() {  # expected text, arguments...
   local text="$1"
@@ -79,6 +92,10 @@ bad "more than instances = 200" --target-ci 0.4 --block-instances 201
 bad "more than --instances = 10" --target-ci 0.4 --block-instances 20 --instances 10
 bad "applies only to an adaptive run" --block-instances 20
 bad "cannot be sharded" --target-ci 0.4 --shard 0/2
+bad "'jcrra' is not among the sweep's algorithms" --target-ci 0.4 --target-ci-paired jcrra,greedy-jscc
+bad "'nosuch' is not an algorithm leosem knows" --target-ci 0.4 --target-ci-paired nosuch,greedy-jscc
+bad "names the same algorithm twice" --target-ci 0.4 --target-ci-paired greedy-jscc,greedy-jscc
+bad "applies only to an adaptive run" --target-ci-paired greedy-jpeg,greedy-jscc
 expect_exit 3 merge "$work/m.h5" "$work/a.h5"
 grep -q "adaptive" "$work/err.txt" || fail "merge refusal: $(cat "$work/err.txt")"
 [ ! -e "$work/m.h5" ] || fail "merge left a file"
@@ -86,4 +103,5 @@ grep -q "adaptive" "$work/err.txt" || fail "merge refusal: $(cat "$work/err.txt"
 expect_exit 0 run --help
 grep -q -- "--target-ci" "$work/out.txt" || fail "--help lacks --target-ci"
 grep -q -- "--block-instances" "$work/out.txt" || fail "--help lacks --block-instances"
+grep -q -- "--target-ci-paired" "$work/out.txt" || fail "--help lacks --target-ci-paired"
 echo "adaptive CLI: all checks passed"

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "scenario/config.hpp"
 #include "cuda/jcrra_block.hpp"
 #include "tests/solver_test_util.hpp"
 #include "solvers/checker.hpp"

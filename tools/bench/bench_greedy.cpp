@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "quality/quality_config.hpp"
+#include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 
 using namespace leosem;

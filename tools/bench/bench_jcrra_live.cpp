@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "scenario/config.hpp"
 #include "solvers/solve.hpp"
 #if __has_include("solvers/jcrra_state.hpp")
 #include "solvers/jcrra_state.hpp"

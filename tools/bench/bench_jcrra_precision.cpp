@@ -80,9 +80,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<SweepBatchBackend> backend =
       backend_name == "cuda" ? make_cuda_backend(0) : make_cpu_backend(threads);
   ScenarioConfig fp64 = scenario.empty() ? parse_scenario("") : load_scenario_file(scenario);
-  fp64.solvers.jcrra_mixed_precision = false;
+  fp64.solvers.jcrra.mixed_precision = false;
   ScenarioConfig mixed = fp64;
-  mixed.solvers.jcrra_mixed_precision = true;
+  mixed.solvers.jcrra.mixed_precision = true;
   const ScenarioParams& p = fp64.params;
 
   double fp64_s = 0.0, mixed_s = 0.0;
