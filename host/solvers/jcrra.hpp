@@ -18,9 +18,9 @@
 namespace leosem {
 
 // JCRRA over a team; the result (and `out`) are valid on the leader. The starts, the greedy
-// assignment step of the rounding, the choices inside best responses and the final polish run
-// on the leader alone; the relaxed solve, the rest of the rounding (keys, sort) and the scans of
-// the repair of each rounded point are shared.
+// assignment step of the rounding and the choices inside best responses run on the leader
+// alone; the relaxed solve, the rest of the rounding (keys, sort), the scans of the repair of
+// each rounded point and the final polish (pair moves included) are shared.
 template <class Team, class Real>
 LEOSEM_HD_NOINLINE CoreResult jcrra_team_in(const Team& team, const InstanceView& v, const double* snr_lin,
                                    const JcrraOptions& opt, Real* x, JcrraWorkspace ws, SolutionBuffers out) {
@@ -72,7 +72,10 @@ LEOSEM_HD_NOINLINE CoreResult jcrra_team_in(const Team& team, const InstanceView
     team.sync();
     if (ws.scalars[kStop] != 0.0) break;
   }
-  if (team.leader()) return jcrra_finish(v, snr_lin, opt, ws, out, start_result, iterations);
+  // The final polish of the best point, pair moves included, over the team (kHaveBest was
+  // written before the last barrier).
+  if (ws.scalars[kHaveBest] != 0.0) repair_by_best_response(team, v, snr_lin, out, ws, opt.repair_passes, true);
+  if (team.leader()) return jcrra_finish(v, ws, out, start_result, iterations);
   return start_result;
 }
 

@@ -152,30 +152,63 @@ LEOSEM_HD void free_ue(const InstanceView& v, int k, SolutionBuffers sol) {
   sol.resources[k] = 0;
 }
 
+// copy_solution over a team (the same slots); ends with a barrier.
+template <class Team>
+LEOSEM_HD void team_copy_solution(const Team& team, const InstanceView& v, const SolutionBuffers& from,
+                                  SolutionBuffers to) {
+  const int T = v.slots, live = live_slot_bound(v);
+  team.for_each(v.users, [&](int k) {
+    to.option[k] = from.option[k];
+    to.resources[k] = from.resources[k];
+  });
+  team.for_each(v.subchannels * live, [&](int item) {
+    const int r = (item / live) * T + item % live;
+    to.assigned_ue[r] = from.assigned_ue[r];
+    to.power_w[r] = from.power_w[r];
+  });
+  team.sync();
+}
+
 // Re-places UEs a and b together: both released, then each placed by best response, a first and
 // then b first; keeps the first order that is strictly cheaper than before, else restores. This
 // reaches exchanges of resources between two UEs that single best responses cannot (each UE's
-// move alone is blocked by the other). Returns true if changed.
-LEOSEM_HD_NOINLINE bool pair_response(const InstanceView& v, const double* snr_lin, int a, int b, SolutionBuffers sol,
-                             JcrraWorkspace ws) {
-  const double before_w = total_power(v, sol);
-  copy_solution(v, sol, ws.backup);
+// move alone is blocked by the other). Returns, on every thread, true if changed. Over a team:
+// the copies, the release and the best responses are team phases; the power sums (in the
+// sequential order) run on the leader.
+template <class Team>
+LEOSEM_HD_NOINLINE bool pair_response(const Team& team, const InstanceView& v, const double* snr_lin, int a, int b,
+                                      SolutionBuffers sol, JcrraWorkspace ws) {
+  team.sync();  // the caller's last readers of sol and of the scalars are done
+  if (team.leader()) ws.scalars[kPairPowerW] = total_power(v, sol);
+  team_copy_solution(team, v, sol, ws.backup);
+  const double before_w = ws.scalars[kPairPowerW];
+  const int T = v.slots, live = live_slot_bound(v);
   for (int order = 0; order < 2; ++order) {
     const int first = order == 0 ? a : b, second = order == 0 ? b : a;
-    free_ue(v, a, sol);
-    free_ue(v, b, sol);
-    if (best_response(SequentialTeam(), v, snr_lin, first, sol, ws, true) &&
-        best_response(SequentialTeam(), v, snr_lin, second, sol, ws, true) &&
-        total_power(v, sol) < before_w * (1.0 - 1e-12))
-      return true;
-    copy_solution(v, ws.backup, sol);
+    team.for_each(v.subchannels * live, [&](int item) {  // free_ue(a), free_ue(b)
+      const int r = (item / live) * T + item % live;
+      if (sol.assigned_ue[r] != a && sol.assigned_ue[r] != b) return;
+      sol.assigned_ue[r] = -1;
+      sol.power_w[r] = 0.0;
+    });
+    if (team.leader()) sol.resources[a] = sol.resources[b] = 0;
+    team.sync();
+    if (best_response(team, v, snr_lin, first, sol, ws, true) &&
+        best_response(team, v, snr_lin, second, sol, ws, true)) {
+      if (team.leader()) ws.scalars[kPairAfterW] = total_power(v, sol);
+      team.sync();
+      const bool better = ws.scalars[kPairAfterW] < before_w * (1.0 - 1e-12);
+      team.sync();  // read by all before anyone moves on (the next pair writes the scalars)
+      if (better) return true;
+    }
+    team_copy_solution(team, v, ws.backup, sol);
   }
   return false;
 }
 
-// Sweeps best responses over the UEs until none improves, then (with `pairs`, on the leader)
-// pair moves over every pair of UEs; repeats while anything improves (at most `passes` sweeps).
-// Returns the sweeps, on every thread.
+// Sweeps best responses over the UEs until none improves, then (with `pairs`) pair moves over
+// every pair of UEs; repeats while anything improves (at most `passes` sweeps). Returns the
+// sweeps, on every thread, after a barrier.
 template <class Team>
 LEOSEM_HD_NOINLINE int repair_by_best_response(const Team& team, const InstanceView& v, const double* snr_lin,
                                       SolutionBuffers sol, JcrraWorkspace ws, int passes, bool pairs = false) {
@@ -183,21 +216,14 @@ LEOSEM_HD_NOINLINE int repair_by_best_response(const Team& team, const InstanceV
   for (; sweeps < passes; ++sweeps) {
     bool changed = false;
     for (int k = 0; k < v.users; ++k) changed = best_response(team, v, snr_lin, k, sol, ws) || changed;
-    if (!changed && pairs) {
-      // The last best response's readers of kResponse may still be reading it (it returns
-      // without a barrier when nothing improves): all of them first, then the leader writes.
-      team.sync();
-      if (team.leader()) {
-        for (int a = 0; a < v.users; ++a)
-          for (int b = a + 1; b < v.users; ++b) changed = pair_response(v, snr_lin, a, b, sol, ws) || changed;
-        ws.scalars[kResponse] = changed ? 1.0 : 0.0;
-      }
-      team.sync();
-      changed = ws.scalars[kResponse] != 0.0;
-      team.sync();  // everyone has read it before a best response writes it again
-    }
+    if (!changed && pairs)  // pair_response starts with a barrier: the last best response's readers are done
+      for (int a = 0; a < v.users; ++a)
+        for (int b = a + 1; b < v.users; ++b) changed = pair_response(team, v, snr_lin, a, b, sol, ws) || changed;
     if (!changed) break;
   }
+  // A best response that changes nothing returns without a barrier while other threads may
+  // still read kResponse: all of them first, so that callers may write the scalars.
+  team.sync();
   return sweeps;
 }
 
@@ -500,25 +526,20 @@ LEOSEM_HD_NOINLINE void keep_if_best(const InstanceView& v, JcrraWorkspace ws, S
   }
 }
 
-// The result after `iterations` SCA iterations (leader): the best point polished with pair
-// moves too (on every candidate they would cost too much), or Greedy JSCC's failure.
-LEOSEM_HD_NOINLINE CoreResult jcrra_finish(const InstanceView& v, const double* snr_lin, const JcrraOptions& opt,
-                                           JcrraWorkspace ws, SolutionBuffers out, CoreResult start_result,
-                                           int iterations) {
+// The result after `iterations` SCA iterations (leader): the best point (polished by the team
+// before, with pair moves too: on every candidate they would cost too much), or Greedy JSCC's
+// failure.
+LEOSEM_HD_NOINLINE CoreResult jcrra_finish(const InstanceView& v, JcrraWorkspace ws, SolutionBuffers out,
+                                           CoreResult start_result, int iterations) {
   if (ws.scalars[kHaveBest] == 0.0) {
     start_result.iterations = iterations;  // Greedy JSCC's failure, as the reason
     return start_result;
   }
-  repair_by_best_response(SequentialTeam(), v, snr_lin, out, ws, opt.repair_passes, true);
   CoreResult result;
   result.feasible = true;
   result.total_power_w = total_power(v, out);
   result.iterations = iterations;
   return result;
 }
-
-// JCRRA over a team; the result (and `out`) are valid on the leader. The starts, the greedy
-// assignment step of the rounding, the choices inside best responses and the final polish run
-// on the leader alone; the relaxed solve, the rest of the rounding (keys, sort) and the scans of
 
 }  // namespace leosem

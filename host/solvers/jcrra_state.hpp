@@ -69,7 +69,7 @@ struct JcrraWorkspace {
 };
 
 // Team-shared scalars, by index into JcrraWorkspace::scalars.
-enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kResponse, kRoundingCut, kJcrraScalars };
+enum JcrraScalar : int { kScaleW = 0, kRelaxed, kBestPowerW, kHaveBest, kStop, kRounded, kResponse, kRoundingCut, kPairPowerW, kPairAfterW, kJcrraScalars };
 // Live-layout counts, by index into JcrraWorkspace::live_info.
 enum JcrraLiveInfo : int { kLiveElements = 0, kLiveSlots, kLiveColumns, kLiveMaxUeElements, kLiveInfo };
 
