@@ -9,16 +9,13 @@
 #include "cuda/jcrra_block.hpp"
 #include "cuda/jcrra_block_kernel.cuh"
 #include "cuda/jcrra_block_layout.hpp"
-#include "cuda/packed_instances.hpp"
+#include "cuda/block_entry.hpp"
 #include "solvers/solve.hpp"
 
 namespace leosem {
 namespace {
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess)
-    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
-}
+using namespace block_entry;
 
 // The instances of a JcrraBlockBatch (dense, instance-major) as the kernel's Source.
 struct BatchSource {
@@ -52,35 +49,6 @@ struct BatchSource {
     return job;
   }
   __device__ void store(unsigned i, const CoreResult& result) const { b.result[i] = result; }
-};
-
-// Device buffer freed on scope exit.
-template <class T>
-struct DeviceArray {
-  T* data = nullptr;
-  explicit DeviceArray(size_t count) {
-    if (count > 0) check(cudaMalloc(&data, count * sizeof(T)), "cudaMalloc");
-  }
-  DeviceArray(const std::vector<T>& host) : DeviceArray(host.size()) {
-    if (!host.empty()) check(cudaMemcpy(data, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "copy in");
-  }
-  ~DeviceArray() { (void)cudaFree(data); }  // never throws: after a device fault the free fails too
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  std::vector<T> to_host(size_t count) const {
-    std::vector<T> host(count);
-    if (count > 0) check(cudaMemcpy(host.data(), data, count * sizeof(T), cudaMemcpyDeviceToHost), "copy out");
-    return host;
-  }
-};
-
-// A CUDA event destroyed on scope exit (an error on the way out is not thrown).
-struct Event {
-  cudaEvent_t event = nullptr;
-  Event() { check(cudaEventCreate(&event), "cudaEventCreate"); }
-  ~Event() { (void)cudaEventDestroy(event); }
-  Event(const Event&) = delete;
-  Event& operator=(const Event&) = delete;
 };
 
 }  // namespace

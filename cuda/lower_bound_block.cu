@@ -8,36 +8,13 @@
 #include "cuda/lower_bound_block.hpp"
 #include "cuda/lower_bound_block_kernel.cuh"
 #include "cuda/lower_bound_block_layout.hpp"
-#include "cuda/packed_instances.hpp"
+#include "cuda/block_entry.hpp"
 #include "solvers/solve.hpp"
 
 namespace leosem {
 namespace {
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess)
-    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
-}
-
-// Device buffer freed on scope exit (the free's error is not thrown: after a fault it fails too).
-template <class T>
-struct DeviceArray {
-  T* data = nullptr;
-  explicit DeviceArray(size_t count) {
-    if (count > 0) check(cudaMalloc(&data, count * sizeof(T)), "cudaMalloc");
-  }
-  explicit DeviceArray(const std::vector<T>& host) : DeviceArray(host.size()) {
-    if (!host.empty()) check(cudaMemcpy(data, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "copy in");
-  }
-  ~DeviceArray() { (void)cudaFree(data); }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  std::vector<T> to_host(size_t count) const {
-    std::vector<T> host(count);
-    if (count > 0) check(cudaMemcpy(host.data(), data, count * sizeof(T), cudaMemcpyDeviceToHost), "copy out");
-    return host;
-  }
-};
+using namespace block_entry;
 
 // Dense instance-major inputs (as jcrra_block.cu's JcrraBlockBatch) as the kernel's Source.
 struct BoundBatchSource {
@@ -131,24 +108,14 @@ std::vector<LowerBoundResult> lower_bound_block_solve(const std::vector<Instance
   source.scratch_ints = d_scratch_ints.data;
   source.result = d_result.data;
 
-  cudaEvent_t start = nullptr, stop = nullptr;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
-  bool used = false;
+  Event start, stop;
   float ms = 0.0f;
-  try {
-    check(cudaEventRecord(start), "cudaEventRecord");
-    used = launch_lower_bound_blocks(source, static_cast<unsigned>(B), K, N, T, L, options, force_global, nullptr);
-    check(cudaEventRecord(stop), "cudaEventRecord");
-    check(cudaEventSynchronize(stop), "lower_bound_block_kernel (a fault inside the kernel shows here)");
-    check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-  } catch (...) {
-    (void)cudaEventDestroy(start);
-    (void)cudaEventDestroy(stop);
-    throw;
-  }
-  (void)cudaEventDestroy(start);
-  (void)cudaEventDestroy(stop);
+  check(cudaEventRecord(start.event), "cudaEventRecord");
+  const bool used =
+      launch_lower_bound_blocks(source, static_cast<unsigned>(B), K, N, T, L, options, force_global, nullptr);
+  check(cudaEventRecord(stop.event), "cudaEventRecord");
+  check(cudaEventSynchronize(stop.event), "lower_bound_block_kernel (a fault inside the kernel shows here)");
+  check(cudaEventElapsedTime(&ms, start.event, stop.event), "cudaEventElapsedTime");
   if (shared_used) *shared_used = used;
   if (kernel_seconds) *kernel_seconds = ms / 1000.0;
   return d_result.to_host(B);

@@ -1,7 +1,9 @@
-// A batch of host instances packed into flat arrays, instance after instance, for the block
-// solvers' test and benchmark entries (jcrra_block_solve, lower_bound_block_solve): one copy to
-// the device each. Host only.
+// Host side of the block solvers' test and benchmark entries (jcrra_block_solve,
+// lower_bound_block_solve): a batch of instances packed into flat arrays, instance after
+// instance, and the device buffers and events they copy through. Host code, for .cu files only.
 #pragma once
+#include <cuda_runtime.h>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,6 +12,44 @@
 #include "solvers/solve.hpp"
 
 namespace leosem {
+
+namespace block_entry {
+
+inline void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess)
+    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
+}
+
+// Device buffer freed on scope exit.
+template <class T>
+struct DeviceArray {
+  T* data = nullptr;
+  explicit DeviceArray(size_t count) {
+    if (count > 0) check(cudaMalloc(&data, count * sizeof(T)), "cudaMalloc");
+  }
+  DeviceArray(const std::vector<T>& host) : DeviceArray(host.size()) {
+    if (!host.empty()) check(cudaMemcpy(data, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "copy in");
+  }
+  ~DeviceArray() { (void)cudaFree(data); }  // never throws: after a device fault the free fails too
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+  std::vector<T> to_host(size_t count) const {
+    std::vector<T> host(count);
+    if (count > 0) check(cudaMemcpy(host.data(), data, count * sizeof(T), cudaMemcpyDeviceToHost), "copy out");
+    return host;
+  }
+};
+
+// A CUDA event destroyed on scope exit (an error on the way out is not thrown).
+struct Event {
+  cudaEvent_t event = nullptr;
+  Event() { check(cudaEventCreate(&event), "cudaEventCreate"); }
+  ~Event() { (void)cudaEventDestroy(event); }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+};
+
+}  // namespace block_entry
 
 struct PackedInstances {
   int K = 0, N = 0, T = 0, L = 0;
