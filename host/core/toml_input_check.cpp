@@ -16,6 +16,11 @@ bool is_bare_key_character(char c) {
 
 bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
+// toml++ 3.3's is_value_terminator() for ASCII: whitespace (\t, space, \n \v \f \r), ] } , #.
+bool is_value_terminator(char c) {
+  return c == ' ' || c == '\t' || (c >= '\n' && c <= '\r') || c == ']' || c == '}' || c == ',' || c == '#';
+}
+
 // toml++ 3.3's is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable() for the
 // characters U+00A1..U+0499 (Latin-1 letters and signs, Greek, Cyrillic), U+2C5E..U+3057 but
 // U+3000, and U+FB26..U+FEFE, and the parser asks it of every character where whitespace may stand. Fixed upstream by commit 1e8829b (#305, issue #295), in
@@ -87,31 +92,30 @@ class Cursor {
     return std::nullopt;
   }
   // Past a bare value starting here (a number, boolean, date, or not TOML), read as toml++ reads
-  // it: on to a space, line break, comma, ']', '}' or '#', quotes and brackets included, and after
-  // a date past one space into a time; the problem, if any.
+  // it: on to a value terminator, quotes and brackets included, and after a date past one space
+  // into a time; the problem, if any.
   std::optional<TomlInputProblem> skip_bare_value() {
-    size_t length = 0;
+    // toml++ 3.3 collects the value's characters but underscores, and takes ten of them with '-'
+    // at the fifth and eighth for a date (its digit test is looser; any such value is no TOML).
+    std::string kept;
     while (!done()) {
       const char c = peek();
-      const bool date = length == 10 && peek_back(6) == '-' && peek_back(3) == '-';
+      const bool date = kept.size() == 10 && kept[4] == '-' && kept[7] == '-';
       if (c == ' ' && date) {
         // toml++ 3.3 then takes one digit and scans on, asserting that what follows does not end
         // the value (an assertion failure on `2000-01-01 0`; found by the fuzzer, not fixed
         // upstream). A time has more than one digit, so none is needed.
-        const char after = peek(2);
-        if (peek(1) >= '0' && peek(1) <= '9' &&
-            (after == '\0' || after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == ',' ||
-             after == ']' || after == '}' || after == '#'))
+        if (peek(1) >= '0' && peek(1) <= '9' && (pos_ + 2 >= text_.size() || is_value_terminator(peek(2))))
           return problem("a date, a space and one digit (the TOML parser, toml++ 3.3, breaks an assertion reading it "
                          "as a date-time)");
         advance();
-        ++length;
+        kept += c;
         continue;
       }
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' || c == '#') break;
+      if (is_value_terminator(c)) break;
       if (is_non_ascii(c)) return problem(kNonAsciiOutsideStrings);
       advance();
-      ++length;
+      if (c != '_') kept += c;
     }
     return std::nullopt;
   }
