@@ -34,6 +34,11 @@ const char* const kNonAsciiAfterBackslash =
 
 // Reads `text` byte by byte, knowing the line and column (in characters: UTF-8 continuation
 // bytes do not count) of the next byte.
+// The value length (in characters, underscores included) from which toml++ 3.3's date-time scan
+// steps back further than its history (utf8_buffered_reader, 127 characters) once it reads a
+// space, a digit and one more character: 125; refused from 100 on, as no date has underscores.
+constexpr size_t kMaxDateTimeScan = 100;
+
 class Cursor {
  public:
   explicit Cursor(std::string_view text) : text_(text) {
@@ -98,6 +103,7 @@ class Cursor {
     // toml++ 3.3 collects the value's characters but underscores, and takes ten of them with '-'
     // at the fifth and eighth for a date (its digit test is looser; any such value is no TOML).
     std::string kept;
+    size_t length = 0;  // characters of the value so far, underscores included
     while (!done()) {
       const char c = peek();
       const bool date = kept.size() == 10 && kept[4] == '-' && kept[7] == '-';
@@ -108,13 +114,22 @@ class Cursor {
         if (peek(1) >= '0' && peek(1) <= '9' && (pos_ + 2 >= text_.size() || is_value_terminator(peek(2))))
           return problem("a date, a space and one digit (the TOML parser, toml++ 3.3, breaks an assertion reading it "
                          "as a date-time)");
+        // It also steps back over everything it scanned, which its 127-character history holds
+        // only while the date (underscores included) is under 125 characters: found by reading
+        // toml++, confirmed with the fuzz target. No date has underscores, so none is needed.
+        if (peek(1) >= '0' && peek(1) <= '9' && length >= kMaxDateTimeScan)
+          return problem("a date-like value of " + std::to_string(length) +
+                         " characters (underscores included) before a time (the TOML parser, toml++ 3.3, steps back "
+                         "past its 127-character history reading it)");
         advance();
+        ++length;
         kept += c;
         continue;
       }
       if (is_value_terminator(c)) break;
       if (is_non_ascii(c)) return problem(kNonAsciiOutsideStrings);
       advance();
+      ++length;
       if (c != '_') kept += c;
     }
     return std::nullopt;

@@ -105,6 +105,13 @@ TEST(TomlInputCheck, ADateASpaceAndOneDigitIsRefused) {
   for (const std::string& text : {"c=00p------_- 0\r", "d = 1979_-05-27 0", "d = 1979-05-27 0\r\n", "d = 19_79-05-27 3\f",
                                   "d = 1979-05-27 4\v"})
     EXPECT_NE(problem_in(text).find("a date, a space and one digit"), std::string::npos) << text;
+  // Found by reading toml++: a date long with underscores, a space and a time make it step back
+  // past its 127-character history (an assertion; with 124 characters it does not).
+  const std::string long_date = "1979-05-2" + std::string(116, '_') + "7";
+  EXPECT_EQ(problem_in("d=" + long_date + " 00\n"),
+            "1:129: a date-like value of 126 characters (underscores included) before a time (the TOML parser, "
+            "toml++ 3.3, steps back past its 127-character history reading it)");
+  EXPECT_EQ(problem_in("d=1979-05-2" + std::string(89, '_') + "7 07:32:00"), "(none)");
   for (const std::string& text : {"d = 1979-05-27 07:32:00", "d = 1979-05-27 ", "d = [1979-05-27 , 1]", "d = 1979-05-27"}) {
     EXPECT_EQ(problem_in(text), "(none)") << text;
     parse_if_valid(text);
