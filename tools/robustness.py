@@ -39,6 +39,9 @@ UNIT = {"fig4-delay": "slots", "fig5-images": "images", "fig6-ssim": "SSIM"}
 ALGORITHMS = ("jcrra", "greedy-jscc", "greedy-jpeg")
 SHORT = {"jcrra": "JCRRA", "greedy-jscc": "G-JSCC", "greedy-jpeg": "G-JPEG"}
 LONG = {v: k for k, v in SHORT.items()}
+# The variants whose every claim the page sets against the default's (issue 21: the measured surface,
+# contended allocation, deadlines from closest approach), where present.
+HIGHLIGHT = ("measured", "contended-k10", "contended-k14", "closest-approach")
 BEGIN, END = "<!-- begin generated: tools/robustness.py -->", "<!-- end generated: tools/robustness.py -->"
 
 
@@ -382,6 +385,14 @@ def says(names, results, opts):
         if holding:
             parts.append(f"holds in the other {len(holding)}")
         out.append(f"- **Claim {c + 1} ({CLAIM_SHORT[c]})** " + "; ".join(parts) + ".")
+    # The variants issue 21 asked for, set against the default claim by claim.
+    if "default" in names:
+        base = results["default"]["claims"]
+        for n in (v for v in HIGHLIGHT if v in names):
+            cl = results[n]["claims"]
+            out.append(f"- **`{n}` against `default`**, claim by claim (dB, each over its own axes): " + "; ".join(
+                f"{c + 1}: " + (f"{cl[c].effect.mean:+.2f}" if cl[c].effect is not None else "n/a") +
+                (f" vs {base[c].effect.mean:+.2f}" if base[c].effect is not None else "") for c in range(6)) + ".")
     # Sizes: claim 1 (the deadline effect) and claim 3 (JCRRA's margin) across variants.
     for c, label in ((0, "Claim 1's size (the weakest scheme's fall from the shortest to the longest deadline)"),
                      (2, "Claim 3's margin (Greedy JSCC − JCRRA at its weakest point)")):
@@ -397,10 +408,11 @@ def says(names, results, opts):
         out.append("- **Not every instance is served** at the default point (Fig. 4, nearest 60 slots) in " + "; ".join(
             f"`{n}` (" + ", ".join(f"{SHORT[a]} {k}/{m}" for a, (k, m) in results[n]["feasible"].items()) + ")"
             for n in short) + ": each effect is over the instances both sides serve (n in the details).")
-    lost = [(n, note) for n in names for c in (2, 3) for note in results[n]["claims"][c].notes]
+    lost = [(n, notes) for n in names
+            if (notes := [note for c in (2, 3) for note in results[n]["claims"][c].notes])]
     if lost:
         out.append("- **Where the better scheme fails instances the worse one serves** (a per-instance loss the "
-                   "paired means leave out): " + "; ".join(f"`{n}`: {note}" for n, note in lost) + ".")
+                   "paired means leave out): " + "; ".join(f"`{n}`: " + ", ".join(notes) for n, notes in lost) + ".")
     wins = [(n, results[n]["claims"][2].wins) for n in names if results[n]["claims"][2].wins]
     if wins:
         out.append("- **Where JCRRA serves instances Greedy JSCC cannot** (claim 3 by feasibility, beyond the paired "
@@ -419,7 +431,7 @@ def says(names, results, opts):
                    if old[n][c] != verdicts[n][c]]
         out.append(f"- Against the previous page (its variants {', '.join(f'`{n}`' for n in common)}): " +
                    ("the same verdict in every cell." if not changed else "verdicts changed: " + "; ".join(changed) + ".") +
-                   " Its runs used other axes, stopping rules or engine versions where its provenance says so.")
+                   " (How it was run: its own first line.)")
     return out
 
 
