@@ -7,6 +7,11 @@ runs the sweeps and calls this.
 
     python3 tools/robustness.py OUT.md [--command CMD] [--elapsed-s S] [--previous OLD.md]
                                 [--readme README.md] VARIANT=DIR [VARIANT=DIR ...]
+    python3 tools/robustness.py results/robustness.md --from results/robustness --readme results/README.md
+
+--from DIR takes the command, run time, variants (DIR/<variant>) and previous page (DIR/previous.md)
+from the run's record DIR/run.txt, which tools/robustness.sh writes: the committed page is rewritten
+from the committed sweep files in seconds, without a re-run.
 
 Each DIR holds fig4-delay.h5, fig5-images.h5 and fig6-ssim.h5 (leosem sweep files, layout in
 docs/sweep-output.md, schema 1 or 2), each with the algorithms jcrra, greedy-jscc, greedy-jpeg,
@@ -181,9 +186,11 @@ class Claim:
 
 
 def serving(study, algorithms, points):
-    """Who serves what at these points: "G-JPEG 0/10 at 0.65, 0/10 at 0.85; JCRRA ..."."""
-    return "; ".join(f"{SHORT[a]} serves " + ", ".join(
-        f"{study.served_count(a, p)}/{study.evaluated[p]} at {study.x[p]:g}" for p in points) for a in algorithms)
+    """Who serves what at these points: "G-JPEG 0/10 at 0.65 and 0/10 at 0.85, JCRRA ...", or at one
+    point "JCRRA 10/10, G-JSCC 0/10"."""
+    return ", ".join(f"{SHORT[a]} " + " and ".join(
+        f"{study.served_count(a, p)}/{study.evaluated[p]}" + (f" at {study.x[p]:g}" if len(points) > 1 else "")
+        for p in points) for a in algorithms)
 
 
 def claims(dirpath):
@@ -381,7 +388,7 @@ def says(names, results, opts):
                 f"`{n}` ({where(results[n]['claims'][c])}{results[n]['claims'][c].effect.short()} dB)" for n in failing))
         if untestable:
             parts.append("cannot be tested in " + "; ".join(
-                f"`{n}` ({results[n]['claims'][c].untested[0]})" for n in untestable))
+                f"`{n}`: {results[n]['claims'][c].untested[0]}" for n in untestable))
         if holding:
             parts.append(f"holds in the other {len(holding)}")
         out.append(f"- **Claim {c + 1} ({CLAIM_SHORT[c]})** " + "; ".join(parts) + ".")
@@ -475,12 +482,15 @@ def readme_block(names, results, opts):
     for n in names:
         cl = results[n]["claims"]
         fields, _ = describe(opts["dirs"][n])
+        own = [f"{FIG[s]} axis {axis_text(results[n]['studies'][s].x)}" for s in STUDIES
+               if results[n]["studies"][s].x != [float(v) for v in PAPER_AXES[s]]]
+        fields = "; ".join([fields or "defaults"] + own)
         fails = ", ".join(str(c + 1) for c in range(6) if cl[c].verdict == "fails") or "—"
         na = ", ".join(str(c + 1) for c in range(6) if cl[c].verdict == "n/a") or "—"
         margin = f"{cl[2].effect.short()} at {cl[2].where}" if cl[2].effect is not None else "n/a"
         x4 = results[n]["studies"]["fig4-delay"].x
         deadline = (f"{cl[0].effect.short()} ({x4[0]:g}-{x4[-1]:g} slots)" if cl[0].effect is not None else "n/a")
-        lines.append(f"| `{n}` | {fields or 'defaults'} | {sum(c.verdict == 'holds' for c in cl)}/"
+        lines.append(f"| `{n}` | {fields} | {sum(c.verdict == 'holds' for c in cl)}/"
                      f"{sum(c.verdict != 'n/a' for c in cl)} | {fails} | {na} | {deadline} | {margin} |")
     lines += ["", END]
     return "\n".join(lines)
@@ -490,7 +500,7 @@ def main(argv):
     opts, args = {}, []
     i = 1
     while i < len(argv):
-        if argv[i] in ("--command", "--elapsed-s", "--previous", "--readme"):
+        if argv[i] in ("--command", "--elapsed-s", "--previous", "--readme", "--from"):
             if i + 1 >= len(argv):
                 sys.exit(f"{argv[i]} needs a value")
             opts[argv[i][2:].replace("-", "_")] = argv[i + 1]
@@ -498,6 +508,20 @@ def main(argv):
         else:
             args.append(argv[i])
             i += 1
+    if opts.get("from"):
+        # A run's record (robustness.sh writes it): its command, time, variants and previous page.
+        run = os.path.join(opts["from"], "run.txt")
+        if not os.path.exists(run):
+            sys.exit(f"--from {opts['from']}: no run.txt there (written by tools/robustness.sh)")
+        for line in open(run, encoding="utf-8"):
+            key, _, value = (part.strip() for part in line.partition("="))
+            if key in ("command", "elapsed_s") and key not in opts:
+                opts[key] = value
+            elif key == "variants" and len(args) == 1:
+                args += [f"{n}={os.path.join(opts['from'], n)}" for n in value.split()]
+        previous = os.path.join(opts["from"], "previous.md")
+        if "previous" not in opts and os.path.exists(previous):
+            opts["previous"] = previous
     if len(args) < 2 or any("=" not in a for a in args[1:]):
         sys.exit(__doc__)
     out, variants = args[0], [tuple(arg.split("=", 1)) for arg in args[1:]]

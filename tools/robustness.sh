@@ -5,23 +5,25 @@
 # MODEL §8 x variants, each "holds"/"fails"/"n/a" with its effect in dB and 95 % CI, with every
 # number and sentence of the page written by tools/robustness.py from the sweep files.
 #   bash tools/robustness.sh [INSTANCES] [OUTDIR] [TARGET_CI_DB]
-# INSTANCES per point (the cap; default 100); OUTDIR (default out/robustness); TARGET_CI_DB
-# (default 0.05): paired adaptive stopping (leosem run --target-ci TARGET_CI_DB --target-ci-paired
+# INSTANCES per point (the cap; default 200); OUTDIR (default out/robustness); TARGET_CI_DB
+# (default 0.03): paired adaptive stopping (leosem run --target-ci TARGET_CI_DB --target-ci-paired
 # jcrra,greedy-jscc, blocks of 10): a point stops once the paired difference JCRRA - Greedy JSCC,
 # which claim 3 compares and the smallest effect the claims rest on, is known to +-TARGET_CI_DB dB
 # (95 %) over at least 10 instances both serve, INSTANCES being the cap; 0 runs exactly INSTANCES
 # per point. The other claims are differences too (paired per instance under common random
 # numbers), reported with the CI their instances give. No lower bound is computed (no claim uses it).
 # The sweep files, each variant's scenario.toml and note go to OUTDIR/robustness/<variant>/ (about
-# 100 KB a study), so `python3 tools/robustness.py` can rewrite the page from them without a re-run;
+# 110 KB a study), with the run's record run.txt (command, seconds, variants) and the page it
+# replaces (previous.md), so `python3 tools/robustness.py OUTDIR/robustness.md --from
+# OUTDIR/robustness` rewrites the page from them in seconds, without a re-run;
 # with OUTDIR = results the block of results/README.md is rewritten too (ROBUSTNESS_README=FILE
 # names another). Assumes build/leosem is built (bash tools/build.sh).
 # The committed results/robustness.md: the command its first line names.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-instances="${1:-100}"
+instances="${1:-200}"
 outdir="$(realpath -m "${2:-$root/out/robustness}")"
-target_ci_db="${3:-0.05}"
+target_ci_db="${3:-0.03}"
 adaptive=()
 [ "$target_ci_db" = 0 ] || adaptive=(--target-ci "$target_ci_db" --target-ci-paired jcrra,greedy-jscc
                                      --block-instances "$(( instances < 10 ? instances : 10 ))")
@@ -90,6 +92,10 @@ done
 cp "$work/robustness/grid.csv" "$outdir/robustness/"
 elapsed_s=$(( $(date +%s) - start_s ))
 command="bash tools/robustness.sh $instances $(realpath -m --relative-to="$root" "$outdir") $target_ci_db"
-/usr/bin/python3 "$root/tools/robustness.py" "$outdir/robustness.md" --command "$command" --elapsed-s "$elapsed_s" \
-  --previous "$outdir/robustness.md" ${readme:+--readme "$readme"} "${args[@]}" > /dev/null
+names=("${args[@]%%=*}")
+printf 'command = %s\nelapsed_s = %s\nvariants = %s\n' "$command" "$elapsed_s" "${names[*]}" > "$outdir/robustness/run.txt"
+rm -f "$outdir/robustness/previous.md"
+[ ! -f "$outdir/robustness.md" ] || cp "$outdir/robustness.md" "$outdir/robustness/previous.md"
+/usr/bin/python3 "$root/tools/robustness.py" "$outdir/robustness.md" --from "$outdir/robustness" \
+  ${readme:+--readme "$readme"} > /dev/null
 echo "robustness: $outdir/robustness.md (${elapsed_s} s)"

@@ -64,7 +64,7 @@ def test_page_marks_untestable_claims_and_own_axes(variants):
         assert row(text, f"| {claim}")[1] == "n/a"
     holding = row(text, "| claims holding")
     assert holding[1].endswith("/3") and holding[0].endswith("/6")
-    assert "G-JPEG serves 0/6 at 0.7, 0/6 at 0.8" in text
+    assert "G-JPEG 0/6 at 0.7 and 0/6 at 0.8" in text
     # Each variant's own axis is shown (bold where it is not the paper's).
     assert row(text, "| Fig. 4 axis")[0] == "**15, 20, 25**"
     assert row(text, "| Fig. 5 axis")[1] == "**200000, 300000**"
@@ -124,3 +124,16 @@ def test_previous_page_verdicts_are_compared(variants):
     out, result = write_page(root, dirs, "--previous", str(old))
     assert result.returncode == 0, result.stderr
     assert "`easy` claim 2 (fails -> holds)" in out.read_text()
+
+
+def test_from_reads_the_runs_record(variants):
+    """--from DIR: command, time, variant order and previous page from DIR/run.txt, as robustness.sh writes it."""
+    root, dirs = variants
+    (root / "run.txt").write_text("command = bash tools/robustness.sh 6 x 0\nelapsed_s = 34\nvariants = hard easy\n")
+    out = root / "from.md"
+    result = subprocess.run([sys.executable, SCRIPT, str(out), "--from", str(root)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "| claim | hard | easy |" in text and "Made by `bash tools/robustness.sh 6 x 0` in 34 s" in text
+    result = subprocess.run([sys.executable, SCRIPT, str(out), "--from", str(dirs["easy"])], capture_output=True, text=True)
+    assert result.returncode != 0 and "no run.txt there" in result.stderr
