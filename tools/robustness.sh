@@ -25,7 +25,7 @@ instances="${1:-200}"
 outdir="$(realpath -m "${2:-$root/out/robustness}")"
 target_ci_db="${3:-0.03}"
 adaptive=()
-[ "$target_ci_db" = 0 ] || adaptive=(--target-ci "$target_ci_db" --target-ci-paired jcrra,greedy-jscc
+[ "$target_ci_db" = 0 ] || adaptive=(--target-ci "$target_ci_db" --target-ci-paired "jcrra,greedy-jscc"
                                      --block-instances "$(( instances < 10 ? instances : 10 ))")
 leosem="${LEOSEM:-$root/build/leosem}"  # LEOSEM=PATH runs another binary
 [ -x "$leosem" ] || { echo "robustness: build first (bash tools/build.sh)" >&2; exit 1; }
@@ -54,6 +54,7 @@ cp "$root/results/data/jscc_grid_aerial64.csv" "$work/data/"
 # (study=[values];...)|a note for the page. A variant whose window or surface cannot hold the
 # paper's axis runs its own range, which the page shows; no claim row is dropped.
 contended='[time]\nslots = 80\n[radio]\nsubchannels = 4\n[users]\nimages_mean = 100000.0'
+# shellcheck disable=SC2016  # the notes' backticks are Markdown, not command substitution
 variants=(
   'default|||'
   'measured|[quality]\njscc_model = "grid"\ngrid_file = "../../data/jscc_grid_aerial64.csv"\ngrid_monotone_tolerance = 0.001\n[users]\nssim_mean = 0.55|fig6-ssim=[0.45, 0.50, 0.55, 0.60]|The measured deep-JSCC surface (profile `jscc_measured`, results/data/jscc_grid_aerial64.csv, made by tools/jscc; not EuroSAT): its ceilings cannot reach the paper'"'"'s SSIM 0.75, so the requirement is 0.55 ± 0.05 (as sweeps/scenarios/measured-jscc.toml) and Fig. 6 runs over its reach'

@@ -155,7 +155,7 @@ def main():
     mean, half = requirement()
     out += ["", "## The paper's figures on the measured deep-JSCC surface (`measured-fig*.png`)", "",
             "The quality profile `jscc_measured` (results/data/jscc_grid_aerial64.csv, tools/jscc: a deep JSCC",
-            f"of the paper's ref. [2] kind trained here on aerial photographs, not EuroSAT) has ceilings",
+            "of the paper's ref. [2] kind trained here on aerial photographs, not EuroSAT) has ceilings",
             f"{low:.2f}-{high:.2f}, so the paper's SSIM 0.75 +- 0.05 is out of its reach: these studies use {mean:g} +- {half:g}",
             "(sweeps/scenarios/measured-jscc.toml) and Fig. 6 runs over "
             f"{axis_range(outdir, 'measured-fig6-ssim', 'users.ssim_mean')}. Per point: JCRRA's",
