@@ -2,7 +2,8 @@
 # The extra studies of issue 21 (sweeps/studies/): Fig. 4 with deadlines counted from closest
 # approach, users per sub-channel on the contended set, and the paper's three figures on the
 # measured deep-JSCC surface (sweeps/studies/measured/). Runs them, draws them with
-# tools/plot_paper.py and writes OUTDIR/studies.md from the paired CSVs (every number from the data).
+# tools/plot_paper.py and writes OUTDIR/studies.md from the paired CSVs (every number from the data);
+# with OUTDIR = results/studies also the studies' block of results/README.md.
 #   bash tools/studies.sh [OUTDIR]      (default results/studies; about 5 min on 2 cores)
 # Assumes build/leosem is built (bash tools/build.sh).
 set -euo pipefail
@@ -20,5 +21,8 @@ for sweep in fig4-from-approach contended-users measured/fig4-delay measured/fig
   files+=("$outdir/$study.h5")
 done
 /usr/bin/python3 "$root/tools/plot_paper.py" "$outdir" "${files[@]}"
-/usr/bin/python3 "$root/tools/studies_page.py" "$outdir" "$("$leosem" info | sed -n 's/^git commit: //p')" > "$outdir/studies.md"
+# With the committed results/studies, the block of results/README.md that summarises them too.
+readme=()
+[ "$outdir" != "$(realpath -m "$root/results/studies")" ] || readme=(--readme "$root/results/README.md")
+/usr/bin/python3 "$root/tools/studies_page.py" "$outdir" "$("$leosem" info | sed -n 's/^git commit: //p')" "${readme[@]}" > "$outdir/studies.md"
 echo "studies: wrote $outdir/studies.md"
