@@ -285,8 +285,8 @@ def readme_block(studies):
         "**yes**, per instance too" if not exceptions else "**yes on the means, not on every instance**") + " | "
                  f"Paired Greedy JPEG \u2212 Greedy JSCC: mean {fmt_range(means, 1)} dB by point. Instances where "
                  "Greedy JPEG is cheaper (column `greedy-jpeg_minus_greedy-jscc_greedy-jpeg_cheaper_instances`): "
-                 + ("; ".join(exceptions) if exceptions else "none") + ". Not robust to the surface or to charging "
-                 "JPEG only its scan data (robustness.md). |")
+                 + ("; ".join(exceptions) if exceptions else "none") + ". Whether it survives other surfaces and "
+                 "JPEG accountings: claim 4 in robustness.md. |")
     # 5: gap at low SSIM.
     key = ("greedy-jpeg", "jcrra")
     gaps = [q["mean_db"] for q in f6[2][key]]
