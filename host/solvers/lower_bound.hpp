@@ -19,7 +19,8 @@ namespace leosem {
 
 struct LowerBoundOptions {
   int max_iterations = 100;     // Lagrangian evaluations (each one is a valid bound)
-  int patience = 5;             // iterations without a better bound before the step factor halves
+  int patience = 2;             // iterations without a better bound before the step factor halves
+                                // (2, not the prototype's 5: half the iterations, docs/benchmarks.md)
   double step_factor = 1.0;     // initial Polyak factor α in θ = α (target − L) / ||g||²
   double gap_tolerance = 1e-7;  // stop when the bound is within this relative gap of the upper bound
   // Stall stop: leave once stall_iterations evaluations have passed since the bound last rose by
