@@ -33,7 +33,8 @@ overall() {
 # Per point, from the file's per-instance results: how many instances have a bound, on how many
 # the dual proves the optimum itself (the bound's status optimal: a zero projected subgradient),
 # how many are proven infeasible, and on how many JCRRA's power is at the proven bound (within
-# 1e-9 relative, the checker's tolerance). Arrays are [algorithm][point][instance].
+# 1e-7 relative: the bound's gap tolerance, where its ascent stops when JCRRA's power is its target,
+# as in a sweep that runs JCRRA). Arrays are [algorithm][point][instance].
 per_instance() {  # file
   h5dump -y -w 0 -m '%.17g' -d /algorithm -d /status -d /power_w "$1" | awk '
     /^DATASET "\/(algorithm|status|power_w)"/ { name = $2; gsub(/"|\//, "", name); want = 1; next }
@@ -53,7 +54,7 @@ per_instance() {  # file
           s = val["status", (lb * P + p) * I + i]; b = val["power_w", (lb * P + p) * I + i] + 0
           proven += s == 0; bounded += s == 0 || s == 1; infeasible += s == 2
           js = val["status", (jc * P + p) * I + i]; j = val["power_w", (jc * P + p) * I + i] + 0
-          if (js == 0 || js == 1) { served++; if (b > 0 && j <= b * (1 + 1e-9)) at_bound++ }
+          if (js == 0 || js == 1) { served++; if (b > 0 && j * (1 - 1e-7) <= b) at_bound++ }
         }
         printf "- point %d of %d: bound on %d of %d instances, proven infeasible %d; the dual proves the optimum itself on %d (%.1f %%); JCRRA served %d, proven optimal (at the bound) on %d (%.1f %%)\n", p + 1, P, bounded, I, infeasible, proven, 100 * proven / I, served, at_bound, served ? 100 * at_bound / served : 0
       }
