@@ -7,9 +7,10 @@
 // target: the bound's Polyak target (its upper bound): 0 JCRRA's power (as `leosem solve`, and
 // a sweep that runs JCRRA), 1 none (a sweep's lower-bound alone), 2 Greedy JSCC's power (a sweep
 // that runs Greedy JSCC but not JCRRA). stall_iterations / stall_tolerance: the stall stop
-// (LowerBoundOptions; -1 or absent: the default, 0: off).
+// (LowerBoundOptions; -1 or absent: the default, 0: off). seed: the instances' key (seed, 0, i),
+// default 1. patience: LowerBoundOptions::patience (absent: the default).
 // Usage: bench_lower_bound [default_instances] [contended_instances] [exact_instances] [target]
-//                          [stall_iterations] [stall_tolerance]
+//                          [stall_iterations] [stall_tolerance] [seed] [patience]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -29,7 +30,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 void run_set(const char* name, const ScenarioParams& params, int count, int exact_count, int target,
-             const LowerBoundOptions& options) {
+             const LowerBoundOptions& options, uint64_t seed) {
   if (count <= 0) return;
   SolverInputs inputs;
   inputs.options.milp_time_limit_s = 60.0;
@@ -37,7 +38,7 @@ void run_set(const char* name, const ScenarioParams& params, int count, int exac
   int feasible = 0, optimal = 0, infeasible_proven = 0, iterations = 0, iterations_max = 0, at_target = 0, proven = 0;
   std::vector<double> gaps_db;
   for (int i = 0; i < count; ++i) {
-    const Instance inst = generate_instance(params, {1, 0, static_cast<uint32_t>(i)});
+    const Instance inst = generate_instance(params, {seed, 0, static_cast<uint32_t>(i)});
     auto start = std::chrono::steady_clock::now();
     const Solution jcrra = solve(Algorithm::Jcrra, inst, inputs);
     jcrra_s += seconds_since(start);
@@ -102,8 +103,10 @@ int main(int argc, char** argv) {
   LowerBoundOptions options;
   if (argc > 5 && std::atoi(argv[5]) >= 0) options.stall_iterations = std::atoi(argv[5]);
   if (argc > 6) options.stall_tolerance = std::atof(argv[6]);
-  if (target < 0 || target > 2 || options.stall_tolerance < 0.0) {
-    std::fprintf(stderr, "bench_lower_bound: target must be 0, 1 or 2 and stall_tolerance >= 0\n");
+  const uint64_t seed = argc > 7 ? std::strtoull(argv[7], nullptr, 10) : 1;
+  if (argc > 8) options.patience = std::atoi(argv[8]);
+  if (target < 0 || target > 2 || options.stall_tolerance < 0.0 || options.patience < 1) {
+    std::fprintf(stderr, "bench_lower_bound: target must be 0, 1 or 2, stall_tolerance >= 0, patience >= 1\n");
     return 2;
   }
   std::printf("Polyak target: %s; stall stop: ",
@@ -112,15 +115,16 @@ int main(int argc, char** argv) {
     std::printf("%d iterations without a rise above %g relative\n\n", options.stall_iterations,
                 options.stall_tolerance);
   else
-    std::printf("off\n\n");
-  run_set("Default scenario", default_scenario_params(), default_instances, exact_instances, target, options);
+    std::printf("off\n");
+  std::printf("patience %d, instances keyed (%llu, 0, i)\n\n", options.patience, static_cast<unsigned long long>(seed));
+  run_set("Default scenario", default_scenario_params(), default_instances, exact_instances, target, options, seed);
   ScenarioParams contended = default_scenario_params();
   contended.users = 10;
   contended.subchannels = 4;  // B = 40 MHz as the default: B_sc = 10 MHz
   contended.slots = 80;
   contended.images_mean = 100000.0;
-  run_set("Contended set, B = 40 MHz", contended, contended_instances, exact_instances, target, options);
+  run_set("Contended set, B = 40 MHz", contended, contended_instances, exact_instances, target, options, seed);
   contended.bandwidth_hz = 4e6 * contended.subchannels;  // B_sc stays 4 MHz
-  run_set("Contended set, B_sc = 4 MHz", contended, contended_instances, exact_instances, target, options);
+  run_set("Contended set, B_sc = 4 MHz", contended, contended_instances, exact_instances, target, options, seed);
   return 0;
 }
