@@ -3,7 +3,7 @@
 // (per (instance, UE)), required-SNR tables (per instance), then one kernel per device-capable
 // algorithm, each a thin launcher over the shared per-item functions: one thread per instance
 // for the greedy baselines, one block per instance for JCRRA (cuda/jcrra_block_kernel.cuh) and
-// the lower bound (cuda/lower_bound_block_kernel.cuh);
+// the lower bound (cuda/lower_bound_block_kernel.cuh; launched last, its target the others' best);
 // only the per-instance results come back, into pinned host memory. exact and mcf run on host
 // threads (OpenMP, backends/sweep_batch_cpu.cpp) over the same instances while the device works.
 // The quality grid and the JPEG table are copied to the device once per point; device buffers
@@ -170,16 +170,21 @@ struct SweepJcrraSource {
 };
 
 // The certified lower bound's instances of a chunk as its block kernel's Source
-// (cuda/lower_bound_block_kernel.cuh): computed on its own (no upper bound), as solve() does.
+// (cuda/lower_bound_block_kernel.cuh), launched after the other core algorithms on the same
+// stream: its Polyak target is the best power they found (bound_target_w over the chunk's
+// results, `all_results`), as on the cpu backends.
 struct SweepBoundSource {
   InstanceBlockView block;
   DeviceArena arena;
-  StoredResult* results;
+  StoredResult* results;            // the bound's row
+  const StoredResult* all_results;  // [algorithm][count]
+  uint32_t target_mask;             // PointSetup::bound_target_mask
   __device__ LowerBoundBlockJob job(unsigned i) const {
     const InstanceWorkspace ws = arena.slot(i);
     LowerBoundBlockJob job;
     job.view = block_instance_view(block, i);
     job.snr_lin = ws.snr_lin;
+    job.upper_bound_w = bound_target_w(all_results, block.count, i, target_mask);
     job.ws = ws.bound;
     return job;
   }
@@ -305,8 +310,12 @@ class CudaBackend final : public SweepBatchBackend {
     launched_ok("demand_kernel");
     required_snr_kernel<<<grid_for(range.count, threads), threads, 0, stream_>>>(device_core_, block, arena);
     launched_ok("required_snr_kernel");
-    for (size_t a = 0; a < algorithms; ++a) {
-      if (!runs_on_core(point_.algorithms[a])) continue;
+    // The lower bound last (pass 1): its target reads the others' results of the same chunk.
+    for (size_t pass_a = 0; pass_a < 2 * algorithms; ++pass_a) {
+      const size_t a = pass_a % algorithms;
+      if (!runs_on_core(point_.algorithms[a]) ||
+          (point_.algorithms[a] == Algorithm::LowerBound) != (pass_a >= algorithms))
+        continue;
       StoredResult* out = results_.data() + a * range.count;
       if (point_.algorithms[a] == Algorithm::Jcrra) {  // one block per instance
         const SweepJcrraSource source{block, arena, out};
@@ -322,8 +331,9 @@ class CudaBackend final : public SweepBatchBackend {
       }
       if (point_.algorithms[a] == Algorithm::LowerBound) {  // one block per instance
         try {
-          launch_lower_bound_blocks(SweepBoundSource{block, arena, out}, range.count, d.users, d.subchannels, d.slots,
-                                    d.options, device_core_.bound, false, stream_);
+          launch_lower_bound_blocks(SweepBoundSource{block, arena, out, results_.data(), point_.bound_target_mask},
+                                    range.count, d.users, d.subchannels, d.slots, d.options, device_core_.bound, false,
+                                    stream_);
         } catch (const std::exception& e) {
           throw std::runtime_error(std::string("cuda backend: ") + e.what() + " (" + instances + ")");
         }

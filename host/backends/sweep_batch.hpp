@@ -113,7 +113,7 @@ struct PointCoreInputs {
   JpegTableView jpeg;    // count 0: no table (greedy-jpeg is then Unsolved)
   int base_option = 0;   // Greedy JSCC's ρ as an option index
   JcrraOptions jcrra;    // base_option set
-  LowerBoundOptions bound;  // the certified lower bound's (computed on its own: no upper bound)
+  LowerBoundOptions bound;  // the certified lower bound's (its Polyak target: bound_target_w)
 };
 
 // A core's outcome as stored (the sweep file's per-instance record).
@@ -171,14 +171,38 @@ LEOSEM_HD StoredResult solve_greedy_core(Algorithm algorithm, const PointCoreInp
 // Runs one of the device-capable algorithms (greedy-jscc, greedy-jpeg, jcrra, lower-bound) on one
 // instance, as solve_greedy_core; JCRRA and the bound through their sequential teams (jcrra_core,
 // lower_bound_core: what the host backends run; the cuda backend runs the same jcrra_team and
-// lower_bound_team over a thread block).
+// lower_bound_team over a thread block). bound_upper_w: the bound's Polyak target
+// (bound_target_w), <= 0 if none; the other algorithms ignore it.
 LEOSEM_HD StoredResult solve_instance_core(Algorithm algorithm, const PointCoreInputs& in, const InstanceView& v,
-                                           const InstanceWorkspace& ws) {
+                                           const InstanceWorkspace& ws, double bound_upper_w = 0.0) {
   if (algorithm == Algorithm::Jcrra)
     return stored_from_core(jcrra_core(v, ws.snr_lin, in.jcrra, ws.jcrra, ws.solution));
   if (algorithm == Algorithm::LowerBound)
-    return stored_from_bound(lower_bound_core(v, ws.snr_lin, 0.0, in.bound, ws.bound));
+    return stored_from_bound(lower_bound_core(v, ws.snr_lin, bound_upper_w, in.bound, ws.bound));
   return solve_greedy_core(algorithm, in, v, ws);
+}
+
+// The algorithms whose solutions are solutions of the very problem the bound relaxes (the JSCC
+// scheme over the point's options and quality model), so that their power bounds its optimum
+// from above. Greedy JPEG solves another problem (JPEG's rates), exact and mcf run on the host
+// (on the cuda backend alongside the device, so their results come too late for the bound).
+LEOSEM_HD bool bounds_the_optimum(Algorithm a) { return a == Algorithm::Jcrra || a == Algorithm::GreedyJscc; }
+
+// The bound's Polyak target in a sweep: the least power of instance j among the results of the
+// algorithms in `mask` (bit a: the point's algorithm a; results[a * count + j]) that served it,
+// or 0 if none did. Each backend runs the bound after those algorithms (the same rule on every
+// backend). A better target than none: it stops the ascent once the bound is within
+// LowerBoundOptions::gap_tolerance of it, and aims its Polyak steps (docs/benchmarks.md).
+LEOSEM_HD double bound_target_w(const StoredResult* results, uint32_t count, uint32_t j, uint32_t mask) {
+  double best = HUGE_VAL;
+  for (uint32_t a = 0; a < 32; ++a) {
+    if (!((mask >> a) & 1u)) continue;
+    const StoredResult& r = results[static_cast<size_t>(a) * count + j];
+    const bool served = r.status == static_cast<int8_t>(SolveStatus::Feasible) ||
+                        r.status == static_cast<int8_t>(SolveStatus::Optimal);
+    if (served && r.power_w > 0.0 && r.power_w < best) best = r.power_w;  // NaN fails both tests
+  }
+  return best < HUGE_VAL ? best : 0.0;
 }
 
 // True for the algorithms the batch cores run (on any backend); exact and mcf run on the host.
@@ -193,6 +217,7 @@ struct PointSetup {
   std::shared_ptr<const ScenarioConfig> config;  // owned: inputs point into it
   SolverInputs inputs;
   std::vector<Algorithm> algorithms;  // the sweep's order
+  uint32_t bound_target_mask = 0;     // bit a: algorithms[a] gives the bound its target (bound_target_w)
   PointCoreInputs core;               // host pointers
   WorkspaceDims dims;
   WorkspaceNeeds needs;

@@ -30,6 +30,10 @@ PointSetup make_point_setup(const ScenarioConfig& config, const std::vector<std:
   point.core.jcrra = point.inputs.options.jcrra;
   point.core.jcrra.base_option = point.core.base_option;
   point.dims = {params.users, params.subchannels, params.slots, params.options};
+  if (point.algorithms.size() > 32)  // bound_target_mask's bits (no algorithm is listed twice)
+    throw std::invalid_argument("algorithms: more than 32 listed");
+  for (size_t i = 0; i < point.algorithms.size(); ++i)
+    if (bounds_the_optimum(point.algorithms[i])) point.bound_target_mask |= 1u << i;
   for (Algorithm a : point.algorithms) {
     point.needs.jpeg |= a == Algorithm::GreedyJpeg;
     point.needs.jcrra |= a == Algorithm::Jcrra;
@@ -121,12 +125,18 @@ struct HostArena {
   }
 };
 
-// The core algorithms of one instance, its required-SNR table filled first.
+// The core algorithms of one instance, its required-SNR table filled first; the lower bound last,
+// with the best power the others found as its Polyak target (bound_target_w), as on the device.
 void solve_core_algorithms(const PointSetup& point, const InstanceView& v, const InstanceWorkspace& ws, uint32_t j,
                            uint32_t count, StoredResult* out) {
   fill_required_snr(v, point.core.quality, ws.snr_lin);
   for (size_t a = 0; a < point.algorithms.size(); ++a)
-    if (runs_on_core(point.algorithms[a])) out[a * count + j] = solve_instance_core(point.algorithms[a], point.core, v, ws);
+    if (runs_on_core(point.algorithms[a]) && point.algorithms[a] != Algorithm::LowerBound)
+      out[a * count + j] = solve_instance_core(point.algorithms[a], point.core, v, ws);
+  for (size_t a = 0; a < point.algorithms.size(); ++a)
+    if (point.algorithms[a] == Algorithm::LowerBound)
+      out[a * count + j] = solve_instance_core(Algorithm::LowerBound, point.core, v, ws,
+                                               bound_target_w(out, count, j, point.bound_target_mask));
 }
 
 void check_prepared(const PointSetup& point, const char* backend) {

@@ -19,9 +19,15 @@ namespace leosem {
 
 struct LowerBoundOptions {
   int max_iterations = 100;     // Lagrangian evaluations (each one is a valid bound)
-  int patience = 5;             // iterations without a better bound before the step factor halves
+  int patience = 2;             // iterations without a better bound before the step factor halves
+                                // (2, not the prototype's 5: half the iterations, docs/benchmarks.md)
   double step_factor = 1.0;     // initial Polyak factor α in θ = α (target − L) / ||g||²
   double gap_tolerance = 1e-7;  // stop when the bound is within this relative gap of the upper bound
+  // Stall stop: leave once stall_iterations evaluations have passed since the bound last rose by
+  // more than stall_tolerance (relative) above its value then (0: off). Each iterate is a valid
+  // bound, so stopping early only forgoes the rest of the ascent.
+  int stall_iterations = 0;
+  double stall_tolerance = 1e-5;
 };
 
 enum class BoundStatus : int {
@@ -75,6 +81,8 @@ enum BoundScalar : int {
   kBoundSumLambda,
   kBoundSumNu,
   kBoundNorm,
+  kBoundAnchor,            // the bound at its last rise by more than stall_tolerance (W)
+  kBoundAnchorIterations,  // evaluations done then
   kBoundScalars
 };
 
@@ -283,6 +291,8 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     ws.scalars[kBoundStop] = 0.0;
     ws.scalars[kBoundAlpha] = opt.step_factor;
     ws.scalars[kBoundStall] = 0.0;
+    ws.scalars[kBoundAnchor] = 0.0;
+    ws.scalars[kBoundAnchorIterations] = 0.0;
   }
   team.sync();
 
@@ -412,8 +422,12 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
           ws.scalars[kBoundAlpha] *= 0.5;
           ws.scalars[kBoundStall] = 0.0;
         }
+        if (ws.scalars[kBoundBest] > ws.scalars[kBoundAnchor] * (1.0 + opt.stall_tolerance)) {
+          ws.scalars[kBoundAnchor] = ws.scalars[kBoundBest];
+          ws.scalars[kBoundAnchorIterations] = iteration + 1.0;
+        }
         const double norm = ws.scalars[kBoundNorm];
-        // Without an upper bound: 1.5 times the best L so far, capped at twice the largest power any
+        // Without an upper bound: 1.05 times the best L so far, capped at twice the largest power any
         // solution can have (so that a growing L can pass it and prove infeasibility).
         double target = ws.scalars[kBoundTarget];
         if (!(ws.scalars[kBoundUpper] < HUGE_VAL) && ws.scalars[kBoundRelaxed] > 0.0)
@@ -429,6 +443,9 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         } else if (ws.scalars[kBoundBest] >= ws.scalars[kBoundUpper] * (1.0 - opt.gap_tolerance) ||
                    !(target > relaxed)) {
           ws.scalars[kBoundStop] = 1.0;
+        } else if (opt.stall_iterations > 0 &&
+                   iteration + 1.0 - ws.scalars[kBoundAnchorIterations] >= opt.stall_iterations) {
+          ws.scalars[kBoundStop] = 1.0;  // stalled: the bound rose by at most stall_tolerance
         } else {
           ws.scalars[kBoundStep] = ws.scalars[kBoundAlpha] * (target - relaxed) / norm;
         }

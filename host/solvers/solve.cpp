@@ -333,7 +333,8 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
       break;
     }
     case Algorithm::LowerBound: {
-      // On its own (no solution's power as the Polyak target): what a sweep stores per instance.
+      // On its own (no solution's power as the Polyak target): what a sweep stores where it runs
+      // neither JCRRA nor Greedy JSCC (otherwise it gets their best power: backends/sweep_batch.hpp).
       const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, 0.0);
       sol.iterations = b.iterations;
       if (b.status == BoundStatus::Infeasible) {

@@ -5,6 +5,8 @@
 // workspace carving and backend choice, which the cuda backend relies on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "backends/sweep_batch.hpp"
@@ -16,29 +18,52 @@ using test::TempDir;
 
 namespace {
 
-// solve() on each generated instance: the truth.
+// solve() on each generated instance: the truth. The lower bound's Polyak target is the least
+// power JCRRA or Greedy JSCC found on the instance (none if neither is listed or served it), as a
+// sweep gives it (backends/sweep_batch.hpp, bound_target_w); `targeted` counts the instances where
+// that changes the bound's result from solve()'s own (no target), so that a backend that ignored
+// the target would fail.
 std::vector<StoredResult> solve_one_by_one(const ScenarioConfig& config, const std::vector<std::string>& names,
-                                           const InstanceRange& range) {
+                                           const InstanceRange& range, size_t* targeted = nullptr) {
   const SolverInputs inputs = make_solver_inputs(config);
   std::vector<StoredResult> out(names.size() * range.count);
+  if (targeted) *targeted = 0;
   for (uint32_t j = 0; j < range.count; ++j) {
     const Instance inst = generate_instance(config.params, {range.seed, range.point, range.first_instance + j});
+    double target_w = HUGE_VAL;
     for (size_t a = 0; a < names.size(); ++a) {
       const Solution s = solve(parse_algorithm(names[a]), inst, inputs);
       const bool feasible = s.status == SolveStatus::Optimal || s.status == SolveStatus::Feasible;
       out[a * range.count + j] = {feasible ? s.total_power_w : std::nan(""), static_cast<int8_t>(s.status),
                                   s.iterations};
+      if (feasible && (names[a] == "jcrra" || names[a] == "greedy-jscc")) target_w = std::min(target_w, s.total_power_w);
+    }
+    for (size_t a = 0; a < names.size(); ++a) {
+      if (names[a] != "lower-bound" || !(target_w < HUGE_VAL)) continue;
+      const LowerBoundResult b = compute_lower_bound(inst, inputs.quality, target_w);
+      const StoredResult own = out[a * range.count + j];
+      StoredResult& r = out[a * range.count + j];
+      r.power_w = b.status == BoundStatus::Infeasible ? std::nan("") : b.bound_w;
+      r.status = static_cast<int8_t>(b.status == BoundStatus::Infeasible ? SolveStatus::Infeasible
+                                     : b.status == BoundStatus::Optimal  ? SolveStatus::Optimal
+                                                                         : SolveStatus::Feasible);
+      r.iterations = b.iterations;
+      if (targeted) *targeted += own.iterations != r.iterations;
     }
   }
   return out;
 }
 
-void expect_backends_equal_solve(bool grid) {
+void expect_backends_equal_solve(bool grid,
+                                 const std::vector<std::string>& names = {"jcrra", "greedy-jscc", "greedy-jpeg", "mcf",
+                                                                          "lower-bound"},
+                                 bool target = true) {
   TempDir dir;
   const ScenarioConfig config = test::small_batch_config(dir, grid);
-  const std::vector<std::string> names{"jcrra", "greedy-jscc", "greedy-jpeg", "mcf", "lower-bound"};
   const InstanceRange range{9, 2, 100, 48};
-  const std::vector<StoredResult> truth = solve_one_by_one(config, names, range);
+  size_t targeted = 0;
+  const std::vector<StoredResult> truth = solve_one_by_one(config, names, range, &targeted);
+  if (target) EXPECT_GT(targeted, 5u) << "the bound's target should change some of its results";
   const std::vector<size_t> counts = test::status_counts(truth);
   EXPECT_GT(counts[1], 10u) << "the case should have feasible instances (" << counts[2] << " infeasible)";
   EXPECT_GT(counts[2], 3u) << "the case should have infeasible instances (" << counts[1] << " feasible)";
@@ -58,6 +83,14 @@ void expect_backends_equal_solve(bool grid) {
 
 TEST(SweepBatch, ReferenceAndCpuEqualSolveLogistic) { expect_backends_equal_solve(false); }
 TEST(SweepBatch, ReferenceAndCpuEqualSolveGrid) { expect_backends_equal_solve(true); }
+// The bound runs after the algorithms that give its target wherever it is listed; Greedy JPEG
+// (another scheme) and mcf (a host algorithm) give none.
+TEST(SweepBatch, TheBoundListedFirstStillGetsItsTarget) {
+  expect_backends_equal_solve(false, {"lower-bound", "greedy-jpeg", "greedy-jscc"});
+}
+TEST(SweepBatch, GreedyJpegAndMcfGiveTheBoundNoTarget) {
+  expect_backends_equal_solve(false, {"greedy-jpeg", "lower-bound", "mcf"}, false);
+}
 
 TEST(SweepBatch, ExactRunsOnTheHostInEveryBackend) {
   TempDir dir;

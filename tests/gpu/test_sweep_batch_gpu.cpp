@@ -7,8 +7,8 @@
 // allowed), power within a stated tolerance (1e-6 dB; 1e-9 relative for the greedy baselines
 // alone), every difference counted and printed (status, iterations, beyond tolerance, not
 // bit-identical, the largest in dB), the test failing when a count exceeds its bound. The lower
-// bound runs one block per instance (cuda/lower_bound_block_kernel.cuh) on the device's inputs:
-// as JCRRA, 1e-6 dB. exact and mcf run on host threads from host-generated instances:
+// bound runs one block per instance (cuda/lower_bound_block_kernel.cuh) on the device's inputs,
+// its Polyak target the device's JCRRA / Greedy JSCC powers (bound_target_w): as JCRRA, 1e-6 dB. exact and mcf run on host threads from host-generated instances:
 // bit-identical (0 differences). Whole
 // sweeps: --backend cuda against --backend cpu with the same bounds, and a cuda run interrupted
 // and resumed bit-identical to an uninterrupted cuda run (same device, same code: results do not

@@ -270,11 +270,57 @@ TEST(LowerBound, AsAnAlgorithm) {
   EXPECT_EQ(parse_algorithm("lower-bound"), Algorithm::LowerBound);
 }
 
+// The stall stop (LowerBoundOptions::stall_iterations): it only ends the ascent early, so the
+// stalled result is the full ascent's result after as many iterations, bit for bit (hence as
+// valid); it fires only once the bound has risen by at most stall_tolerance over the last
+// stall_iterations; and on these instances (bench_lower_bound's most contended set, no target:
+// ~55 iterations without it) it does fire.
+TEST(LowerBound, StallStopEndsTheAscentOnlyWhereTheBoundStalled) {
+  const QualityModel q;
+  ScenarioParams contended = default_scenario_params();
+  contended.users = 10;
+  contended.subchannels = 4;
+  contended.slots = 80;
+  contended.images_mean = 100000.0;
+  contended.bandwidth_hz = 4e6 * contended.subchannels;
+  for (const double tolerance : {1e-3, 1e-5}) {
+    LowerBoundOptions stall;
+    stall.stall_iterations = 5;
+    stall.stall_tolerance = tolerance;
+    int stopped_early = 0;
+    for (uint32_t i = 0; i < 6; ++i) {
+      const Instance inst = generate_instance(contended, {1, 0, i});
+      SCOPED_TRACE("instance " + std::to_string(i) + ", tolerance " + std::to_string(tolerance));
+      const LowerBoundResult full = compute_lower_bound(inst, q, 0.0);
+      const LowerBoundResult stalled = compute_lower_bound(inst, q, 0.0, stall);
+      ASSERT_LE(stalled.iterations, full.iterations);
+      LowerBoundOptions prefix;
+      prefix.max_iterations = stalled.iterations;
+      const LowerBoundResult same = compute_lower_bound(inst, q, 0.0, prefix);
+      EXPECT_EQ(stalled.bound_w, same.bound_w);  // bitwise
+      EXPECT_EQ(stalled.relaxed_w, same.relaxed_w);
+      EXPECT_EQ(stalled.status, same.status);
+      EXPECT_LE(stalled.bound_w, full.bound_w);
+      if (stalled.iterations == full.iterations) continue;
+      ++stopped_early;
+      EXPECT_EQ(stalled.status, BoundStatus::Bound);
+      ASSERT_GT(stalled.iterations, stall.stall_iterations);
+      prefix.max_iterations = stalled.iterations - stall.stall_iterations;
+      const double before_w = compute_lower_bound(inst, q, 0.0, prefix).bound_w;
+      EXPECT_LE(stalled.bound_w, before_w * (1.0 + tolerance));
+    }
+    std::printf("stall stop (%d iterations, %g): %d of 6 ascents ended early\n", stall.stall_iterations, tolerance,
+                stopped_early);
+    EXPECT_GE(stopped_early, 3) << "the stall stop should end most of these ascents early";
+  }
+}
+
 using testing::HostCarver;
 
 // The workspace filled with `garbage` first: the bound must initialise whatever it reads.
 template <class Team>
-LowerBoundResult bound_on_team(const Instance& inst, double upper_w, double garbage) {
+LowerBoundResult bound_on_team(const Instance& inst, double upper_w, double garbage,
+                               const LowerBoundOptions& options = LowerBoundOptions()) {
   const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
   HostCarver counter;
   carve_lower_bound_workspace(K, N, T, L, counter);
@@ -284,7 +330,7 @@ LowerBoundResult bound_on_team(const Instance& inst, double upper_w, double garb
   const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);
   const std::vector<double> snr = required_snr_table(inst, QualityModel());
   const Team team;
-  return lower_bound_team(team, make_instance_view(inst), snr.data(), upper_w, LowerBoundOptions(), ws);
+  return lower_bound_team(team, make_instance_view(inst), snr.data(), upper_w, options, ws);
 }
 
 template <class Team>
@@ -295,11 +341,15 @@ void expect_bound_same_as_sequential() {
   Instance cut = testing::small_instance(3);  // a binding budget: ν moves too
   cut.params.max_power_w *= 1e-3;
   instances.push_back(cut);
+  LowerBoundOptions stall;  // the stall stop on (3 iterations, 1e-3): it fires on some
+  stall.stall_iterations = 3;
+  stall.stall_tolerance = 1e-3;
   int moved = 0;
   for (size_t i = 0; i < instances.size(); ++i)
-    for (double upper_w : {0.0, 1e3}) {
-      const LowerBoundResult a = bound_on_team<SequentialTeam>(instances[i], upper_w, -7.0);
-      const LowerBoundResult b = bound_on_team<Team>(instances[i], upper_w, 12345.0);
+    for (double upper_w : {0.0, 1e3, -1.0}) {
+      const LowerBoundOptions options = upper_w < 0.0 ? stall : LowerBoundOptions();
+      const LowerBoundResult a = bound_on_team<SequentialTeam>(instances[i], upper_w, -7.0, options);
+      const LowerBoundResult b = bound_on_team<Team>(instances[i], upper_w, 12345.0, options);
       EXPECT_EQ(a.status, b.status) << i;
       EXPECT_EQ(a.bound_w, b.bound_w) << i;  // bitwise
       EXPECT_EQ(a.relaxed_w, b.relaxed_w) << i;

@@ -8,7 +8,7 @@
 // left out as the bound leaves them out: that LP is the Lagrangian dual's value) on the instances
 // where the budget binds in the LP (its value with the budget rows above its value without them,
 // by more than 1e-7 relative): 10·log10(LP / bound) for the bound with JCRRA's power as its
-// Polyak target and without a target (as a sweep computes it), how many within 0.01 dB, and how
+// Polyak target (as `solve` and a sweep running JCRRA compute it) and without one, how many within 0.01 dB, and how
 // many bounds lie above the LP by more than 1e-9 relative (none may: the LP is the dual's sup).
 //   bench_priced_repair [instances] [milp_time_limit_s] [K N T images] [P_max dBW list, default 3.5,2]
 #include <algorithm>
