@@ -10,7 +10,6 @@
 
 #include "core/sha256.hpp"
 #include "io/hdf5_util.hpp"
-#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -391,7 +390,7 @@ namespace {
 void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
-    if (h5_read_string_attribute(file, "/", attribute) != digest)
+    if (h5_read_text_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
@@ -418,18 +417,6 @@ Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
   const std::string digest = read_contents(file, Pass::everything, report, &heap);
   check_variable_length_digest(file, digest, report.variable_length_values);
   return report;
-}
-
-Hdf5VerifyReport verify_hdf5_file(const std::string& path) {
-  h5_quiet();
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error(quoted_input(path) + " is not a readable HDF5 file (" + h5_error_detail() + ")");
-  H5Handle file(id, H5Fclose);
-  try {
-    return verify_hdf5_contents(id);
-  } catch (const Hdf5Error& e) {
-    throw Hdf5Error(quoted_input(path) + ": " + e.what());
-  }
 }
 
 }  // namespace leosem

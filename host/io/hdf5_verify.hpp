@@ -58,7 +58,4 @@ std::string variable_length_sha256(hid_t file);
 // writer of a leosem file after its last variable-length value (nothing rewrites text later).
 void write_variable_length_sha256(hid_t file);
 
-// Opens `path` read-only and verifies it; errors name the file.
-Hdf5VerifyReport verify_hdf5_file(const std::string& path);
-
 }  // namespace leosem
