@@ -10,7 +10,6 @@
 
 #include "core/file_safety.hpp"
 #include "core/sha256.hpp"
-#include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
 #include "sweep/sweep_file.hpp"
@@ -200,12 +199,6 @@ std::string verify_file(const std::string& path) {
 
 namespace {
 
-// One algorithm's summary columns, per point.
-struct SummaryColumns {
-  std::vector<int32_t> count, feasible;
-  std::vector<double> fraction, mean_dbm, low_dbm, high_dbm;
-};
-
 // A complete file's stored summary, row `algorithm` of the [algorithm, axes...] arrays.
 SummaryColumns read_summary(hid_t id, const SweepHeader& h, size_t algorithm) {
   const size_t points = static_cast<size_t>(h.points);
@@ -215,35 +208,9 @@ SummaryColumns read_summary(hid_t id, const SweepHeader& h, size_t algorithm) {
                          all.begin() + static_cast<long>((algorithm + 1) * points));
   };
   return {row(h5_read_all<int32_t>(id, "/evaluated")),        row(h5_read_all<int32_t>(id, "/feasible")),
-          row(h5_read_all<double>(id, "/feasible_fraction")), row(h5_read_all<double>(id, "/mean_power_dbm")),
-          row(h5_read_all<double>(id, "/ci95_low_dbm")),      row(h5_read_all<double>(id, "/ci95_high_dbm"))};
-}
-
-// A partial file's summary so far, computed as finalize() would over the (point, instance) pairs
-// marked done; also counts them.
-SummaryColumns summarize_done(hid_t id, const SweepHeader& h, size_t algorithm, size_t& done_pairs) {
-  const size_t points = static_cast<size_t>(h.points), instances = h.instance_index.size();
-  SummaryColumns s;
-  done_pairs = 0;
-  const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
-  for (size_t p = 0; p < points; ++p) {
-    const std::vector<uint8_t> done = read_point_done(id, h, p);
-    std::vector<double> power;
-    std::vector<int8_t> status;
-    read_point_results(id, h, algorithm, p, power, status);
-    for (size_t j = 0; j < instances; ++j) {
-      if (done[j]) ++done_pairs;
-      else status[j] = -1;  // a block being written: not counted until marked done
-    }
-    const PointSummary ps = summarize(power, status);
-    s.count.push_back(static_cast<int32_t>(ps.instances));
-    s.feasible.push_back(static_cast<int32_t>(ps.feasible));
-    s.fraction.push_back(ps.instances ? static_cast<double>(ps.feasible) / ps.instances : 0.0);
-    s.mean_dbm.push_back(to_dbm(ps.mean_power_w));
-    s.low_dbm.push_back(to_dbm(ps.mean_power_w - ps.ci95_half_w));
-    s.high_dbm.push_back(to_dbm(ps.mean_power_w + ps.ci95_half_w));
-  }
-  return s;
+          row(h5_read_all<double>(id, "/feasible_fraction")), row(h5_read_all<double>(id, "/mean_power_w")),
+          row(h5_read_all<double>(id, "/mean_power_dbm")),    row(h5_read_all<double>(id, "/ci95_low_dbm")),
+          row(h5_read_all<double>(id, "/ci95_high_dbm"))};
 }
 
 // Per algorithm and point, the certified gap 10·log10(P / LB) over the done instances where the
@@ -337,7 +304,7 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   std::vector<SummaryColumns> summaries;
   size_t done_pairs = 0;
   for (size_t a = 0; a < h.algorithms.size(); ++a)
-    summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_done(id, h, a, done_pairs));
+    summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_columns(id, h, a, &done_pairs));
   // An adaptive run's per-point record (written as each point stops, so also in a .partial).
   const size_t cells = h.algorithms.size() * static_cast<size_t>(h.points);
   std::vector<double> half_width_db;
@@ -410,7 +377,7 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   }
   for (size_t k = 0; k < h.algorithms.size(); ++k) {
     const std::string& algorithm = h.algorithms[k];
-    const auto& [count, feasible, fraction, mean, low, high] = summaries[k];
+    const auto& [count, feasible, fraction, mean_w, mean, low, high] = summaries[k];
     for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
       if (csv) {
         out << algorithm;

@@ -604,34 +604,51 @@ PairedSummary summarize_paired(const double* power_a_w, const int8_t* status_a, 
   return s;
 }
 
-void write_summary(hid_t file, const SweepHeader& h) {
+SummaryColumns summarize_columns(hid_t file, const SweepHeader& h, size_t algorithm, size_t* done_pairs) {
   const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
-  const size_t points = static_cast<size_t>(h.points), cells = h.algorithms.size() * points;
-  std::vector<int32_t> count(cells), feasible(cells);
-  std::vector<double> fraction(cells), mean_w(cells), mean_dbm(cells), low_dbm(cells), high_dbm(cells);
+  SummaryColumns c;
   std::vector<double> power;
   std::vector<int8_t> status;
-  for (size_t a = 0; a < h.algorithms.size(); ++a)
-    for (size_t p = 0; p < points; ++p) {
-      read_point_results(file, h, a, p, power, status);
-      const PointSummary s = summarize(power, status);
-      const size_t c = a * points + p;  // [algorithm, axes...] in C order
-      count[c] = static_cast<int32_t>(s.instances);
-      feasible[c] = static_cast<int32_t>(s.feasible);
-      fraction[c] = s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0;
-      mean_w[c] = s.mean_power_w;
-      mean_dbm[c] = to_dbm(s.mean_power_w);
-      low_dbm[c] = to_dbm(s.mean_power_w - s.ci95_half_w);
-      high_dbm[c] = to_dbm(s.mean_power_w + s.ci95_half_w);
+  if (done_pairs) *done_pairs = 0;
+  for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
+    read_point_results(file, h, algorithm, p, power, status);
+    const std::vector<uint8_t> done = read_point_done(file, h, p);
+    for (size_t j = 0; j < done.size(); ++j) {
+      if (!done[j]) status[j] = -1;  // a block being written: not counted until marked done
+      else if (done_pairs) ++*done_pairs;
     }
-  const auto put = [&](const std::string& path, const auto& data) { h5_overwrite_dataset(file, path, data); };
-  put("/evaluated", count);
-  put("/feasible", feasible);
-  put("/feasible_fraction", fraction);
-  put("/mean_power_w", mean_w);
-  put("/mean_power_dbm", mean_dbm);
-  put("/ci95_low_dbm", low_dbm);
-  put("/ci95_high_dbm", high_dbm);
+    const PointSummary s = summarize(power, status);
+    c.count.push_back(static_cast<int32_t>(s.instances));
+    c.feasible.push_back(static_cast<int32_t>(s.feasible));
+    c.fraction.push_back(s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0);
+    c.mean_w.push_back(s.mean_power_w);
+    c.mean_dbm.push_back(to_dbm(s.mean_power_w));
+    c.low_dbm.push_back(to_dbm(s.mean_power_w - s.ci95_half_w));
+    c.high_dbm.push_back(to_dbm(s.mean_power_w + s.ci95_half_w));
+  }
+  return c;
+}
+
+void write_summary(hid_t file, const SweepHeader& h) {
+  SummaryColumns all;  // [algorithm, axes...] in C order: each algorithm's points in turn
+  for (size_t a = 0; a < h.algorithms.size(); ++a) {
+    const SummaryColumns c = summarize_columns(file, h, a);
+    const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    append(all.count, c.count);
+    append(all.feasible, c.feasible);
+    append(all.fraction, c.fraction);
+    append(all.mean_w, c.mean_w);
+    append(all.mean_dbm, c.mean_dbm);
+    append(all.low_dbm, c.low_dbm);
+    append(all.high_dbm, c.high_dbm);
+  }
+  h5_overwrite_dataset(file, "/evaluated", all.count);
+  h5_overwrite_dataset(file, "/feasible", all.feasible);
+  h5_overwrite_dataset(file, "/feasible_fraction", all.fraction);
+  h5_overwrite_dataset(file, "/mean_power_w", all.mean_w);
+  h5_overwrite_dataset(file, "/mean_power_dbm", all.mean_dbm);
+  h5_overwrite_dataset(file, "/ci95_low_dbm", all.low_dbm);
+  h5_overwrite_dataset(file, "/ci95_high_dbm", all.high_dbm);
 }
 
 }  // namespace leosem

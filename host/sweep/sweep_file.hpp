@@ -155,6 +155,15 @@ void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size
                         std::vector<int8_t>& status);
 std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point);
 
+// One algorithm's summary over the points: the rows of /evaluated ... /ci95_high_dbm.
+struct SummaryColumns {
+  std::vector<int32_t> count, feasible;
+  std::vector<double> fraction, mean_w, mean_dbm, low_dbm, high_dbm;
+};
+// Computed from the stored results of algorithm a over the (point, instance) pairs marked done
+// (what finalize writes; `report` on a partial file); sets *done_pairs to their number if given.
+SummaryColumns summarize_columns(hid_t file, const SweepHeader& h, size_t algorithm, size_t* done_pairs = nullptr);
+
 // Writes the summary arrays of an open file from its per-instance data (used by finalize and merge).
 void write_summary(hid_t file, const SweepHeader& h);
 
