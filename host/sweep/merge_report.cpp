@@ -254,25 +254,37 @@ std::vector<GapColumns> certified_gaps(hid_t id, const SweepHeader& h, size_t bo
   return gaps;
 }
 
+// snprintf into `out`: the report's fixed-width columns.
+template <typename... Args>
+void print(std::ostream& out, const char* format, Args... args) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, format, args...);
+  out << buffer;
+}
+
+// A row's first columns: its label, then the axes' names (the header row) or point p's values.
+void axis_names(std::ostream& out, const char* label, const SweepHeader& h) {
+  print(out, "%-14s", label);
+  for (const std::string& field : h.axis_fields) print(out, " %24s", field.c_str());
+}
+void axis_values(std::ostream& out, const char* label, const SweepHeader& h, size_t point) {
+  const size_t axes = h.axis_fields.size();
+  print(out, "%-14s", label);
+  for (size_t k = 0; k < axes; ++k) print(out, " %24g", h.axis_values[point * axes + k]);
+}
+
 // Paired stopping's difference A - B at every point, from the instances in the file (those done):
 // the same numbers the run stopped on, since it stopped after exactly these instances.
 std::string paired_table(hid_t id, const SweepHeader& h) {
   const auto index_of = [&](const std::string& name) {
     return static_cast<size_t>(std::find(h.algorithms.begin(), h.algorithms.end(), name) - h.algorithms.begin());
   };
-  const size_t a = index_of(h.target_ci_paired[0]), b = index_of(h.target_ci_paired[1]), axes = h.axis_fields.size();
+  const size_t a = index_of(h.target_ci_paired[0]), b = index_of(h.target_ci_paired[1]);
   std::ostringstream out;
-  char buffer[256];
   out << "paired difference " << h.target_ci_paired[0] << " - " << h.target_ci_paired[1]
       << " (dB, over the instances both serve; 95% CI 1.96 s/sqrt(n)):\n";
-  std::snprintf(buffer, sizeof buffer, "%-14s", "");
-  out << buffer;
-  for (const std::string& field : h.axis_fields) {
-    std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
-    out << buffer;
-  }
-  std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %9s\n", "pairs", "unpaired", "mean dB", "+-dB");
-  out << buffer;
+  axis_names(out, "", h);
+  print(out, " %9s %9s %10s %9s\n", "pairs", "unpaired", "mean dB", "+-dB");
   std::vector<double> power_a, power_b;
   std::vector<int8_t> status_a, status_b;
   for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
@@ -282,14 +294,8 @@ std::string paired_table(hid_t id, const SweepHeader& h) {
     for (size_t j = 0; j < done.size(); ++j)
       if (!done[j]) status_a[j] = status_b[j] = -1;  // not counted until marked done
     const PairedSummary s = summarize_paired(power_a.data(), status_a.data(), power_b.data(), status_b.data(), done.size());
-    std::snprintf(buffer, sizeof buffer, "%-14s", "paired");
-    out << buffer;
-    for (size_t k = 0; k < axes; ++k) {
-      std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + k]);
-      out << buffer;
-    }
-    std::snprintf(buffer, sizeof buffer, " %9u %9u %10.4f %9.4f\n", s.pairs, s.unpaired, s.mean_db, s.ci95_half_width_db);
-    out << buffer;
+    axis_values(out, "paired", h, p);
+    print(out, " %9u %9u %10.4f %9.4f\n", s.pairs, s.unpaired, s.mean_db, s.ci95_half_width_db);
   }
   return out.str();
 }
@@ -330,14 +336,13 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   std::string note;
   if (!h.complete) {
     const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();
-    char line[256];
-    std::snprintf(line, sizeof line, "PARTIAL: %zu of %zu (point, instance) pairs done (%.1f%%); the run is going on or was interrupted",
-                  done_pairs, total, total ? 100.0 * static_cast<double>(done_pairs) / static_cast<double>(total) : 100.0);
-    note = line;
+    std::ostringstream line;
+    print(line, "PARTIAL: %zu of %zu (point, instance) pairs done (%.1f%%); the run is going on or was interrupted",
+          done_pairs, total, total ? 100.0 * static_cast<double>(done_pairs) / static_cast<double>(total) : 100.0);
+    note = line.str();
   }
   if (partial_note) *partial_note = note;
   std::ostringstream out;
-  char buffer[256];
   if (csv) {
     out << "algorithm";
     for (const std::string& field : h.axis_fields) out << "," << field;
@@ -357,22 +362,10 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       out << "adaptive: each point stopped when every algorithm's 95% CI half-width was <= " << h.target_ci_db
           << " dB (blocks of " << h.block_instances << " instances) or at the cap\n";
     if (!note.empty()) out << note << "\n";
-    std::snprintf(buffer, sizeof buffer, "%-14s", "algorithm");
-    out << buffer;
-    for (const std::string& field : h.axis_fields) {
-      std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
-      out << buffer;
-    }
-    std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s", "instances", "feasible", "power dBm", "95% CI dBm");
-    out << buffer;
-    if (h.adaptive()) {
-      std::snprintf(buffer, sizeof buffer, " %9s %7s", "+-dB", "stopped");
-      out << buffer;
-    }
-    if (with_gaps) {
-      std::snprintf(buffer, sizeof buffer, "  %s", "certified gap dB: mean / p95 / max");
-      out << buffer;
-    }
+    axis_names(out, "algorithm", h);
+    print(out, " %9s %9s %10s %21s", "instances", "feasible", "power dBm", "95% CI dBm");
+    if (h.adaptive()) print(out, " %9s %7s", "+-dB", "stopped");
+    if (with_gaps) out << "  certified gap dB: mean / p95 / max";
     out << "\n";
   }
   for (size_t k = 0; k < h.algorithms.size(); ++k) {
@@ -382,39 +375,18 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       if (csv) {
         out << algorithm;
         for (size_t a = 0; a < axes; ++a) out << "," << h.axis_values[p * axes + a];
-        std::snprintf(buffer, sizeof buffer, ",%d,%d,%.6f,%.6f,%.6f,%.6f", count[p], feasible[p], fraction[p], mean[p],
-                      low[p], high[p]);
-        out << buffer;
-        if (h.adaptive()) {
-          std::snprintf(buffer, sizeof buffer, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
-          out << buffer;
-        }
-        if (with_gaps) {
-          std::snprintf(buffer, sizeof buffer, ",%.6f,%.6f,%.6f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
-          out << buffer;
-        }
+        print(out, ",%d,%d,%.6f,%.6f,%.6f,%.6f", count[p], feasible[p], fraction[p], mean[p], low[p], high[p]);
+        if (h.adaptive()) print(out, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+        if (with_gaps) print(out, ",%.6f,%.6f,%.6f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
         out << "\n";
       } else {
-        std::snprintf(buffer, sizeof buffer, "%-14s", algorithm.c_str());
-        out << buffer;
-        for (size_t a = 0; a < axes; ++a) {
-          std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + a]);
-          out << buffer;
-        }
-        std::snprintf(buffer, sizeof buffer, " %9d %8.1f%% %10.2f %10.2f .. %6.2f", count[p], 100.0 * fraction[p],
-                      mean[p], low[p], high[p]);
-        out << buffer;
-        if (h.adaptive()) {
-          std::snprintf(buffer, sizeof buffer, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
-          out << buffer;
-        }
-        if (with_gaps && gaps[k].count[p] > 0) {
-          std::snprintf(buffer, sizeof buffer, "  %.4f / %.4f / %.4f", gaps[k].mean_db[p], gaps[k].p95_db[p],
-                        gaps[k].max_db[p]);
-          out << buffer;
-        } else if (with_gaps) {
+        axis_values(out, algorithm.c_str(), h, p);
+        print(out, " %9d %8.1f%% %10.2f %10.2f .. %6.2f", count[p], 100.0 * fraction[p], mean[p], low[p], high[p]);
+        if (h.adaptive()) print(out, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+        if (with_gaps && gaps[k].count[p] > 0)
+          print(out, "  %.4f / %.4f / %.4f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
+        else if (with_gaps)
           out << "  -";
-        }
         out << "\n";
       }
     }
