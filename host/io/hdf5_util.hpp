@@ -214,18 +214,6 @@ T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::str
   return value;
 }
 
-// Overwrites the whole of an existing dataset (its size must match).
-template <typename T>
-void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector<T>& data) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
-  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(data.size()))
-    throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
-  if (!data.empty())
-    h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
-  set.close_checked("writing " + path);
-}
-
 // ---- variable-length UTF-8 text, N-D hyperslabs, dimension scales (self-describing files) ----
 
 // Writes (or overwrites) a scalar variable-length UTF-8 string attribute.

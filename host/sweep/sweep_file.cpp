@@ -630,25 +630,19 @@ SummaryColumns summarize_columns(hid_t file, const SweepHeader& h, size_t algori
 }
 
 void write_summary(hid_t file, const SweepHeader& h) {
-  SummaryColumns all;  // [algorithm, axes...] in C order: each algorithm's points in turn
+  std::vector<hsize_t> start(1 + h.axis_fields.size(), 0), count = h.axis_sizes();
+  count.insert(count.begin(), 1);  // one algorithm's row of the [algorithm, axes...] arrays
   for (size_t a = 0; a < h.algorithms.size(); ++a) {
     const SummaryColumns c = summarize_columns(file, h, a);
-    const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-    append(all.count, c.count);
-    append(all.feasible, c.feasible);
-    append(all.fraction, c.fraction);
-    append(all.mean_w, c.mean_w);
-    append(all.mean_dbm, c.mean_dbm);
-    append(all.low_dbm, c.low_dbm);
-    append(all.high_dbm, c.high_dbm);
+    start[0] = a;
+    h5_write_slab(file, "/evaluated", start, count, c.count.data());
+    h5_write_slab(file, "/feasible", start, count, c.feasible.data());
+    h5_write_slab(file, "/feasible_fraction", start, count, c.fraction.data());
+    h5_write_slab(file, "/mean_power_w", start, count, c.mean_w.data());
+    h5_write_slab(file, "/mean_power_dbm", start, count, c.mean_dbm.data());
+    h5_write_slab(file, "/ci95_low_dbm", start, count, c.low_dbm.data());
+    h5_write_slab(file, "/ci95_high_dbm", start, count, c.high_dbm.data());
   }
-  h5_overwrite_dataset(file, "/evaluated", all.count);
-  h5_overwrite_dataset(file, "/feasible", all.feasible);
-  h5_overwrite_dataset(file, "/feasible_fraction", all.fraction);
-  h5_overwrite_dataset(file, "/mean_power_w", all.mean_w);
-  h5_overwrite_dataset(file, "/mean_power_dbm", all.mean_dbm);
-  h5_overwrite_dataset(file, "/ci95_low_dbm", all.low_dbm);
-  h5_overwrite_dataset(file, "/ci95_high_dbm", all.high_dbm);
 }
 
 }  // namespace leosem
