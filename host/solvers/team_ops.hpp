@@ -1,6 +1,6 @@
 // Team primitives of JCRRA (solvers/jcrra.hpp), free of JCRRA's own types: the Euclidean
 // projections onto the capped simplex and the option simplex, fixed-order chunked sums, and a
-// cooperative merge sort with the heap sort's total order. Host-device, no allocation.
+// cooperative merge sort in sort_before's total order. Host-device, no allocation.
 #pragma once
 #include "model/scenario_params.hpp"
 #include "solvers/core_common.hpp"
@@ -132,7 +132,7 @@ LEOSEM_HD void merge_path_segment(int segment, int width, int count, const Befor
 }
 
 // Sorts index[0..count) so that key[] is descending, ties by index ascending (sort_before: a
-// strict total order, so the result is the one heap_sort_descending gives, for every team):
+// strict total order, so the result is the same for every team and every correct sort):
 // runs of kSumChunk sorted by insertion, one item each; then runs merged pairwise, doubling,
 // each merge cut into segments of kSumChunk outputs (merge path: a binary search finds where a
 // segment starts in the two runs), one item per segment. Ping-pongs between `index` and

@@ -2,6 +2,7 @@
 // feasible whenever Greedy JSCC is, iterations reported).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -121,8 +122,8 @@ TEST(JcrraTeam, ResultsDoNotDependOnTheOrderOfItemsWithinAPhase) { expect_same_a
 
 TEST(JcrraTeam, EveryDependencyBetweenPhasesHasABarrier) { expect_same_as_sequential<DeferredTeam>(); }
 
-// The rounding's cooperative sort gives exactly heap_sort_descending's order (keys descending,
-// ties by index) for every team, on lengths around the run and segment boundaries and with
+// The rounding's cooperative sort gives exactly the order of sort_before (keys descending,
+// ties by index, as std::sort gives it) for every team, on lengths around the run and segment boundaries and with
 // many ties.
 template <class Team>
 void expect_team_sort_matches_heap_sort() {
@@ -140,7 +141,7 @@ void expect_team_sort_matches_heap_sort() {
       for (int i = 0; i < size && static_cast<int>(index.size()) < count; ++i)
         if (next() % 8 != 0 || size - i <= count - static_cast<int>(index.size())) index.push_back(i);
       expected = index;
-      heap_sort_descending(expected.data(), count, key.data());
+      std::sort(expected.begin(), expected.end(), [&](int a, int b) { return sort_before(key.data(), a, b); });
       std::vector<int> buffer(static_cast<size_t>(count) + 1, -1);
       index.push_back(-1);
       const int* sorted = team_sort_descending(Team(), index.data(), buffer.data(), count, key.data());
