@@ -2,11 +2,14 @@
 
 #include <coin/Cbc_C_Interface.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "solvers/solve.hpp"
 
 namespace leosem {
 namespace {
@@ -48,17 +51,10 @@ MilpModel build_milp(const Instance& inst, const QualityModel& quality, bool dro
   const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
   MilpModel m;
   std::vector<double>& snr_lin = m.snr_lin;
-  snr_lin.assign(static_cast<size_t>(K) * L, -1.0);
+  snr_lin = required_snr_table(inst, quality);
   double& unit = m.unit;
   for (int k = 0; k < K; ++k) {
-    bool any = false;
-    for (int l = 0; l < L; ++l) {
-      const RequiredSnr r = quality_required_snr_db(quality, inst.ssim_requirement[k], inst.params.compression_ratios[l]);
-      if (!r.reachable || std::isnan(r.snr_db)) continue;
-      snr_lin[inst.kl(k, l)] = std::isinf(r.snr_db) ? 0.0 : std::pow(10.0, r.snr_db / 10.0);
-      any = true;
-    }
-    if (!any) {
+    if (std::all_of(snr_lin.begin() + k * L, snr_lin.begin() + (k + 1) * L, [](double s) { return s < 0.0; })) {
       m.reason = "quality unreachable: UE " + std::to_string(k) + " needs SSIM " +
                  std::to_string(inst.ssim_requirement[k]) + ", above what any option reaches";
       return m;
@@ -85,6 +81,9 @@ MilpModel build_milp(const Instance& inst, const QualityModel& quality, bool dro
 
   Cbc_setLogLevel(model, 0);
   Cbc_setObjSense(model, 1.0);
+  Cbc_setParameter(model, "threads", "1");
+  Cbc_setParameter(model, "log", "0");
+  Cbc_setParameter(model, "slog", "0");
 
   // Columns: y[k,l] then z[k,l,n,t] for usable (n, t).
   std::vector<int>& y_col = m.y_col;
@@ -205,9 +204,6 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
   Cbc_setMaximumSeconds(model, options.time_limit_s);
   Cbc_setAllowableGap(model, 0.0);
   Cbc_setAllowableFractionGap(model, 1e-9);
-  Cbc_setParameter(model, "threads", "1");
-  Cbc_setParameter(model, "log", "0");
-  Cbc_setParameter(model, "slog", "0");
 
   bool optimal = false, infeasible = false, has_solution = false;
   double bound_units = 0.0;
@@ -284,9 +280,6 @@ LpRelaxation solve_lp_relaxation(const Instance& inst, const QualityModel& quali
   }
   for (int c = 0; c < m.columns; ++c) Cbc_setContinuous(model, c);
   Cbc_setMaximumSeconds(model, options.time_limit_s);
-  Cbc_setParameter(model, "threads", "1");
-  Cbc_setParameter(model, "log", "0");
-  Cbc_setParameter(model, "slog", "0");
   std::lock_guard<std::mutex> lock(cbc_mutex());
   Cbc_solve(model);  // no integer columns: CBC solves the LP (Clp) and stops
   if (Cbc_isProvenOptimal(model)) {

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <utility>
 
+#include "solvers/solve.hpp"
+
 namespace leosem {
 namespace {
 
@@ -124,17 +126,16 @@ Solution solve_min_cost_flow(const Instance& inst, const QualityModel& quality, 
   const int K = inst.users, N = inst.subchannels, T = inst.slots;
   Solution sol;
   sol.scheme = Scheme::Jscc;
+  const std::vector<double> snr_table = required_snr_table(inst, quality);
   std::vector<double> snr_lin(K);
   std::vector<int> demand(K);
   for (int k = 0; k < K; ++k) {
-    const RequiredSnr r =
-        quality_required_snr_db(quality, inst.ssim_requirement[k], inst.params.compression_ratios[options[k]]);
-    if (!r.reachable || std::isnan(r.snr_db)) {
+    snr_lin[k] = snr_table[inst.kl(k, options[k])];
+    if (snr_lin[k] < 0.0) {
       sol.status = SolveStatus::Infeasible;
       sol.reason = "quality unreachable: UE " + std::to_string(k) + " at its option";
       return sol;
     }
-    snr_lin[k] = std::isinf(r.snr_db) ? 0.0 : std::pow(10.0, r.snr_db / 10.0);
     demand[k] = inst.required_resources[inst.kl(k, options[k])];
   }
   // Costs in units of the largest Γ_k, so that path lengths stay well scaled.
