@@ -150,6 +150,20 @@ std::vector<hsize_t> SweepHeader::point_indices(size_t point) const {
   return index;
 }
 
+H5Slab SweepHeader::instances_slab(size_t point, hsize_t first, hsize_t n) const {
+  H5Slab s{point_indices(point), std::vector<hsize_t>(axis_coordinates.size(), 1)};
+  s.start.push_back(first);
+  s.count.push_back(n);
+  return s;
+}
+
+H5Slab SweepHeader::results_slab(size_t algorithm, size_t point, hsize_t first, hsize_t n) const {
+  H5Slab s = instances_slab(point, first, n);
+  s.start.insert(s.start.begin(), algorithm);
+  s.count.insert(s.count.begin(), 1);
+  return s;
+}
+
 uint32_t Shard::first(uint32_t instances) const {
   return static_cast<uint32_t>(static_cast<uint64_t>(instances) * index / count);
 }
@@ -338,22 +352,14 @@ SweepHeader read_sweep_header(hid_t file) {
 
 void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,
                         std::vector<int8_t>& status) {
-  std::vector<hsize_t> start{algorithm}, count{1};
-  for (hsize_t i : h.point_indices(point)) {
-    start.push_back(i);
-    count.push_back(1);
-  }
-  start.push_back(0);
-  count.push_back(h.instance_index.size());
-  power_w = h5_read_slab<double>(file, "/power_w", start, count);
-  status = h5_read_slab<int8_t>(file, "/status", start, count);
+  const H5Slab s = h.results_slab(algorithm, point, 0, h.instance_index.size());
+  power_w = h5_read_slab<double>(file, "/power_w", s.start, s.count);
+  status = h5_read_slab<int8_t>(file, "/status", s.start, s.count);
 }
 
 std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point) {
-  std::vector<hsize_t> start = h.point_indices(point), count(start.size(), 1);
-  start.push_back(0);
-  count.push_back(h.instance_index.size());
-  return h5_read_slab<uint8_t>(file, "/done", start, count);
+  const H5Slab s = h.instances_slab(point, 0, h.instance_index.size());
+  return h5_read_slab<uint8_t>(file, "/done", s.start, s.count);
 }
 
 std::string repair_failed_writes(hid_t file, const SweepHeader& layout) {
@@ -474,14 +480,6 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
   const hsize_t n = results.empty() ? 0 : results[0].size();
   if (n == 0) return;
   h5_quiet();  // on the runner's writing thread too (HDF5's error settings are per thread)
-  const std::vector<hsize_t> index = layout_.point_indices(point);
-  std::vector<hsize_t> start{0}, count{1};  // [algorithm, axes..., instance]
-  for (hsize_t i : index) {
-    start.push_back(i);
-    count.push_back(1);
-  }
-  start.push_back(j0);
-  count.push_back(n);
   for (size_t a = 0; a < algorithms_.size(); ++a) {
     std::vector<double> power(n);
     std::vector<int8_t> status(n);
@@ -491,15 +489,15 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
       status[j] = results[a][j].status;
       iterations[j] = results[a][j].iterations;
     }
-    start[0] = a;
-    h5_write_slab(file_, "/power_w", start, count, power.data());
-    h5_write_slab(file_, "/status", start, count, status.data());
-    h5_write_slab(file_, "/iterations", start, count, iterations.data());
+    const H5Slab s = layout_.results_slab(a, point, j0, n);
+    h5_write_slab(file_, "/power_w", s.start, s.count, power.data());
+    h5_write_slab(file_, "/status", s.start, s.count, status.data());
+    h5_write_slab(file_, "/iterations", s.start, s.count, iterations.data());
   }
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
   const std::vector<uint8_t> done(n, 1);
-  h5_write_slab(file_, "/done", std::vector<hsize_t>(start.begin() + 1, start.end()),
-                std::vector<hsize_t>(count.begin() + 1, count.end()), done.data());
+  const H5Slab s = layout_.instances_slab(point, j0, n);
+  h5_write_slab(file_, "/done", s.start, s.count, done.data());
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 

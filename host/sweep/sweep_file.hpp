@@ -28,6 +28,11 @@ struct Shard {
 
 inline constexpr const char* kSweepFormat = "leosem-sweep-2";
 
+// A hyperslab of a dataset: its first element and extent per dimension (h5_read_slab / h5_write_slab).
+struct H5Slab {
+  std::vector<hsize_t> start, count;
+};
+
 // The root attributes and the point table of a sweep file: what identifies its results.
 struct SweepHeader {
   std::string format = kSweepFormat;
@@ -50,6 +55,10 @@ struct SweepHeader {
   // Index of point p along each axis.
   std::vector<hsize_t> point_indices(size_t point) const;
   std::vector<hsize_t> axis_sizes() const;
+  // Where point p's instances [first, first + n) lie: in an [axes..., instance] array (/done), or
+  // in algorithm a's row of an [algorithm, axes..., instance] array (/power_w, /status, ...).
+  H5Slab instances_slab(size_t point, hsize_t first, hsize_t n) const;
+  H5Slab results_slab(size_t algorithm, size_t point, hsize_t first, hsize_t n) const;
 };
 
 
