@@ -392,9 +392,6 @@ std::string repair_failed_writes(hid_t file, const SweepHeader& layout) {
 SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
     : path_(path),
       partial_path_(partial_path_for(path)),
-      points_(spec.point_count()),
-      shard_instances_(shard.size(spec.instances)),
-      algorithms_(spec.algorithms),
       layout_(make_header(spec, shard, {})) {
   h5_quiet();
 }
@@ -462,9 +459,6 @@ SweepFile::SweepFile(SweepFile&& other) noexcept
     : path_(std::move(other.path_)),
       partial_path_(std::move(other.partial_path_)),
       file_(other.file_),
-      points_(other.points_),
-      shard_instances_(other.shard_instances_),
-      algorithms_(std::move(other.algorithms_)),
       layout_(std::move(other.layout_)),
       repair_note_(std::move(other.repair_note_)) {
   other.file_ = -1;
@@ -480,7 +474,7 @@ void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::ve
   const hsize_t n = results.empty() ? 0 : results[0].size();
   if (n == 0) return;
   h5_quiet();  // on the runner's writing thread too (HDF5's error settings are per thread)
-  for (size_t a = 0; a < algorithms_.size(); ++a) {
+  for (size_t a = 0; a < layout_.algorithms.size(); ++a) {
     std::vector<double> power(n);
     std::vector<int8_t> status(n);
     std::vector<int32_t> iterations(n);
@@ -513,7 +507,7 @@ void SweepFile::read_point(size_t point, size_t algorithm, std::vector<double>& 
 }
 
 void SweepFile::write_point_stop(size_t point, const PointStop& stop) {
-  const size_t algorithms = algorithms_.size();
+  const size_t algorithms = layout_.algorithms.size();
   if (!layout_.adaptive()) throw std::logic_error("write_point_stop: not an adaptive run's file");
   if (stop.ci95_half_width_db.size() != algorithms) throw std::logic_error("write_point_stop: one value per algorithm");
   std::vector<hsize_t> start{0}, count{algorithms};  // [algorithm, axes...]: every algorithm at the point

@@ -90,10 +90,8 @@ class SweepFile {
   SweepFile(const SweepFile&) = delete;
   SweepFile& operator=(const SweepFile&) = delete;
 
-  const std::string& partial_path() const { return partial_path_; }
-  size_t points() const { return points_; }
-  uint32_t shard_instances() const { return shard_instances_; }
-  size_t algorithms() const { return algorithms_.size(); }
+  size_t points() const { return static_cast<size_t>(layout_.points); }
+  uint32_t shard_instances() const { return static_cast<uint32_t>(layout_.instance_index.size()); }
   // What resume() repaired ("" when nothing): see repair_failed_writes.
   const std::string& repair_note() const { return repair_note_; }
 
@@ -113,9 +111,6 @@ class SweepFile {
   SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard);
   std::string path_, partial_path_;
   hid_t file_ = -1;
-  size_t points_ = 0;
-  uint32_t shard_instances_ = 0;
-  std::vector<std::string> algorithms_;
   SweepHeader layout_;  // the shapes (axes, instances) the file was created with
   std::string repair_note_;
 };
