@@ -208,13 +208,9 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
                        " holds the finished blocks; run again with --resume to continue");
   };
   const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
-    const size_t algorithms = spec.algorithms.size();
     for (uint32_t j0 = 0; j0 < chunk.count; j0 += options.block_size) {
       const uint32_t n = std::min(options.block_size, chunk.count - j0);
-      std::vector<std::vector<StoredResult>> block(algorithms, std::vector<StoredResult>(n));
-      for (size_t a = 0; a < algorithms; ++a)
-        for (uint32_t j = 0; j < n; ++j) block[a][j] = results[a * chunk.count + j0 + j];
-      file.write_block(p, chunk.first + j0, block);
+      file.write_block(p, chunk.first + j0, n, results.data() + j0, chunk.count);
       progress.advance(n);
       instances_written += n;
       if (const int signal_number = pending_interrupt_signal()) throw interrupted(signal_number);

@@ -470,18 +470,18 @@ SweepFile::~SweepFile() {
 
 std::vector<uint8_t> SweepFile::read_done() const { return h5_read_all<uint8_t>(file_, "/done"); }  // C order = [point][instance]
 
-void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results) {
-  const hsize_t n = results.empty() ? 0 : results[0].size();
+void SweepFile::write_block(size_t point, uint32_t j0, uint32_t n, const StoredResult* results, size_t stride) {
   if (n == 0) return;
   h5_quiet();  // on the runner's writing thread too (HDF5's error settings are per thread)
   for (size_t a = 0; a < layout_.algorithms.size(); ++a) {
     std::vector<double> power(n);
     std::vector<int8_t> status(n);
     std::vector<int32_t> iterations(n);
-    for (hsize_t j = 0; j < n; ++j) {
-      power[j] = results[a][j].power_w;
-      status[j] = results[a][j].status;
-      iterations[j] = results[a][j].iterations;
+    for (uint32_t j = 0; j < n; ++j) {
+      const StoredResult& r = results[a * stride + j];
+      power[j] = r.power_w;
+      status[j] = r.status;
+      iterations[j] = r.iterations;
     }
     const H5Slab s = layout_.results_slab(a, point, j0, n);
     h5_write_slab(file_, "/power_w", s.start, s.count, power.data());

@@ -97,9 +97,10 @@ class SweepFile {
 
   // done[p * shard_instances + j]
   std::vector<uint8_t> read_done() const;
-  // Writes results of local instances [j0, j0 + n) of point p: results[a][j] for algorithm a,
-  // flushes, then marks them done and flushes again (so done never precedes the data).
-  void write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results);
+  // Writes results of local instances [j0, j0 + n) of point p: results[a * stride + j] for
+  // algorithm a (a backend's chunk, as evaluated), flushes, then marks them done and flushes again
+  // (so done never precedes the data).
+  void write_block(size_t point, uint32_t j0, uint32_t n, const StoredResult* results, size_t stride);
   // One point's stored results of algorithm a over its done instances (status -1 elsewhere).
   void read_point(size_t point, size_t algorithm, std::vector<double>& power_w, std::vector<int8_t>& status) const;
   // Adaptive runs: records how point p ended (after its results are written).
