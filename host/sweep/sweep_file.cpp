@@ -63,6 +63,26 @@ std::vector<hsize_t> result_dims(const SweepHeader& h, bool algorithm, bool inst
   return dims;
 }
 
+// The root attributes every sweep file has (besides `complete` and an adaptive run's own), and
+// the header members they hold.
+const std::pair<const char*, std::string SweepHeader::*> kTextAttributes[] = {
+    {"format", &SweepHeader::format},
+    {"leosem_version", &SweepHeader::leosem_version},
+    {"git_commit", &SweepHeader::git_commit},
+    {"backend", &SweepHeader::backend},
+    {"device", &SweepHeader::device},
+    {"driver_version", &SweepHeader::driver_version},
+    {"runtime_version", &SweepHeader::runtime_version},
+    {"sweep_name", &SweepHeader::sweep_name},
+    {"config_text", &SweepHeader::config_text},
+    {"config_sha256", &SweepHeader::config_sha256}};
+const std::pair<const char*, std::vector<std::string> SweepHeader::*> kListAttributes[] = {
+    {"algorithms", &SweepHeader::algorithms}, {"axis_fields", &SweepHeader::axis_fields}, {"overrides", &SweepHeader::overrides}};
+const std::pair<const char*, int64_t SweepHeader::*> kNumberAttributes[] = {
+    {"seed", &SweepHeader::seed},       {"instances_per_point", &SweepHeader::instances_per_point},
+    {"points", &SweepHeader::points},   {"shard_index", &SweepHeader::shard_index},
+    {"shard_count", &SweepHeader::shard_count}};
+
 // The summary arrays [algorithm, axes...], created with the layout and filled by write_summary().
 struct SummaryDataset {
   const char* path;
@@ -211,24 +231,9 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 }
 
 void create_sweep_layout(hid_t root, const SweepHeader& h) {
-  h5_write_text_attribute(root, "format", h.format);
-  h5_write_text_attribute(root, "leosem_version", h.leosem_version);
-  h5_write_text_attribute(root, "git_commit", h.git_commit);
-  h5_write_text_attribute(root, "backend", h.backend);
-  h5_write_text_attribute(root, "device", h.device);
-  h5_write_text_attribute(root, "driver_version", h.driver_version);
-  h5_write_text_attribute(root, "runtime_version", h.runtime_version);
-  h5_write_text_attribute(root, "sweep_name", h.sweep_name);
-  h5_write_text_attribute(root, "config_text", h.config_text);
-  h5_write_text_attribute(root, "config_sha256", h.config_sha256);
-  h5_write_text_list_attribute(root, "algorithms", h.algorithms);
-  h5_write_text_list_attribute(root, "axis_fields", h.axis_fields);
-  h5_write_text_list_attribute(root, "overrides", h.overrides);
-  h5_write_scalar_attribute<int64_t>(root, "seed", h.seed);
-  h5_write_scalar_attribute<int64_t>(root, "instances_per_point", h.instances_per_point);
-  h5_write_scalar_attribute<int64_t>(root, "points", h.points);
-  h5_write_scalar_attribute<int64_t>(root, "shard_index", h.shard_index);
-  h5_write_scalar_attribute<int64_t>(root, "shard_count", h.shard_count);
+  for (const auto& [name, member] : kTextAttributes) h5_write_text_attribute(root, name, h.*member);
+  for (const auto& [name, member] : kListAttributes) h5_write_text_list_attribute(root, name, h.*member);
+  for (const auto& [name, member] : kNumberAttributes) h5_write_scalar_attribute<int64_t>(root, name, h.*member);
   h5_write_scalar_attribute<int64_t>(root, "complete", 0);
   if (h.adaptive()) {
     h5_write_scalar_attribute<double>(root, "target_ci_db", h.target_ci_db);
@@ -303,27 +308,13 @@ SweepHeader read_sweep_header(hid_t file) {
     throw InputError("a leosem-sweep-1 file, written by an older leosem: run the sweep again (this leosem reads " +
                      std::string(kSweepFormat) + ")");
   if (h.format != kSweepFormat) throw InputError("not a leosem sweep file (format " + quoted_input(h.format) + ")");
-  h.leosem_version = text("leosem_version");
-  h.git_commit = text("git_commit");
-  h.backend = text("backend");
-  h.device = text("device");
-  // Absent from files written before the backends recorded them.
-  const auto optional_text = [&](const char* name) {
-    return H5Aexists_by_name(file, "/", name, H5P_DEFAULT) > 0 ? text(name) : std::string();
-  };
-  h.driver_version = optional_text("driver_version");
-  h.runtime_version = optional_text("runtime_version");
-  h.sweep_name = text("sweep_name");
-  h.config_text = text("config_text");
-  h.config_sha256 = text("config_sha256");
-  h.algorithms = list("algorithms");
-  h.axis_fields = list("axis_fields");
-  h.overrides = list("overrides");
-  h.seed = number("seed");
-  h.instances_per_point = number("instances_per_point");
-  h.points = number("points");
-  h.shard_index = number("shard_index");
-  h.shard_count = number("shard_count");
+  for (const auto& [name, member] : kTextAttributes) {
+    // driver_version, runtime_version: absent from files written before the backends recorded them.
+    const bool optional = member == &SweepHeader::driver_version || member == &SweepHeader::runtime_version;
+    if (!optional || H5Aexists(file, name) > 0) h.*member = text(name);
+  }
+  for (const auto& [name, member] : kListAttributes) h.*member = list(name);
+  for (const auto& [name, member] : kNumberAttributes) h.*member = number(name);
   h.complete = number("complete");
   if (H5Aexists(file, "target_ci_db") > 0) {  // an adaptive run's file
     h.target_ci_db = h5_read_scalar_attribute<double>(file, "/", "target_ci_db");
