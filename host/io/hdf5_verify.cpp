@@ -386,37 +386,31 @@ void write_variable_length_sha256(hid_t file) {
 
 namespace {
 
-// Compares the digest of the variable-length values read (`values` of them) with the stored one.
-void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
+// Reads the file as `pass` says, the global heap's structure checked first (before HDF5 reads a
+// variable-length value), and compares the digest of the variable-length values with the stored one.
+Hdf5VerifyReport verify_pass(hid_t file, Pass pass) {
+  const FileBytes bytes(file);
+  const CheckedHeap heap{check_global_heap_structure(file), bytes};
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, pass, report, &heap);
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
     if (h5_read_text_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
-  } else if (values > 0) {
-    throw Hdf5Error("its text (" + std::to_string(values) + " variable-length values) is not covered by a checksum "
-                    "(no root attribute " + attribute + "): written by an older leosem, it cannot be verified");
+  } else if (report.variable_length_values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) + " variable-length values) is not "
+                    "covered by a checksum (no root attribute " + attribute + "): written by an older leosem, it "
+                    "cannot be verified");
   }
+  return report;
 }
 
 }  // namespace
 
-void verify_text(hid_t file) {
-  const FileBytes bytes(file);
-  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
-  Hdf5VerifyReport report;
-  const std::string digest = read_contents(file, Pass::variable_length_only, report, &heap);
-  check_variable_length_digest(file, digest, report.variable_length_values);
-}
+void verify_text(hid_t file) { verify_pass(file, Pass::variable_length_only); }
 
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  const FileBytes bytes(file);
-  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report, &heap);
-  check_variable_length_digest(file, digest, report.variable_length_values);
-  return report;
-}
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) { return verify_pass(file, Pass::everything); }
 
 }  // namespace leosem
