@@ -53,15 +53,17 @@ uint64_t little_endian(const std::string& bytes, size_t at, size_t width) {
   return v;
 }
 
-}  // namespace
+// The global heap's objects: collection address -> (object index -> size in bytes).
+using GlobalHeapObjects = std::map<uint64_t, std::map<uint16_t, uint64_t>>;
 
 // HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
 // into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// null pointer, so a damaged file must be refused before any text is read (verify_pass checks
+// first). The collections are checked from the file's bytes (HDF5 file format,
 // section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
 // reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
 // the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
-// never frees a heap object, so there are no gaps).
+// never frees a heap object, so there are no gaps). Throws Hdf5Error naming the collection.
 GlobalHeapObjects check_global_heap_structure(hid_t file) {
   const FileBytes bytes(file);
   const uint64_t file_size = bytes.size();
@@ -111,8 +113,6 @@ GlobalHeapObjects check_global_heap_structure(hid_t file) {
   }
   return found;
 }
-
-namespace {
 
 // Older files (before /algorithm was a fixed-length, checksummed dataset) keep variable-length
 // text in a contiguous dataset: its raw data are global-heap pointers that no checksum covers,

@@ -11,7 +11,6 @@
 #include <hdf5.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -32,16 +31,6 @@ struct Hdf5VerifyReport {
 // holds variable-length values but no digest (written by an older leosem: unverifiable). Memory
 // stays bounded: datasets are read one chunk at a time (variable-length values are held whole).
 Hdf5VerifyReport verify_hdf5_contents(hid_t file);
-
-// The global heap's objects: collection address -> (object index -> size in bytes).
-using GlobalHeapObjects = std::map<uint64_t, std::map<uint16_t, uint64_t>>;
-
-// Checks the structure of every global heap collection in the file from its bytes (a collection's
-// objects must tile it exactly, indices 1..n): HDF5 1.10 overruns memory reading a variable-length
-// value from a damaged collection, so a damaged file must be refused before any text is read.
-// verify_hdf5_contents calls it first (and checks the heap pointers that no checksum covers, in
-// older files' text datasets, against what it returns). Throws Hdf5Error naming the collection.
-GlobalHeapObjects check_global_heap_structure(hid_t file);
 
 // The text part of verify_hdf5_contents alone, cheap (no dataset but the text ones is read): the
 // global heap's structure, then the digest. For a reader that must trust a file's text before it
