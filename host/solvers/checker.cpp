@@ -125,7 +125,6 @@ CheckReport check_solution(const Instance& inst, const QualityModel& quality, co
         bits_delivered[k] += symbols_per_resource * std::log2(1.0 + p * g);
       }
     }
-  report.recomputed_power_w = total_w;
 
   for (int k = 0; k < K; ++k) {
     if (count[k] != sol.resources[k]) {
