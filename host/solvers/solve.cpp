@@ -84,8 +84,6 @@ int option_index_for_ratio(const ScenarioParams& params, double rho) {
   return params.options - 1;
 }
 
-int option_index_for_ratio(const Instance& inst, double rho) { return option_index_for_ratio(inst.params, rho); }
-
 std::string describe_failure(const CoreResult& r, const Instance& inst) {
   std::ostringstream out;
   switch (r.reason) {
@@ -154,7 +152,7 @@ Solution run_greedy_jscc(const Instance& inst, const SolverInputs& in) {
   const HostWorkspace host(inst, in.quality, WorkspaceNeeds{});
   const InstanceWorkspace& ws = host.ws;
   const CoreResult r = greedy_jscc_core(make_instance_view(inst), ws.snr_lin,
-                                        option_index_for_ratio(inst, in.options.greedy_rho), ws.jpeg.greedy,
+                                        option_index_for_ratio(inst.params, in.options.greedy_rho), ws.jpeg.greedy,
                                         ws.slot_power_w, ws.solution);
   return to_solution(r, ws.solution, inst, Scheme::Jscc);
 }
@@ -181,7 +179,7 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
 Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
   const HostWorkspace host(inst, in.quality, WorkspaceNeeds{false, true, false});
   JcrraOptions opt = in.options.jcrra;
-  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+  opt.base_option = option_index_for_ratio(inst.params, in.options.greedy_rho);
   const CoreResult r = jcrra_core(make_instance_view(inst), host.ws.snr_lin, opt, host.ws.jcrra, host.ws.solution);
   return to_solution(r, host.ws.solution, inst, Scheme::Jscc);
 }
@@ -260,7 +258,7 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
     case Algorithm::Mcf: {
       // The options Greedy JSCC would use (the configured ρ, or the next larger reachable one).
       const std::vector<double> snr = required_snr_table(inst, inputs.quality);
-      const int base = option_index_for_ratio(inst, inputs.options.greedy_rho);
+      const int base = option_index_for_ratio(inst.params, inputs.options.greedy_rho);
       std::vector<int> options(inst.users, -1);
       int unreachable = -1;
       for (int k = 0; k < inst.users; ++k) {

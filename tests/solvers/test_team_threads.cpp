@@ -175,7 +175,7 @@ struct Problem {
     const SolverInputs in;
     snr = required_snr_table(inst, in.quality);
     opt = in.options.jcrra;
-    opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+    opt.base_option = option_index_for_ratio(inst.params, in.options.greedy_rho);
     opt.mixed_precision = mixed_precision;
   }
 };
