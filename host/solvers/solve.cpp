@@ -84,6 +84,8 @@ int option_index_for_ratio(const ScenarioParams& params, double rho) {
   return params.options - 1;
 }
 
+namespace {
+
 std::string describe_failure(const CoreResult& r, const Instance& inst) {
   std::ostringstream out;
   switch (r.reason) {
@@ -106,8 +108,6 @@ std::string describe_failure(const CoreResult& r, const Instance& inst) {
   }
   return out.str();
 }
-
-namespace {
 
 // One instance's workspace on the host, laid out as the batched backends lay out an arena slot
 // (carve_instance_workspace) and left uninitialised: the cores write everything they read, and

@@ -58,6 +58,5 @@ void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const Qual
 InstanceView make_instance_view(const Instance& inst);
 std::vector<double> required_snr_table(const Instance& inst, const QualityModel& quality);  // [k*L+l], -1 unreachable
 int option_index_for_ratio(const ScenarioParams& params, double rho);  // smallest l with ρ_l >= rho (else L-1)
-std::string describe_failure(const CoreResult& result, const Instance& inst);
 
 }  // namespace leosem
