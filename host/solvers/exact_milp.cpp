@@ -194,13 +194,6 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     sol.reason = m.reason;
     return sol;
   }
-  const double unit = m.unit;
-  const int columns = m.columns, first_z = m.first_z;
-  const std::vector<int>& y_col = m.y_col;
-  const std::vector<double>& snr_lin = m.snr_lin;
-  using ZCol = MilpModel::ZCol;
-  const std::vector<ZCol>& z_cols = m.z_cols;
-
   Cbc_setMaximumSeconds(model, options.time_limit_s);
   Cbc_setAllowableGap(model, 0.0);
   Cbc_setAllowableFractionGap(model, 1e-9);
@@ -215,7 +208,7 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     infeasible = Cbc_isProvenInfeasible(model) != 0;
     const double* best = Cbc_bestSolution(model);
     has_solution = best != nullptr;
-    if (has_solution) values.assign(best, best + columns);
+    if (has_solution) values.assign(best, best + m.columns);
     bound_units = Cbc_getBestPossibleObjValue(model);
     sol.iterations = Cbc_getNodeCount(model);
   }
@@ -230,7 +223,7 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
       std::ostringstream out;
       out << "no solution found within the time limit of " << options.time_limit_s << " s";
       sol.reason = out.str();
-      sol.lower_bound_w = std::isfinite(bound_units) ? bound_units * unit : -1.0;
+      sol.lower_bound_w = std::isfinite(bound_units) ? bound_units * m.unit : -1.0;
     }
     return sol;
   }
@@ -241,20 +234,20 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
   sol.power_w.assign(static_cast<size_t>(N) * T, 0.0);
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l) {
-      const int y = y_col[inst.kl(k, l)];
+      const int y = m.y_col[inst.kl(k, l)];
       if (y >= 0 && values[y] > 0.5) sol.option[k] = l;
     }
-  for (size_t i = 0; i < z_cols.size(); ++i) {
-    const ZCol& z = z_cols[i];
-    if (values[first_z + i] <= 0.5 || sol.option[z.k] != z.l) continue;
+  for (size_t i = 0; i < m.z_cols.size(); ++i) {
+    const MilpModel::ZCol& z = m.z_cols[i];
+    if (values[m.first_z + i] <= 0.5 || sol.option[z.k] != z.l) continue;
     // Powers recomputed exactly (Theorem 1): p = Γ_kl/g.
-    const double p = snr_lin[inst.kl(z.k, z.l)] / inst.gain_per_watt[inst.knt(z.k, z.n, z.t)];
+    const double p = m.snr_lin[inst.kl(z.k, z.l)] / inst.gain_per_watt[inst.knt(z.k, z.n, z.t)];
     sol.assigned_ue[z.n * T + z.t] = z.k;
     sol.power_w[z.n * T + z.t] = p;
     sol.total_power_w += p;
     ++sol.resources[z.k];
   }
-  sol.lower_bound_w = std::isfinite(bound_units) ? std::min(bound_units * unit, sol.total_power_w) : -1.0;
+  sol.lower_bound_w = std::isfinite(bound_units) ? std::min(bound_units * m.unit, sol.total_power_w) : -1.0;
   sol.optimality_gap = sol.lower_bound_w >= 0.0 && sol.total_power_w > 0.0
                            ? (sol.total_power_w - sol.lower_bound_w) / sol.total_power_w
                            : (optimal ? 0.0 : -1.0);
