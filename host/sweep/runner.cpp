@@ -41,7 +41,7 @@ class Progress {
 
   void advance(size_t count) {
     done_ += count;
-    const double elapsed = seconds_since(start_);
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     if (!bar_ && done_ < total_ && elapsed - last_log_ < interval_s_) return;
     last_log_ = elapsed;
     const double rate = static_cast<double>(done_ - start_done_) / std::max(elapsed, 1e-9);
@@ -60,7 +60,6 @@ class Progress {
   }
 
  private:
-  static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
   size_t total_, done_, start_done_;
   bool bar_;
   double interval_s_, last_log_ = -1e9;
