@@ -19,8 +19,6 @@
 namespace leosem {
 namespace {
 
-using OpenFile = VerifiedSweepFile;
-
 Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   try {
     Hdf5VerifyReport report = verify_hdf5_contents(id);
@@ -41,10 +39,10 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
 
 }  // namespace
 
-OpenFile open_verified_sweep_file(const std::string& path) {
+VerifiedSweepFile open_verified_sweep_file(const std::string& path) {
   h5_quiet();
   require_regular_file(path, "sweep file");
-  OpenFile f;
+  VerifiedSweepFile f;
   f.path = path;
   // Without HDF5's file lock: `report` may read a .partial that a running `leosem run` holds open
   // for writing (it only ever changes raw data in place, flushed block by block).
@@ -84,11 +82,11 @@ void copy_columns(hid_t from, hid_t to, const std::string& path, std::vector<hsi
 void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths, bool force) {
   if (shard_paths.empty()) throw InputError("merge: no shard files given");
   check_output_path(out_path, force, "OUT");
-  std::vector<OpenFile> shards;
+  std::vector<VerifiedSweepFile> shards;
   for (const std::string& path : shard_paths) shards.push_back(open_verified_sweep_file(path));
 
   const SweepHeader& first = shards.front().header;
-  for (const OpenFile& s : shards) {
+  for (const VerifiedSweepFile& s : shards) {
     if (s.header.adaptive())
       throw InputError("merge: " + quoted_input(s.path) + " is an adaptive run's file (target_ci_db): adaptive runs are never "
                        "sharded, so there is nothing to merge");
@@ -102,13 +100,13 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
                                quoted_input(shards.front().path) + " by " + text_excerpt(first.git_commit));
   }
   // Order by first instance; require an exact, non-overlapping cover of 0..instances-1.
-  std::sort(shards.begin(), shards.end(), [](const OpenFile& a, const OpenFile& b) {
+  std::sort(shards.begin(), shards.end(), [](const VerifiedSweepFile& a, const VerifiedSweepFile& b) {
     const uint32_t fa = a.header.instance_index.empty() ? 0 : a.header.instance_index.front();
     const uint32_t fb = b.header.instance_index.empty() ? 0 : b.header.instance_index.front();
     return fa < fb;
   });
   uint32_t next = 0;
-  for (const OpenFile& s : shards) {
+  for (const VerifiedSweepFile& s : shards) {
     for (uint32_t index : s.header.instance_index) {
       if (index < next)
         throw InputError("merge: instance " + std::to_string(index) + " appears twice (again in " + quoted_input(s.path) + ")");
@@ -128,7 +126,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   // Shards run on different backends and devices merge: the merged file lists each once.
   const auto joined = [&](std::string SweepHeader::*field) {
     std::vector<std::string> values;
-    for (const OpenFile& s : shards)
+    for (const VerifiedSweepFile& s : shards)
       if (std::find(values.begin(), values.end(), s.header.*field) == values.end()) values.push_back(s.header.*field);
     std::string text;
     for (const std::string& v : values) text += (text.empty() ? "" : "; ") + v;
@@ -146,7 +144,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   bool file_open = true;
   try {
     create_sweep_layout(id, merged);
-    for (const OpenFile& s : shards) {
+    for (const VerifiedSweepFile& s : shards) {
       const hsize_t columns = s.header.instance_index.size(), col0 = s.header.instance_index.empty() ? 0 : s.header.instance_index.front();
       if (columns == 0) continue;
       const hid_t from = s.handle->get();
@@ -303,7 +301,7 @@ std::string paired_table(hid_t id, const SweepHeader& h) {
 }  // namespace
 
 std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
-  const OpenFile f = open_verified_sweep_file(path);
+  const VerifiedSweepFile f = open_verified_sweep_file(path);
   const SweepHeader& h = f.header;
   const hid_t id = f.handle->get();
   const size_t axes = h.axis_fields.size();
