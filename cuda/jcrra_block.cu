@@ -1,5 +1,5 @@
 // Block-cooperative JCRRA (cuda/jcrra_block.hpp) on same-shape instances given as dense arrays:
-// the kernel of cuda/jcrra_block_kernel.cuh over a JcrraBlockBatch.
+// the kernel of cuda/jcrra_block_kernel.cuh over the packed batch (block_entry.hpp).
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -17,12 +17,31 @@ namespace {
 
 using namespace block_entry;
 
-// The instances of a JcrraBlockBatch (dense, instance-major) as the kernel's Source.
+// Same-shape instances on the device, dense and instance-major (gains [B][K*N*T], deadlines
+// [B][K], required resources [B][K*L], images and SSIM targets [B][K], required SNR [B][K*L];
+// outputs [B][K] and [B][N*T]; one global scratch slot per instance), as the kernel's Source.
 struct BatchSource {
-  JcrraBlockBatch b;
-  JcrraBlockScratch per_instance;
+  int users, subchannels, slots, options;
+  double compression_ratios[kMaxOptions];
+  double max_power_w, symbols_per_resource;
+  const double* gain_per_watt;
+  const int* deadline_slots;
+  const int* required_resources;
+  const double* images;
+  const double* ssim_requirement;
+  const double* snr_lin;
+  int* option;
+  int* resources;
+  int* assigned_ue;
+  double* power_w;
+  CoreResult* result;
+  WorkspaceCounts per_instance;
+  double* scratch_doubles;
+  int* scratch_ints;
+  unsigned char* scratch_bytes;
+
   __device__ JcrraBlockJob job(unsigned i) const {
-    const int K = b.users, N = b.subchannels, T = b.slots, L = b.options;
+    const int K = users, N = subchannels, T = slots, L = options;
     const size_t knt = static_cast<size_t>(K) * N * T, nt = static_cast<size_t>(N) * T;
     JcrraBlockJob job;
     InstanceView& v = job.view;
@@ -30,34 +49,28 @@ struct BatchSource {
     v.subchannels = N;
     v.slots = T;
     v.options = L;
-    v.gain_per_watt = b.gain_per_watt + i * knt;
-    v.deadline_slots = b.deadline_slots + static_cast<size_t>(i) * K;
-    v.required_resources = b.required_resources + static_cast<size_t>(i) * K * L;
-    v.images = b.images + static_cast<size_t>(i) * K;
-    v.ssim_requirement = b.ssim_requirement + static_cast<size_t>(i) * K;
-    v.compression_ratios = b.compression_ratios;
-    v.max_power_w = b.max_power_w;
-    v.symbols_per_resource = b.symbols_per_resource;
+    v.gain_per_watt = gain_per_watt + i * knt;
+    v.deadline_slots = deadline_slots + static_cast<size_t>(i) * K;
+    v.required_resources = required_resources + static_cast<size_t>(i) * K * L;
+    v.images = images + static_cast<size_t>(i) * K;
+    v.ssim_requirement = ssim_requirement + static_cast<size_t>(i) * K;
+    v.compression_ratios = compression_ratios;
+    v.max_power_w = max_power_w;
+    v.symbols_per_resource = symbols_per_resource;
     WorkspaceCarver global;
-    global.doubles = b.scratch_doubles + i * per_instance.doubles;
-    global.ints = b.scratch_ints + i * per_instance.ints;
-    global.bytes = b.scratch_bytes + i * per_instance.bytes;
+    global.doubles = scratch_doubles + i * per_instance.doubles;
+    global.ints = scratch_ints + i * per_instance.ints;
+    global.bytes = scratch_bytes + i * per_instance.bytes;
     job.ws = carve_jcrra_block_scratch(K, N, T, L, global);
-    job.snr_lin = b.snr_lin + static_cast<size_t>(i) * K * L;
-    job.out = SolutionBuffers{b.option + static_cast<size_t>(i) * K, b.resources + static_cast<size_t>(i) * K,
-                              b.assigned_ue + i * nt, b.power_w + i * nt};
+    job.snr_lin = snr_lin + static_cast<size_t>(i) * K * L;
+    job.out = SolutionBuffers{option + static_cast<size_t>(i) * K, resources + static_cast<size_t>(i) * K,
+                              assigned_ue + i * nt, power_w + i * nt};
     return job;
   }
-  __device__ void store(unsigned i, const CoreResult& result) const { b.result[i] = result; }
+  __device__ void store(unsigned i, const CoreResult& r) const { result[i] = r; }
 };
 
 }  // namespace
-
-JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options) {
-  WorkspaceCarver counter;
-  carve_jcrra_block_scratch(users, subchannels, slots, options, counter);
-  return {counter.used.doubles, counter.used.ints, counter.used.bytes};
-}
 
 size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int options, bool mixed_precision) {
   return jcrra_block_shared_doubles(users, subchannels, live_slots, options, mixed_precision) * sizeof(double);
@@ -69,14 +82,6 @@ bool jcrra_block_fits_shared(size_t shared_bytes) {
   check(cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device),
         "cudaDeviceGetAttribute (opt-in shared memory per block)");
   return shared_bytes <= static_cast<size_t>(shared_limit);
-}
-
-bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& options, bool force_global, void* stream) {
-  if (batch.instances <= 0) return false;
-  const BatchSource source{batch, jcrra_block_scratch(batch.users, batch.subchannels, batch.slots, batch.options)};
-  return launch_jcrra_blocks(source, static_cast<unsigned>(batch.instances), batch.users, batch.subchannels,
-                             batch.live_slots > 0 && batch.live_slots < batch.slots ? batch.live_slots : batch.slots,
-                             batch.options, options, force_global, static_cast<cudaStream_t>(stream));
 }
 
 std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& instances, const QualityModel& quality,
@@ -95,40 +100,43 @@ std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& i
   DeviceArray<int> d_option(B * K), d_resources(B * K), d_assigned(B * nt);
   DeviceArray<double> d_power(B * nt);
   DeviceArray<CoreResult> d_result(B);
-  const JcrraBlockScratch per = jcrra_block_scratch(K, N, T, L);
-  DeviceArray<double> d_scratch_doubles(B * per.doubles);
-  DeviceArray<int> d_scratch_ints(B * per.ints);
-  DeviceArray<unsigned char> d_scratch_bytes(B * per.bytes);
-
-  JcrraBlockBatch batch;
-  batch.instances = static_cast<int>(B);
-  batch.users = K;
-  batch.subchannels = N;
-  batch.slots = T;
-  batch.options = L;
+  WorkspaceCarver counter;  // one instance's global scratch
+  carve_jcrra_block_scratch(K, N, T, L, counter);
+  DeviceArray<double> d_scratch_doubles(B * counter.used.doubles);
+  DeviceArray<int> d_scratch_ints(B * counter.used.ints);
+  DeviceArray<unsigned char> d_scratch_bytes(B * counter.used.bytes);
+  int live_slots = 0;  // the largest deadline of the batch: sizes the shared memory
   for (const Instance& inst : instances)
-    for (int d : inst.deadline_slots) batch.live_slots = std::max(batch.live_slots, std::min(d, T));
-  for (int l = 0; l < L; ++l) batch.compression_ratios[l] = first.params.compression_ratios[l];
-  batch.max_power_w = first.params.max_power_w;
-  batch.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
-  batch.gain_per_watt = d_gains.data;
-  batch.deadline_slots = d_deadlines.data;
-  batch.required_resources = d_required.data;
-  batch.images = d_images.data;
-  batch.ssim_requirement = d_ssim.data;
-  batch.snr_lin = d_snr.data;
-  batch.option = d_option.data;
-  batch.resources = d_resources.data;
-  batch.assigned_ue = d_assigned.data;
-  batch.power_w = d_power.data;
-  batch.result = d_result.data;
-  batch.scratch_doubles = d_scratch_doubles.data;
-  batch.scratch_ints = d_scratch_ints.data;
-  batch.scratch_bytes = d_scratch_bytes.data;
+    for (int d : inst.deadline_slots) live_slots = std::max(live_slots, std::min(d, T));
+
+  BatchSource source{};
+  source.users = K;
+  source.subchannels = N;
+  source.slots = T;
+  source.options = L;
+  for (int l = 0; l < L; ++l) source.compression_ratios[l] = first.params.compression_ratios[l];
+  source.max_power_w = first.params.max_power_w;
+  source.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
+  source.gain_per_watt = d_gains.data;
+  source.deadline_slots = d_deadlines.data;
+  source.required_resources = d_required.data;
+  source.images = d_images.data;
+  source.ssim_requirement = d_ssim.data;
+  source.snr_lin = d_snr.data;
+  source.option = d_option.data;
+  source.resources = d_resources.data;
+  source.assigned_ue = d_assigned.data;
+  source.power_w = d_power.data;
+  source.result = d_result.data;
+  source.per_instance = counter.used;
+  source.scratch_doubles = d_scratch_doubles.data;
+  source.scratch_ints = d_scratch_ints.data;
+  source.scratch_bytes = d_scratch_bytes.data;
 
   Event start, stop;
   check(cudaEventRecord(start.event), "cudaEventRecord");
-  const bool used = launch_jcrra_block(batch, options, force_global);
+  const bool used = launch_jcrra_blocks(source, static_cast<unsigned>(B), K, N, live_slots > 0 ? live_slots : T, L,
+                                        options, force_global, nullptr);
   check(cudaEventRecord(stop.event), "cudaEventRecord");
   check(cudaEventSynchronize(stop.event), "jcrra_block_kernel (a fault inside the kernel shows here)");
   float ms = 0.0f;

@@ -30,13 +30,6 @@ namespace leosem {
 inline constexpr int kJcrraBlockThreads = LEOSEM_JCRRA_BLOCK_THREADS;
 inline constexpr int kJcrraMinBlocksPerSm = LEOSEM_JCRRA_MIN_BLOCKS;
 
-// Per-instance element counts of the kernel's global scratch (JcrraWorkspace, Greedy JSCC's
-// workspace), one slot per instance, slot after slot.
-struct JcrraBlockScratch {
-  size_t doubles = 0, ints = 0, bytes = 0;
-};
-JcrraBlockScratch jcrra_block_scratch(int users, int subchannels, int slots, int options);
-
 // Dynamic shared memory one block needs to keep the relaxed state on chip (bytes), for an
 // instance whose deadlines are at most `live_slots`: only live elements (t < T_k) are stored.
 size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int options, bool mixed_precision = false);
@@ -44,38 +37,6 @@ size_t jcrra_block_shared_bytes(int users, int subchannels, int live_slots, int 
 // an H100/H200, 163 KB on an A100, 99 KB on sm_86/89, 64 KB on sm_75): the kernel keeps its
 // state there when true, in global memory otherwise.
 bool jcrra_block_fits_shared(size_t shared_bytes);
-
-// A batch of instances of one shape, every pointer on the device, instance-major and dense:
-// gains [B][K*N*T], deadlines [B][K], required resources [B][K*L], images and SSIM targets
-// [B][K], required SNR [B][K*L] (fill_required_snr); outputs as SolutionBuffers per instance
-// plus one CoreResult each; scratch of B·jcrra_block_scratch(...) elements per type.
-struct JcrraBlockBatch {
-  int instances = 0;
-  int users = 0, subchannels = 0, slots = 0, options = 0;
-  int live_slots = 0;  // the largest deadline of the batch (sizes the shared memory); 0 = slots
-  double compression_ratios[kMaxOptions] = {};
-  double max_power_w = 0.0, symbols_per_resource = 0.0;
-  const double* gain_per_watt = nullptr;
-  const int* deadline_slots = nullptr;
-  const int* required_resources = nullptr;
-  const double* images = nullptr;
-  const double* ssim_requirement = nullptr;
-  const double* snr_lin = nullptr;
-  int* option = nullptr;
-  int* resources = nullptr;
-  int* assigned_ue = nullptr;
-  double* power_w = nullptr;
-  CoreResult* result = nullptr;
-  double* scratch_doubles = nullptr;
-  int* scratch_ints = nullptr;
-  unsigned char* scratch_bytes = nullptr;
-};
-
-// Launches the kernel on `stream` (a cudaStream_t; null = the default stream), asynchronously.
-// State in shared memory when it fits (and !force_global); returns whether it did. Throws on a
-// launch error.
-bool launch_jcrra_block(const JcrraBlockBatch& batch, const JcrraOptions& options, bool force_global,
-                        void* stream = nullptr);
 
 // Convenience for tests and benchmarks: copies same-shape instances to the device, solves them,
 // copies the solutions back. `shared_used` tells where the state lived.

@@ -39,7 +39,7 @@ TeamRun run_team(const Instance& inst, const SolverInputs& in, double garbage) {
   run.power_w.assign(static_cast<size_t>(N) * T, 0.0);
   const std::vector<double> snr = required_snr_table(inst, in.quality);
   JcrraOptions opt = in.options.jcrra;
-  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+  opt.base_option = option_index_for_ratio(inst.params, in.options.greedy_rho);
   const Team team;
   run.result = jcrra_team(team, make_instance_view(inst), snr.data(), opt, ws,
                           {run.option.data(), resources.data(), run.assigned_ue.data(), run.power_w.data()});

@@ -46,7 +46,6 @@ class Cursor {
   }
   bool done() const { return pos_ >= text_.size(); }
   char peek(size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
-  char peek_back(size_t behind) const { return behind <= pos_ ? text_[pos_ - behind] : '\0'; }
   void advance() {
     const auto c = static_cast<unsigned char>(text_[pos_++]);
     if (c == '\n') {

@@ -204,20 +204,6 @@ void h5_write_dataset(hid_t where, const std::string& path, const std::vector<T>
   set.close_checked("writing " + path);
 }
 
-inline std::string h5_read_string_attribute(hid_t file, const std::string& object, const std::string& name) {
-  H5Handle attr(h5_checked(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                           "opening attribute " + object + "@" + name),
-                H5Aclose);
-  H5Handle type(h5_checked(H5Aget_type(attr.get()), "attribute type"), H5Tclose);
-  const size_t size = H5Tget_size(type.get());
-  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0)
-    throw Hdf5Error("HDF5: attribute " + object + "@" + name + " is not a fixed-length string");
-  std::string value(size, '\0');
-  h5_check(H5Aread(attr.get(), type.get(), value.data()), "reading attribute " + name);
-  while (!value.empty() && value.back() == '\0') value.pop_back();
-  return value;
-}
-
 template <typename T>
 T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::string& name) {
   H5Handle attr(h5_checked(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
@@ -226,18 +212,6 @@ T h5_read_scalar_attribute(hid_t file, const std::string& object, const std::str
   T value{};
   h5_check(H5Aread(attr.get(), h5_native_type<T>(), &value), "reading attribute " + name);
   return value;
-}
-
-// Overwrites the whole of an existing dataset (its size must match).
-template <typename T>
-void h5_overwrite_dataset(hid_t file, const std::string& path, const std::vector<T>& data) {
-  H5Handle set(h5_checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
-  H5Handle space(h5_checked(H5Dget_space(set.get()), "dataspace of " + path), H5Sclose);
-  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(data.size()))
-    throw Hdf5Error("HDF5: dataset " + path + " has the wrong number of elements");
-  if (!data.empty())
-    h5_check(H5Dwrite(set.get(), h5_native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + path);
-  set.close_checked("writing " + path);
 }
 
 // ---- variable-length UTF-8 text, N-D hyperslabs, dimension scales (self-describing files) ----

@@ -10,7 +10,6 @@
 
 #include "core/sha256.hpp"
 #include "io/hdf5_util.hpp"
-#include "core/text_excerpt.hpp"
 
 namespace leosem {
 namespace {
@@ -54,15 +53,17 @@ uint64_t little_endian(const std::string& bytes, size_t at, size_t width) {
   return v;
 }
 
-}  // namespace
+// The global heap's objects: collection address -> (object index -> size in bytes).
+using GlobalHeapObjects = std::map<uint64_t, std::map<uint16_t, uint64_t>>;
 
 // HDF5 1.10 trusts a global heap object's header: it copies `size` bytes out of the collection
 // into a buffer sized by the referring value's own length, and reads a missing index through a
-// null pointer. The collections are therefore checked from the file's bytes (HDF5 file format,
+// null pointer, so a damaged file must be refused before any text is read (verify_pass checks
+// first). The collections are checked from the file's bytes (HDF5 file format,
 // section III.E): in each (signature "GCOL", version 1, 4096 bytes or more), the objects (index,
 // reference count, reserved, size, data padded to 8 bytes) must tile the collection exactly up to
 // the free space (index 0, sized to the end), and their indices must be 1..n, each once (leosem
-// never frees a heap object, so there are no gaps).
+// never frees a heap object, so there are no gaps). Throws Hdf5Error naming the collection.
 GlobalHeapObjects check_global_heap_structure(hid_t file) {
   const FileBytes bytes(file);
   const uint64_t file_size = bytes.size();
@@ -112,8 +113,6 @@ GlobalHeapObjects check_global_heap_structure(hid_t file) {
   }
   return found;
 }
-
-namespace {
 
 // Older files (before /algorithm was a fixed-length, checksummed dataset) keep variable-length
 // text in a contiguous dataset: its raw data are global-heap pointers that no checksum covers,
@@ -387,49 +386,31 @@ void write_variable_length_sha256(hid_t file) {
 
 namespace {
 
-// Compares the digest of the variable-length values read (`values` of them) with the stored one.
-void check_variable_length_digest(hid_t file, const std::string& digest, size_t values) {
+// Reads the file as `pass` says, the global heap's structure checked first (before HDF5 reads a
+// variable-length value), and compares the digest of the variable-length values with the stored one.
+Hdf5VerifyReport verify_pass(hid_t file, Pass pass) {
+  const FileBytes bytes(file);
+  const CheckedHeap heap{check_global_heap_structure(file), bytes};
+  Hdf5VerifyReport report;
+  const std::string digest = read_contents(file, pass, report, &heap);
   const std::string attribute = kVariableLengthDigestAttribute;
   if (H5Aexists(file, attribute.c_str()) > 0) {
-    if (h5_read_string_attribute(file, "/", attribute) != digest)
+    if (h5_read_text_attribute(file, "/", attribute) != digest)
       throw Hdf5Error("the text does not match its digest (root attribute " + attribute +
                       "): a variable-length value (text, the /algorithm coordinate or a dimension list), stored in "
                       "HDF5's global heap without a checksum of its own, has changed");
-  } else if (values > 0) {
-    throw Hdf5Error("its text (" + std::to_string(values) + " variable-length values) is not covered by a checksum "
-                    "(no root attribute " + attribute + "): written by an older leosem, it cannot be verified");
+  } else if (report.variable_length_values > 0) {
+    throw Hdf5Error("its text (" + std::to_string(report.variable_length_values) + " variable-length values) is not "
+                    "covered by a checksum (no root attribute " + attribute + "): written by an older leosem, it "
+                    "cannot be verified");
   }
+  return report;
 }
 
 }  // namespace
 
-void verify_text(hid_t file) {
-  const FileBytes bytes(file);
-  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
-  Hdf5VerifyReport report;
-  const std::string digest = read_contents(file, Pass::variable_length_only, report, &heap);
-  check_variable_length_digest(file, digest, report.variable_length_values);
-}
+void verify_text(hid_t file) { verify_pass(file, Pass::variable_length_only); }
 
-Hdf5VerifyReport verify_hdf5_contents(hid_t file) {
-  Hdf5VerifyReport report;
-  const FileBytes bytes(file);
-  const CheckedHeap heap{check_global_heap_structure(file), bytes};  // before HDF5 reads a variable-length value
-  const std::string digest = read_contents(file, Pass::everything, report, &heap);
-  check_variable_length_digest(file, digest, report.variable_length_values);
-  return report;
-}
-
-Hdf5VerifyReport verify_hdf5_file(const std::string& path) {
-  h5_quiet();
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw Hdf5Error(quoted_input(path) + " is not a readable HDF5 file (" + h5_error_detail() + ")");
-  H5Handle file(id, H5Fclose);
-  try {
-    return verify_hdf5_contents(id);
-  } catch (const Hdf5Error& e) {
-    throw Hdf5Error(quoted_input(path) + ": " + e.what());
-  }
-}
+Hdf5VerifyReport verify_hdf5_contents(hid_t file) { return verify_pass(file, Pass::everything); }
 
 }  // namespace leosem

@@ -11,7 +11,6 @@
 #include <hdf5.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -33,16 +32,6 @@ struct Hdf5VerifyReport {
 // stays bounded: datasets are read one chunk at a time (variable-length values are held whole).
 Hdf5VerifyReport verify_hdf5_contents(hid_t file);
 
-// The global heap's objects: collection address -> (object index -> size in bytes).
-using GlobalHeapObjects = std::map<uint64_t, std::map<uint16_t, uint64_t>>;
-
-// Checks the structure of every global heap collection in the file from its bytes (a collection's
-// objects must tile it exactly, indices 1..n): HDF5 1.10 overruns memory reading a variable-length
-// value from a damaged collection, so a damaged file must be refused before any text is read.
-// verify_hdf5_contents calls it first (and checks the heap pointers that no checksum covers, in
-// older files' text datasets, against what it returns). Throws Hdf5Error naming the collection.
-GlobalHeapObjects check_global_heap_structure(hid_t file);
-
 // The text part of verify_hdf5_contents alone, cheap (no dataset but the text ones is read): the
 // global heap's structure, then the digest. For a reader that must trust a file's text before it
 // verifies the rest (resume reads format and config_sha256 to know whose file it is): without it,
@@ -57,8 +46,5 @@ std::string variable_length_sha256(hid_t file);
 // Writes the digest above as the root attribute kVariableLengthDigestAttribute. Called by every
 // writer of a leosem file after its last variable-length value (nothing rewrites text later).
 void write_variable_length_sha256(hid_t file);
-
-// Opens `path` read-only and verifies it; errors name the file.
-Hdf5VerifyReport verify_hdf5_file(const std::string& path);
 
 }  // namespace leosem

@@ -30,9 +30,6 @@ class Hdf5Writer {
 
   // Attributes on an object (group or dataset; "/" for the root).
   void attribute(const std::string& object, const std::string& name, const std::string& value);
-  void attribute(const std::string& object, const std::string& name, const char* value) {
-    attribute(object, name, std::string(value));
-  }
   template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
   void attribute(const std::string& object, const std::string& name, T value) {
     H5Handle target(h5_checked(H5Oopen(file_, object.c_str(), H5P_DEFAULT), "opening " + object), H5Oclose);

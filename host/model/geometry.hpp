@@ -41,16 +41,6 @@ LEOSEM_HD double slant_range_m(double altitude_m, double elevation_rad) {
          kEarthRadius_m * sin_e;
 }
 
-// Time an overhead pass (through the zenith) stays above min elevation ε_min: the Earth
-// central angle λ = acos(R_E cos ε_min / (R_E + h)) − ε_min on each side, swept at ω = v/(R_E+h).
-LEOSEM_HD double overhead_pass_duration_s(double altitude_m, double min_elevation_rad) {
-  const double orbit_radius_m = kEarthRadius_m + altitude_m;
-  const double central_angle =
-      acos(kEarthRadius_m * cos(min_elevation_rad) / orbit_radius_m) - min_elevation_rad;
-  const double angular_rate = orbital_speed_m_s(altitude_m) / orbit_radius_m;
-  return 2.0 * central_angle / angular_rate;
-}
-
 LEOSEM_HD Vec3 satellite_position_m(double altitude_m, double time_s) {
   const double orbit_radius_m = kEarthRadius_m + altitude_m;
   const double phase = orbital_speed_m_s(altitude_m) / orbit_radius_m * time_s;

@@ -78,6 +78,17 @@ ScenarioField base(const std::string& path, FieldKind kind, const std::string& d
   return f;
 }
 
+// A row's setter and getter over the FieldValue member its kind uses.
+template <typename T, typename Set, typename Get>
+void bind(ScenarioField& f, T FieldValue::*member, Set set, Get get) {
+  f.set = [member, set](ScenarioConfig& c, const FieldValue& v) { set(c, v.*member); };
+  f.get = [member, get](const ScenarioConfig& c) {
+    FieldValue v;
+    v.*member = get(c);
+    return v;
+  };
+}
+
 ScenarioField number(const std::string& path, const std::string& unit, FieldScale scale, double fallback,
                      const std::string& range, const std::string& doc, SetNumber set, GetNumber get) {
   ScenarioField f = base(path, FieldKind::Number, doc);
@@ -85,12 +96,7 @@ ScenarioField number(const std::string& path, const std::string& unit, FieldScal
   f.scale = scale;
   f.fallback.number = fallback;
   f.range = interval(range);
-  f.set = [set](ScenarioConfig& c, const FieldValue& v) { set(c, v.number); };
-  f.get = [get](const ScenarioConfig& c) {
-    FieldValue v;
-    v.number = get(c);
-    return v;
-  };
+  bind(f, &FieldValue::number, set, get);
   return f;
 }
 
@@ -100,12 +106,7 @@ ScenarioField integer(const std::string& path, const std::string& unit, int64_t 
   f.unit = unit;
   f.fallback.integer = fallback;
   f.range = interval(range);
-  f.set = [set](ScenarioConfig& c, const FieldValue& v) { set(c, v.integer); };
-  f.get = [get](const ScenarioConfig& c) {
-    FieldValue v;
-    v.integer = get(c);
-    return v;
-  };
+  bind(f, &FieldValue::integer, set, get);
   return f;
 }
 
@@ -118,12 +119,7 @@ ScenarioField choice(const std::string& path, std::vector<std::string> choices, 
   for (size_t i = 0; i < f.choices.size(); ++i)
     if (f.choices[i] == fallback) f.fallback.choice = static_cast<int>(i);
   if (f.fallback.choice < 0) throw std::logic_error("field table: " + path + " defaults to an unlisted choice");
-  f.set = [set](ScenarioConfig& c, const FieldValue& v) { set(c, v.choice); };
-  f.get = [get](const ScenarioConfig& c) {
-    FieldValue v;
-    v.choice = get(c);
-    return v;
-  };
+  bind(f, &FieldValue::choice, set, get);
   return f;
 }
 
@@ -134,12 +130,7 @@ ScenarioField number_list(const std::string& path, std::vector<double> fallback,
   f.range = interval(element_range);
   f.list_min = min_count;
   f.list_max = max_count;
-  f.set = [set](ScenarioConfig& c, const FieldValue& v) { set(c, v.list); };
-  f.get = [get](const ScenarioConfig& c) {
-    FieldValue v;
-    v.list = get(c);
-    return v;
-  };
+  bind(f, &FieldValue::list, set, get);
   return f;
 }
 
@@ -148,12 +139,7 @@ ScenarioField file_path(const std::string& path, const std::string& example, con
                         GetText get) {
   ScenarioField f = base(path, FieldKind::Path, doc);
   f.example = example;
-  f.set = [set](ScenarioConfig& c, const FieldValue& v) { set(c, v.text); };
-  f.get = [get](const ScenarioConfig& c) {
-    FieldValue v;
-    v.text = get(c);
-    return v;
-  };
+  bind(f, &FieldValue::text, set, get);
   return f;
 }
 

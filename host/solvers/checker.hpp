@@ -13,7 +13,6 @@ namespace leosem {
 
 struct CheckReport {
   std::vector<std::string> violations;  // one line per violated constraint; empty = feasible
-  double recomputed_power_w = 0.0;      // Σ p of the solution's per-resource powers
   bool ok() const { return violations.empty(); }
   std::string summary(size_t max_lines = 5) const;
 };

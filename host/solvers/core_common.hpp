@@ -1,5 +1,5 @@
 // What the per-instance (host-device) solver cores share: a POD view of one instance, the
-// per-(UE, option) required SNR table, output buffers, failure codes and an in-place heap sort.
+// per-(UE, option) required SNR table, output buffers, failure codes and the order of the sorts.
 // Nothing here allocates, throws or uses std containers, so CUDA kernels can call it later.
 #pragma once
 #include <cmath>
@@ -75,39 +75,12 @@ LEOSEM_HD bool usable(const InstanceView& v, int k, int n, int t) {
   return t < v.deadline_slots[k] && v.gain_per_watt[(k * v.subchannels + n) * v.slots + t] > 0.0;
 }
 
-// Heap sort of `index[0..count)` so that key(index) is descending; ties by index ascending,
-// so results are deterministic on every backend.
+// The solvers' order of items by key: key descending, ties by index ascending (a strict total
+// order, so results are deterministic on every backend and for every team).
 LEOSEM_HD bool sort_before(const double* key, int a, int b) {
   // true when a must come before b (a "greater" in the descending order)
   if (key[a] != key[b]) return key[a] > key[b];
   return a < b;
-}
-
-LEOSEM_HD void sift_down(int* index, int start, int end, const double* key) {
-  int root = start;
-  while (2 * root + 1 < end) {
-    int child = 2 * root + 1;
-    // max-heap by "comes later": the element that must come last rises to the top
-    if (child + 1 < end && sort_before(key, index[child], index[child + 1])) ++child;
-    if (sort_before(key, index[root], index[child])) {
-      const int tmp = index[root];
-      index[root] = index[child];
-      index[child] = tmp;
-      root = child;
-    } else {
-      return;
-    }
-  }
-}
-
-LEOSEM_HD void heap_sort_descending(int* index, int count, const double* key) {
-  for (int start = count / 2 - 1; start >= 0; --start) sift_down(index, start, count, key);
-  for (int end = count - 1; end > 0; --end) {
-    const int tmp = index[0];
-    index[0] = index[end];
-    index[end] = tmp;
-    sift_down(index, 0, end, key);
-  }
 }
 
 // Sums Σ p per slot over the buffers; returns the first slot above P_max, or -1.

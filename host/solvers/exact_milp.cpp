@@ -2,11 +2,14 @@
 
 #include <coin/Cbc_C_Interface.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "solvers/solve.hpp"
 
 namespace leosem {
 namespace {
@@ -48,17 +51,10 @@ MilpModel build_milp(const Instance& inst, const QualityModel& quality, bool dro
   const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
   MilpModel m;
   std::vector<double>& snr_lin = m.snr_lin;
-  snr_lin.assign(static_cast<size_t>(K) * L, -1.0);
+  snr_lin = required_snr_table(inst, quality);
   double& unit = m.unit;
   for (int k = 0; k < K; ++k) {
-    bool any = false;
-    for (int l = 0; l < L; ++l) {
-      const RequiredSnr r = quality_required_snr_db(quality, inst.ssim_requirement[k], inst.params.compression_ratios[l]);
-      if (!r.reachable || std::isnan(r.snr_db)) continue;
-      snr_lin[inst.kl(k, l)] = std::isinf(r.snr_db) ? 0.0 : std::pow(10.0, r.snr_db / 10.0);
-      any = true;
-    }
-    if (!any) {
+    if (std::all_of(snr_lin.begin() + k * L, snr_lin.begin() + (k + 1) * L, [](double s) { return s < 0.0; })) {
       m.reason = "quality unreachable: UE " + std::to_string(k) + " needs SSIM " +
                  std::to_string(inst.ssim_requirement[k]) + ", above what any option reaches";
       return m;
@@ -85,6 +81,9 @@ MilpModel build_milp(const Instance& inst, const QualityModel& quality, bool dro
 
   Cbc_setLogLevel(model, 0);
   Cbc_setObjSense(model, 1.0);
+  Cbc_setParameter(model, "threads", "1");
+  Cbc_setParameter(model, "log", "0");
+  Cbc_setParameter(model, "slog", "0");
 
   // Columns: y[k,l] then z[k,l,n,t] for usable (n, t).
   std::vector<int>& y_col = m.y_col;
@@ -195,19 +194,9 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     sol.reason = m.reason;
     return sol;
   }
-  const double unit = m.unit;
-  const int columns = m.columns, first_z = m.first_z;
-  const std::vector<int>& y_col = m.y_col;
-  const std::vector<double>& snr_lin = m.snr_lin;
-  using ZCol = MilpModel::ZCol;
-  const std::vector<ZCol>& z_cols = m.z_cols;
-
   Cbc_setMaximumSeconds(model, options.time_limit_s);
   Cbc_setAllowableGap(model, 0.0);
   Cbc_setAllowableFractionGap(model, 1e-9);
-  Cbc_setParameter(model, "threads", "1");
-  Cbc_setParameter(model, "log", "0");
-  Cbc_setParameter(model, "slog", "0");
 
   bool optimal = false, infeasible = false, has_solution = false;
   double bound_units = 0.0;
@@ -219,7 +208,7 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
     infeasible = Cbc_isProvenInfeasible(model) != 0;
     const double* best = Cbc_bestSolution(model);
     has_solution = best != nullptr;
-    if (has_solution) values.assign(best, best + columns);
+    if (has_solution) values.assign(best, best + m.columns);
     bound_units = Cbc_getBestPossibleObjValue(model);
     sol.iterations = Cbc_getNodeCount(model);
   }
@@ -234,7 +223,7 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
       std::ostringstream out;
       out << "no solution found within the time limit of " << options.time_limit_s << " s";
       sol.reason = out.str();
-      sol.lower_bound_w = std::isfinite(bound_units) ? bound_units * unit : -1.0;
+      sol.lower_bound_w = std::isfinite(bound_units) ? bound_units * m.unit : -1.0;
     }
     return sol;
   }
@@ -245,20 +234,20 @@ Solution solve_exact_milp(const Instance& inst, const QualityModel& quality, con
   sol.power_w.assign(static_cast<size_t>(N) * T, 0.0);
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l) {
-      const int y = y_col[inst.kl(k, l)];
+      const int y = m.y_col[inst.kl(k, l)];
       if (y >= 0 && values[y] > 0.5) sol.option[k] = l;
     }
-  for (size_t i = 0; i < z_cols.size(); ++i) {
-    const ZCol& z = z_cols[i];
-    if (values[first_z + i] <= 0.5 || sol.option[z.k] != z.l) continue;
+  for (size_t i = 0; i < m.z_cols.size(); ++i) {
+    const MilpModel::ZCol& z = m.z_cols[i];
+    if (values[m.first_z + i] <= 0.5 || sol.option[z.k] != z.l) continue;
     // Powers recomputed exactly (Theorem 1): p = Γ_kl/g.
-    const double p = snr_lin[inst.kl(z.k, z.l)] / inst.gain_per_watt[inst.knt(z.k, z.n, z.t)];
+    const double p = m.snr_lin[inst.kl(z.k, z.l)] / inst.gain_per_watt[inst.knt(z.k, z.n, z.t)];
     sol.assigned_ue[z.n * T + z.t] = z.k;
     sol.power_w[z.n * T + z.t] = p;
     sol.total_power_w += p;
     ++sol.resources[z.k];
   }
-  sol.lower_bound_w = std::isfinite(bound_units) ? std::min(bound_units * unit, sol.total_power_w) : -1.0;
+  sol.lower_bound_w = std::isfinite(bound_units) ? std::min(bound_units * m.unit, sol.total_power_w) : -1.0;
   sol.optimality_gap = sol.lower_bound_w >= 0.0 && sol.total_power_w > 0.0
                            ? (sol.total_power_w - sol.lower_bound_w) / sol.total_power_w
                            : (optimal ? 0.0 : -1.0);
@@ -284,9 +273,6 @@ LpRelaxation solve_lp_relaxation(const Instance& inst, const QualityModel& quali
   }
   for (int c = 0; c < m.columns; ++c) Cbc_setContinuous(model, c);
   Cbc_setMaximumSeconds(model, options.time_limit_s);
-  Cbc_setParameter(model, "threads", "1");
-  Cbc_setParameter(model, "log", "0");
-  Cbc_setParameter(model, "slog", "0");
   std::lock_guard<std::mutex> lock(cbc_mutex());
   Cbc_solve(model);  // no integer columns: CBC solves the LP (Clp) and stops
   if (Cbc_isProvenOptimal(model)) {

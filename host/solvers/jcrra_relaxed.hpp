@@ -264,7 +264,7 @@ LEOSEM_HD_NOINLINE void pdhg_step(const Team& team, const InstanceView& v, const
         clipped_sum += clip01(static_cast<double>(column[i]));
       }
     }
-    // Projection onto the capped simplex (project_capped_simplex_strided), then the column sum.
+    // Projection onto the capped simplex (team_ops.hpp: the clip, or Michelot's), then the column sum.
     double sum = 0.0;
     if (clipped_sum <= 1.0) {
       for (int i = 0; i < count; ++i) {

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <utility>
 
+#include "solvers/solve.hpp"
+
 namespace leosem {
 namespace {
 
@@ -33,13 +35,12 @@ struct Graph {
 // Pushes up to `want` units from s to t at least cost; returns the units pushed. Costs are
 // non-negative at the start, so zero potentials are valid; Dijkstra with potentials keeps the
 // reduced costs non-negative (clamped at 0 against rounding).
-int successive_shortest_paths(Graph& g, int source, int sink, int want, double* total_cost) {
+int successive_shortest_paths(Graph& g, int source, int sink, int want) {
   const int V = static_cast<int>(g.out.size());
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> potential(V, 0.0), dist(V);
   std::vector<int> via(V);
   int pushed = 0;
-  *total_cost = 0.0;
   using Item = std::pair<double, int>;
   while (pushed < want) {
     std::fill(dist.begin(), dist.end(), inf);
@@ -70,15 +71,19 @@ int successive_shortest_paths(Graph& g, int source, int sink, int want, double* 
     for (int v = sink; v != source; v = g.arcs[via[v] ^ 1].to) {
       g.arcs[via[v]].capacity -= bottleneck;
       g.arcs[via[v] ^ 1].capacity += bottleneck;
-      *total_cost += bottleneck * g.arcs[via[v]].cost;
     }
     pushed += bottleneck;
   }
   return pushed;
 }
 
-}  // namespace
+struct FlowAssignment {
+  bool complete = false;          // every UE got its demand
+  int short_ue = -1;              // a UE left short when !complete
+  std::vector<int> assigned_ue;   // [n*T + t]
+};
 
+// cost_per_gain[k]: the cost of a resource is cost_per_gain[k] / g[k,n,t]; demand[k] = D_k.
 FlowAssignment min_cost_assignment(const Instance& inst, const std::vector<double>& cost_per_gain,
                                    const std::vector<int>& demand) {
   const int K = inst.users, N = inst.subchannels, T = inst.slots;
@@ -109,7 +114,7 @@ FlowAssignment min_cost_assignment(const Instance& inst, const std::vector<doubl
   for (int r = 0; r < N * T; ++r) g.add(nt0 + r, sink, 1, 0.0);
 
   FlowAssignment result;
-  const int pushed = successive_shortest_paths(g, source, sink, want, &result.cost);
+  const int pushed = successive_shortest_paths(g, source, sink, want);
   result.complete = pushed == want;
   if (!result.complete)
     for (int k = 0; k < K && result.short_ue < 0; ++k)
@@ -120,21 +125,22 @@ FlowAssignment min_cost_assignment(const Instance& inst, const std::vector<doubl
   return result;
 }
 
+}  // namespace
+
 Solution solve_min_cost_flow(const Instance& inst, const QualityModel& quality, const std::vector<int>& options) {
   const int K = inst.users, N = inst.subchannels, T = inst.slots;
   Solution sol;
   sol.scheme = Scheme::Jscc;
+  const std::vector<double> snr_table = required_snr_table(inst, quality);
   std::vector<double> snr_lin(K);
   std::vector<int> demand(K);
   for (int k = 0; k < K; ++k) {
-    const RequiredSnr r =
-        quality_required_snr_db(quality, inst.ssim_requirement[k], inst.params.compression_ratios[options[k]]);
-    if (!r.reachable || std::isnan(r.snr_db)) {
+    snr_lin[k] = snr_table[inst.kl(k, options[k])];
+    if (snr_lin[k] < 0.0) {
       sol.status = SolveStatus::Infeasible;
       sol.reason = "quality unreachable: UE " + std::to_string(k) + " at its option";
       return sol;
     }
-    snr_lin[k] = std::isinf(r.snr_db) ? 0.0 : std::pow(10.0, r.snr_db / 10.0);
     demand[k] = inst.required_resources[inst.kl(k, options[k])];
   }
   // Costs in units of the largest Γ_k, so that path lengths stay well scaled.

@@ -14,17 +14,6 @@
 
 namespace leosem {
 
-struct FlowAssignment {
-  bool complete = false;          // every UE got its demand
-  int short_ue = -1;              // a UE left short when !complete
-  double cost = 0.0;              // Σ cost of the chosen arcs
-  std::vector<int> assigned_ue;   // [n*T + t]
-};
-
-// cost_per_gain[k]: the cost of a resource is cost_per_gain[k] / g[k,n,t]; demand[k] = D_k.
-FlowAssignment min_cost_assignment(const Instance& inst, const std::vector<double>& cost_per_gain,
-                                   const std::vector<int>& demand);
-
 // The JSCC problem for the given options (one per UE), exact.
 Solution solve_min_cost_flow(const Instance& inst, const QualityModel& quality, const std::vector<int>& options);
 

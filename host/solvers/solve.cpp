@@ -84,7 +84,7 @@ int option_index_for_ratio(const ScenarioParams& params, double rho) {
   return params.options - 1;
 }
 
-int option_index_for_ratio(const Instance& inst, double rho) { return option_index_for_ratio(inst.params, rho); }
+namespace {
 
 std::string describe_failure(const CoreResult& r, const Instance& inst) {
   std::ostringstream out;
@@ -109,17 +109,26 @@ std::string describe_failure(const CoreResult& r, const Instance& inst) {
   return out.str();
 }
 
-namespace {
-
-// Host-side storage behind a SolutionBuffers.
-struct SolutionStorage {
-  std::vector<int> option, resources, assigned_ue;
-  std::vector<double> power_w;
-  SolutionStorage(int K, int N, int T) : option(K, -1), resources(K, 0), assigned_ue(N * T, -1), power_w(N * T, 0.0) {}
-  SolutionBuffers buffers() { return {option.data(), resources.data(), assigned_ue.data(), power_w.data()}; }
+// One instance's workspace on the host, laid out as the batched backends lay out an arena slot
+// (carve_instance_workspace) and left uninitialised: the cores write everything they read, and
+// zeroing the K·N·T-sized arrays cost about as much as Greedy JSCC's own work.
+struct HostWorkspace {
+  std::unique_ptr<double[]> doubles;
+  std::unique_ptr<int[]> ints;
+  std::unique_ptr<unsigned char[]> bytes;
+  InstanceWorkspace ws;
+  HostWorkspace(const Instance& inst, const QualityModel& quality, const WorkspaceNeeds& needs) {
+    const WorkspaceDims dims{inst.users, inst.subchannels, inst.slots, inst.options};
+    const WorkspaceCounts counts = instance_workspace_counts(dims, needs);
+    doubles.reset(new double[counts.doubles]);
+    ints.reset(new int[counts.ints]);
+    bytes.reset(new unsigned char[counts.bytes]);
+    ws = arena_slot(dims, needs, counts, doubles.get(), ints.get(), bytes.get(), 0);
+    fill_required_snr(make_instance_view(inst), quality, ws.snr_lin);
+  }
 };
 
-Solution to_solution(const CoreResult& r, SolutionStorage& storage, const Instance& inst, Scheme scheme) {
+Solution to_solution(const CoreResult& r, const SolutionBuffers& out, const Instance& inst, Scheme scheme) {
   Solution sol;
   sol.scheme = scheme;
   sol.iterations = r.iterations;
@@ -128,47 +137,24 @@ Solution to_solution(const CoreResult& r, SolutionStorage& storage, const Instan
     sol.reason = describe_failure(r, inst);
     return sol;
   }
+  const size_t K = static_cast<size_t>(inst.users), NT = static_cast<size_t>(inst.subchannels) * inst.slots;
   sol.status = SolveStatus::Feasible;
-  sol.option = std::move(storage.option);
-  sol.resources = std::move(storage.resources);
-  sol.assigned_ue = std::move(storage.assigned_ue);
-  sol.power_w = std::move(storage.power_w);
+  sol.option.assign(out.option, out.option + K);
+  sol.resources.assign(out.resources, out.resources + K);
+  sol.assigned_ue.assign(out.assigned_ue, out.assigned_ue + NT);
+  sol.power_w.assign(out.power_w, out.power_w + NT);
   sol.total_power_w = 0.0;
   for (double p : sol.power_w) sol.total_power_w += p;
   return sol;
 }
 
-// Greedy scratch on the host, uninitialised (the cores write everything they read): zeroing
-// K·N·T-sized vectors cost about as much as Greedy JSCC's own work.
-struct GreedyStorage {
-  std::unique_ptr<double[]> doubles;
-  std::unique_ptr<int[]> ints;
-  std::unique_ptr<unsigned char[]> bytes;
-  GreedyWorkspace ws;
-  GreedyStorage(int K, int N, int T) {
-    WorkspaceCarver counter;
-    carve_greedy_workspace(K, N, T, counter);
-    doubles.reset(new double[counter.used.doubles]);
-    ints.reset(new int[counter.used.ints]);
-    bytes.reset(new unsigned char[counter.used.bytes]);
-    WorkspaceCarver carver;
-    carver.doubles = doubles.get();
-    carver.ints = ints.get();
-    carver.bytes = bytes.get();
-    ws = carve_greedy_workspace(K, N, T, carver);
-  }
-};
-
 Solution run_greedy_jscc(const Instance& inst, const SolverInputs& in) {
-  const InstanceView v = make_instance_view(inst);
-  const std::vector<double> snr = required_snr_table(inst, in.quality);
-  const int K = inst.users, N = inst.subchannels, T = inst.slots;
-  GreedyStorage greedy(K, N, T);
-  std::vector<double> slot_power(T);
-  SolutionStorage storage(K, N, T);
-  const CoreResult r = greedy_jscc_core(v, snr.data(), option_index_for_ratio(inst, in.options.greedy_rho), greedy.ws,
-                                        slot_power.data(), storage.buffers());
-  return to_solution(r, storage, inst, Scheme::Jscc);
+  const HostWorkspace host(inst, in.quality, WorkspaceNeeds{});
+  const InstanceWorkspace& ws = host.ws;
+  const CoreResult r = greedy_jscc_core(make_instance_view(inst), ws.snr_lin,
+                                        option_index_for_ratio(inst.params, in.options.greedy_rho), ws.jpeg.greedy,
+                                        ws.slot_power_w, ws.solution);
+  return to_solution(r, ws.solution, inst, Scheme::Jscc);
 }
 
 Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
@@ -179,75 +165,31 @@ Solution run_greedy_jpeg(const Instance& inst, const SolverInputs& in) {
     sol.reason = "no JPEG rate-quality table was given";
     return sol;
   }
-  const InstanceView v = make_instance_view(inst);
-  const JpegTableView table = make_view(*in.jpeg, in.jpeg_basis);
-  const int K = inst.users, N = inst.subchannels, T = inst.slots;
-  GreedyStorage greedy(K, N, T);
-  std::vector<int> ue_resource(T);
-  std::vector<double> slot_power(T), ue_gain(T);
-  SolutionStorage storage(K, N, T);
-  JpegWorkspace ws{greedy.ws, ue_gain.data(), ue_resource.data()};
-  const CoreResult r = greedy_jpeg_core(v, table, ws, slot_power.data(), storage.buffers());
-  Solution sol = to_solution(r, storage, inst, Scheme::Jpeg);
+  const HostWorkspace host(inst, in.quality, WorkspaceNeeds{true, false, false});
+  const InstanceWorkspace& ws = host.ws;
+  const CoreResult r = greedy_jpeg_core(make_instance_view(inst), make_view(*in.jpeg, in.jpeg_basis), ws.jpeg,
+                                        ws.slot_power_w, ws.solution);
+  Solution sol = to_solution(r, ws.solution, inst, Scheme::Jpeg);
   if (!r.feasible && r.reason == FailReason::QualityUnreachable)
     sol.reason = "quality unreachable: UE " + std::to_string(r.reason_ue) +
                  " needs an SSIM above every JPEG quality in the table";
   return sol;
 }
 
-}  // namespace
-
-// Storage for JCRRA's workspace (host side): one array per type, laid out by
-// carve_jcrra_workspace (counted first, then carved, by the backends' WorkspaceCarver).
-struct JcrraStorage {
-  std::vector<double> doubles, slot_power;
-  std::vector<int> ints;
-  GreedyStorage greedy;
-  JcrraWorkspace ws;
-  JcrraStorage(int K, int N, int T, int L) : slot_power(T), greedy(K, N, T) {
-    WorkspaceCarver counter;
-    carve_jcrra_workspace(K, N, T, L, counter);
-    doubles.resize(counter.used.doubles);
-    ints.resize(counter.used.ints);
-    WorkspaceCarver carver;
-    carver.doubles = doubles.data();
-    carver.ints = ints.data();
-    ws = carve_jcrra_workspace(K, N, T, L, carver);
-    ws.greedy = greedy.ws;
-    ws.slot_power_w = slot_power.data();
-  }
-  JcrraWorkspace workspace() const { return ws; }
-};
-
-namespace {
-
 Solution run_jcrra(const Instance& inst, const SolverInputs& in) {
-  const InstanceView v = make_instance_view(inst);
-  const std::vector<double> snr = required_snr_table(inst, in.quality);
-  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  JcrraStorage storage(K, N, T, L);
-  SolutionStorage out(K, N, T);
+  const HostWorkspace host(inst, in.quality, WorkspaceNeeds{false, true, false});
   JcrraOptions opt = in.options.jcrra;
-  opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
-  const CoreResult r = jcrra_core(v, snr.data(), opt, storage.workspace(), out.buffers());
-  return to_solution(r, out, inst, Scheme::Jscc);
+  opt.base_option = option_index_for_ratio(inst.params, in.options.greedy_rho);
+  const CoreResult r = jcrra_core(make_instance_view(inst), host.ws.snr_lin, opt, host.ws.jcrra, host.ws.solution);
+  return to_solution(r, host.ws.solution, inst, Scheme::Jscc);
 }
 
 }  // namespace
 
 LowerBoundResult compute_lower_bound(const Instance& inst, const QualityModel& quality, double upper_bound_w,
                                      const LowerBoundOptions& options) {
-  const int K = inst.users, N = inst.subchannels, T = inst.slots, L = inst.options;
-  WorkspaceCarver counter;
-  carve_lower_bound_workspace(K, N, T, L, counter);
-  std::vector<double> doubles(counter.used.doubles);
-  std::vector<int> ints(counter.used.ints);
-  WorkspaceCarver carver;
-  carver.doubles = doubles.data();
-  carver.ints = ints.data();
-  const LowerBoundWorkspace ws = carve_lower_bound_workspace(K, N, T, L, carver);
-  const std::vector<double> snr = required_snr_table(inst, quality);
-  return lower_bound_core(make_instance_view(inst), snr.data(), upper_bound_w, options, ws);
+  const HostWorkspace host(inst, quality, WorkspaceNeeds{false, false, true});
+  return lower_bound_core(make_instance_view(inst), host.ws.snr_lin, upper_bound_w, options, host.ws.bound);
 }
 
 const char* to_string(BoundStatus status) {
@@ -316,7 +258,7 @@ Solution solve(Algorithm algorithm, const Instance& inst, const SolverInputs& in
     case Algorithm::Mcf: {
       // The options Greedy JSCC would use (the configured ρ, or the next larger reachable one).
       const std::vector<double> snr = required_snr_table(inst, inputs.quality);
-      const int base = option_index_for_ratio(inst, inputs.options.greedy_rho);
+      const int base = option_index_for_ratio(inst.params, inputs.options.greedy_rho);
       std::vector<int> options(inst.users, -1);
       int unreachable = -1;
       for (int k = 0; k < inst.users; ++k) {

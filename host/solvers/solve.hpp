@@ -57,8 +57,6 @@ void strengthen_with_lower_bound(Solution& sol, const Instance& inst, const Qual
 // ---- pieces, also used by the exact solvers and tests ----
 InstanceView make_instance_view(const Instance& inst);
 std::vector<double> required_snr_table(const Instance& inst, const QualityModel& quality);  // [k*L+l], -1 unreachable
-int option_index_for_ratio(const Instance& inst, double rho);  // smallest l with ρ_l >= rho (else L-1)
-int option_index_for_ratio(const ScenarioParams& params, double rho);
-std::string describe_failure(const CoreResult& result, const Instance& inst);
+int option_index_for_ratio(const ScenarioParams& params, double rho);  // smallest l with ρ_l >= rho (else L-1)
 
 }  // namespace leosem

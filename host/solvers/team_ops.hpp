@@ -1,6 +1,6 @@
 // Team primitives of JCRRA (solvers/jcrra.hpp), free of JCRRA's own types: the Euclidean
 // projections onto the capped simplex and the option simplex, fixed-order chunked sums, and a
-// cooperative merge sort with the heap sort's total order. Host-device, no allocation.
+// cooperative merge sort in sort_before's total order. Host-device, no allocation.
 #pragma once
 #include "model/scenario_params.hpp"
 #include "solvers/core_common.hpp"
@@ -37,28 +37,13 @@ LEOSEM_HD double simplex_threshold(const double* y, int count, double* scratch) 
   return theta;
 }
 
-// Euclidean projection of y[0..count) onto {0 <= x <= 1, Σ x <= 1} (C2 and the box for one
-// (UE, slot) block). If clipping to [0, 1] already meets the sum, that is the answer; else the
-// sum is active and the answer is the projection onto the probability simplex (whose entries
-// are <= 1 anyway). `scratch` holds count doubles.
-LEOSEM_HD void project_capped_simplex(double* y, int count, double* scratch) {
-  double clipped_sum = 0.0;
-  for (int i = 0; i < count; ++i) clipped_sum += fmin(fmax(y[i], 0.0), 1.0);
-  if (clipped_sum <= 1.0) {
-    for (int i = 0; i < count; ++i) y[i] = fmin(fmax(y[i], 0.0), 1.0);
-    return;
-  }
-  const double theta = simplex_threshold(y, count, scratch);
-  for (int i = 0; i < count; ++i) y[i] = fmax(y[i] - theta, 0.0);
-}
-
-// The same projection for the column y[0], y[stride], …, y[(count−1)·stride], in place and with
-// no scratch (one thread of the block kernel projects one column). When the sum is active the
-// threshold θ > 0 is found by Michelot's iteration from θ = 0: θ ← (Σ_{y>θ} y − 1)/#{y>θ} rises
-// monotonically to the simplex threshold and stops when the active set stops changing (at most
-// count passes). Zeros (unusable entries) stay zero.
-// The active case of the projection (the clipped sum above 1): the simplex projection of the
-// column by Michelot's iteration, in place.
+// The Euclidean projection of a (UE, slot) column onto {0 <= x <= 1, Σ x <= 1} (C2 and the box)
+// is its clip to [0, 1] when the clipped sum is <= 1 (pdhg_step checks that as it updates the
+// column), else its projection onto the probability simplex (whose entries are <= 1 anyway):
+// project_simplex_michelot, in place and with no scratch (one item of the x-step projects one
+// column). The threshold θ > 0 is found by Michelot's iteration from θ = 0:
+// θ ← (Σ_{y>θ} y − 1)/#{y>θ} rises monotonically to the simplex threshold and stops when the
+// active set stops changing (at most count passes). Zeros (unusable entries) stay zero.
 template <class Real>
 LEOSEM_HD void project_simplex_michelot(Real* y, int count, int stride) {
   double theta = 0.0;
@@ -75,17 +60,6 @@ LEOSEM_HD void project_simplex_michelot(Real* y, int count, int stride) {
     theta = next;
   }
   for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(max_of(static_cast<double>(y[i * stride]) - theta, 0.0));
-}
-
-template <class Real>
-LEOSEM_HD void project_capped_simplex_strided(Real* y, int count, int stride) {
-  double clipped_sum = 0.0;
-  for (int i = 0; i < count; ++i) clipped_sum += clip01(static_cast<double>(y[i * stride]));
-  if (clipped_sum <= 1.0) {
-    for (int i = 0; i < count; ++i) y[i * stride] = static_cast<Real>(clip01(static_cast<double>(y[i * stride])));
-    return;
-  }
-  project_simplex_michelot(y, count, stride);
 }
 
 // Projection of s[0..L) onto the simplex restricted to the entries with allowed[l] (the others
@@ -132,7 +106,7 @@ LEOSEM_HD void merge_path_segment(int segment, int width, int count, const Befor
 }
 
 // Sorts index[0..count) so that key[] is descending, ties by index ascending (sort_before: a
-// strict total order, so the result is the one heap_sort_descending gives, for every team):
+// strict total order, so the result is the same for every team and every correct sort):
 // runs of kSumChunk sorted by insertion, one item each; then runs merged pairwise, doubling,
 // each merge cut into segments of kSumChunk outputs (merge path: a binary search finds where a
 // segment starts in the two runs), one item per segment. Ping-pongs between `index` and

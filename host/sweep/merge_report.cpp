@@ -10,7 +10,6 @@
 
 #include "core/file_safety.hpp"
 #include "core/sha256.hpp"
-#include "core/units.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_verify.hpp"
 #include "sweep/sweep_file.hpp"
@@ -19,8 +18,6 @@
 
 namespace leosem {
 namespace {
-
-using OpenFile = VerifiedSweepFile;
 
 Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
   try {
@@ -42,10 +39,10 @@ Hdf5VerifyReport verify_or_throw(hid_t id, const std::string& path) {
 
 }  // namespace
 
-OpenFile open_verified_sweep_file(const std::string& path) {
+VerifiedSweepFile open_verified_sweep_file(const std::string& path) {
   h5_quiet();
   require_regular_file(path, "sweep file");
-  OpenFile f;
+  VerifiedSweepFile f;
   f.path = path;
   // Without HDF5's file lock: `report` may read a .partial that a running `leosem run` holds open
   // for writing (it only ever changes raw data in place, flushed block by block).
@@ -85,11 +82,11 @@ void copy_columns(hid_t from, hid_t to, const std::string& path, std::vector<hsi
 void merge_sweep_files(const std::string& out_path, const std::vector<std::string>& shard_paths, bool force) {
   if (shard_paths.empty()) throw InputError("merge: no shard files given");
   check_output_path(out_path, force, "OUT");
-  std::vector<OpenFile> shards;
+  std::vector<VerifiedSweepFile> shards;
   for (const std::string& path : shard_paths) shards.push_back(open_verified_sweep_file(path));
 
   const SweepHeader& first = shards.front().header;
-  for (const OpenFile& s : shards) {
+  for (const VerifiedSweepFile& s : shards) {
     if (s.header.adaptive())
       throw InputError("merge: " + quoted_input(s.path) + " is an adaptive run's file (target_ci_db): adaptive runs are never "
                        "sharded, so there is nothing to merge");
@@ -103,13 +100,13 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
                                quoted_input(shards.front().path) + " by " + text_excerpt(first.git_commit));
   }
   // Order by first instance; require an exact, non-overlapping cover of 0..instances-1.
-  std::sort(shards.begin(), shards.end(), [](const OpenFile& a, const OpenFile& b) {
+  std::sort(shards.begin(), shards.end(), [](const VerifiedSweepFile& a, const VerifiedSweepFile& b) {
     const uint32_t fa = a.header.instance_index.empty() ? 0 : a.header.instance_index.front();
     const uint32_t fb = b.header.instance_index.empty() ? 0 : b.header.instance_index.front();
     return fa < fb;
   });
   uint32_t next = 0;
-  for (const OpenFile& s : shards) {
+  for (const VerifiedSweepFile& s : shards) {
     for (uint32_t index : s.header.instance_index) {
       if (index < next)
         throw InputError("merge: instance " + std::to_string(index) + " appears twice (again in " + quoted_input(s.path) + ")");
@@ -129,7 +126,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   // Shards run on different backends and devices merge: the merged file lists each once.
   const auto joined = [&](std::string SweepHeader::*field) {
     std::vector<std::string> values;
-    for (const OpenFile& s : shards)
+    for (const VerifiedSweepFile& s : shards)
       if (std::find(values.begin(), values.end(), s.header.*field) == values.end()) values.push_back(s.header.*field);
     std::string text;
     for (const std::string& v : values) text += (text.empty() ? "" : "; ") + v;
@@ -147,7 +144,7 @@ void merge_sweep_files(const std::string& out_path, const std::vector<std::strin
   bool file_open = true;
   try {
     create_sweep_layout(id, merged);
-    for (const OpenFile& s : shards) {
+    for (const VerifiedSweepFile& s : shards) {
       const hsize_t columns = s.header.instance_index.size(), col0 = s.header.instance_index.empty() ? 0 : s.header.instance_index.front();
       if (columns == 0) continue;
       const hid_t from = s.handle->get();
@@ -200,12 +197,6 @@ std::string verify_file(const std::string& path) {
 
 namespace {
 
-// One algorithm's summary columns, per point.
-struct SummaryColumns {
-  std::vector<int32_t> count, feasible;
-  std::vector<double> fraction, mean_dbm, low_dbm, high_dbm;
-};
-
 // A complete file's stored summary, row `algorithm` of the [algorithm, axes...] arrays.
 SummaryColumns read_summary(hid_t id, const SweepHeader& h, size_t algorithm) {
   const size_t points = static_cast<size_t>(h.points);
@@ -215,35 +206,9 @@ SummaryColumns read_summary(hid_t id, const SweepHeader& h, size_t algorithm) {
                          all.begin() + static_cast<long>((algorithm + 1) * points));
   };
   return {row(h5_read_all<int32_t>(id, "/evaluated")),        row(h5_read_all<int32_t>(id, "/feasible")),
-          row(h5_read_all<double>(id, "/feasible_fraction")), row(h5_read_all<double>(id, "/mean_power_dbm")),
-          row(h5_read_all<double>(id, "/ci95_low_dbm")),      row(h5_read_all<double>(id, "/ci95_high_dbm"))};
-}
-
-// A partial file's summary so far, computed as finalize() would over the (point, instance) pairs
-// marked done; also counts them.
-SummaryColumns summarize_done(hid_t id, const SweepHeader& h, size_t algorithm, size_t& done_pairs) {
-  const size_t points = static_cast<size_t>(h.points), instances = h.instance_index.size();
-  SummaryColumns s;
-  done_pairs = 0;
-  const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
-  for (size_t p = 0; p < points; ++p) {
-    const std::vector<uint8_t> done = read_point_done(id, h, p);
-    std::vector<double> power;
-    std::vector<int8_t> status;
-    read_point_results(id, h, algorithm, p, power, status);
-    for (size_t j = 0; j < instances; ++j) {
-      if (done[j]) ++done_pairs;
-      else status[j] = -1;  // a block being written: not counted until marked done
-    }
-    const PointSummary ps = summarize(power, status);
-    s.count.push_back(static_cast<int32_t>(ps.instances));
-    s.feasible.push_back(static_cast<int32_t>(ps.feasible));
-    s.fraction.push_back(ps.instances ? static_cast<double>(ps.feasible) / ps.instances : 0.0);
-    s.mean_dbm.push_back(to_dbm(ps.mean_power_w));
-    s.low_dbm.push_back(to_dbm(ps.mean_power_w - ps.ci95_half_w));
-    s.high_dbm.push_back(to_dbm(ps.mean_power_w + ps.ci95_half_w));
-  }
-  return s;
+          row(h5_read_all<double>(id, "/feasible_fraction")), row(h5_read_all<double>(id, "/mean_power_w")),
+          row(h5_read_all<double>(id, "/mean_power_dbm")),    row(h5_read_all<double>(id, "/ci95_low_dbm")),
+          row(h5_read_all<double>(id, "/ci95_high_dbm"))};
 }
 
 // Per algorithm and point, the certified gap 10·log10(P / LB) over the done instances where the
@@ -287,25 +252,37 @@ std::vector<GapColumns> certified_gaps(hid_t id, const SweepHeader& h, size_t bo
   return gaps;
 }
 
+// snprintf into `out`: the report's fixed-width columns.
+template <typename... Args>
+void print(std::ostream& out, const char* format, Args... args) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, format, args...);
+  out << buffer;
+}
+
+// A row's first columns: its label, then the axes' names (the header row) or point p's values.
+void axis_names(std::ostream& out, const char* label, const SweepHeader& h) {
+  print(out, "%-14s", label);
+  for (const std::string& field : h.axis_fields) print(out, " %24s", field.c_str());
+}
+void axis_values(std::ostream& out, const char* label, const SweepHeader& h, size_t point) {
+  const size_t axes = h.axis_fields.size();
+  print(out, "%-14s", label);
+  for (size_t k = 0; k < axes; ++k) print(out, " %24g", h.axis_values[point * axes + k]);
+}
+
 // Paired stopping's difference A - B at every point, from the instances in the file (those done):
 // the same numbers the run stopped on, since it stopped after exactly these instances.
 std::string paired_table(hid_t id, const SweepHeader& h) {
   const auto index_of = [&](const std::string& name) {
     return static_cast<size_t>(std::find(h.algorithms.begin(), h.algorithms.end(), name) - h.algorithms.begin());
   };
-  const size_t a = index_of(h.target_ci_paired[0]), b = index_of(h.target_ci_paired[1]), axes = h.axis_fields.size();
+  const size_t a = index_of(h.target_ci_paired[0]), b = index_of(h.target_ci_paired[1]);
   std::ostringstream out;
-  char buffer[256];
   out << "paired difference " << h.target_ci_paired[0] << " - " << h.target_ci_paired[1]
       << " (dB, over the instances both serve; 95% CI 1.96 s/sqrt(n)):\n";
-  std::snprintf(buffer, sizeof buffer, "%-14s", "");
-  out << buffer;
-  for (const std::string& field : h.axis_fields) {
-    std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
-    out << buffer;
-  }
-  std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %9s\n", "pairs", "unpaired", "mean dB", "+-dB");
-  out << buffer;
+  axis_names(out, "", h);
+  print(out, " %9s %9s %10s %9s\n", "pairs", "unpaired", "mean dB", "+-dB");
   std::vector<double> power_a, power_b;
   std::vector<int8_t> status_a, status_b;
   for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
@@ -315,14 +292,8 @@ std::string paired_table(hid_t id, const SweepHeader& h) {
     for (size_t j = 0; j < done.size(); ++j)
       if (!done[j]) status_a[j] = status_b[j] = -1;  // not counted until marked done
     const PairedSummary s = summarize_paired(power_a.data(), status_a.data(), power_b.data(), status_b.data(), done.size());
-    std::snprintf(buffer, sizeof buffer, "%-14s", "paired");
-    out << buffer;
-    for (size_t k = 0; k < axes; ++k) {
-      std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + k]);
-      out << buffer;
-    }
-    std::snprintf(buffer, sizeof buffer, " %9u %9u %10.4f %9.4f\n", s.pairs, s.unpaired, s.mean_db, s.ci95_half_width_db);
-    out << buffer;
+    axis_values(out, "paired", h, p);
+    print(out, " %9u %9u %10.4f %9.4f\n", s.pairs, s.unpaired, s.mean_db, s.ci95_half_width_db);
   }
   return out.str();
 }
@@ -330,14 +301,14 @@ std::string paired_table(hid_t id, const SweepHeader& h) {
 }  // namespace
 
 std::string sweep_report(const std::string& path, bool csv, std::string* partial_note) {
-  const OpenFile f = open_verified_sweep_file(path);
+  const VerifiedSweepFile f = open_verified_sweep_file(path);
   const SweepHeader& h = f.header;
   const hid_t id = f.handle->get();
   const size_t axes = h.axis_fields.size();
   std::vector<SummaryColumns> summaries;
   size_t done_pairs = 0;
   for (size_t a = 0; a < h.algorithms.size(); ++a)
-    summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_done(id, h, a, done_pairs));
+    summaries.push_back(h.complete ? read_summary(id, h, a) : summarize_columns(id, h, a, &done_pairs));
   // An adaptive run's per-point record (written as each point stops, so also in a .partial).
   const size_t cells = h.algorithms.size() * static_cast<size_t>(h.points);
   std::vector<double> half_width_db;
@@ -363,14 +334,13 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
   std::string note;
   if (!h.complete) {
     const size_t total = static_cast<size_t>(h.points) * h.instance_index.size();
-    char line[256];
-    std::snprintf(line, sizeof line, "PARTIAL: %zu of %zu (point, instance) pairs done (%.1f%%); the run is going on or was interrupted",
-                  done_pairs, total, total ? 100.0 * static_cast<double>(done_pairs) / static_cast<double>(total) : 100.0);
-    note = line;
+    std::ostringstream line;
+    print(line, "PARTIAL: %zu of %zu (point, instance) pairs done (%.1f%%); the run is going on or was interrupted",
+          done_pairs, total, total ? 100.0 * static_cast<double>(done_pairs) / static_cast<double>(total) : 100.0);
+    note = line.str();
   }
   if (partial_note) *partial_note = note;
   std::ostringstream out;
-  char buffer[256];
   if (csv) {
     out << "algorithm";
     for (const std::string& field : h.axis_fields) out << "," << field;
@@ -390,64 +360,31 @@ std::string sweep_report(const std::string& path, bool csv, std::string* partial
       out << "adaptive: each point stopped when every algorithm's 95% CI half-width was <= " << h.target_ci_db
           << " dB (blocks of " << h.block_instances << " instances) or at the cap\n";
     if (!note.empty()) out << note << "\n";
-    std::snprintf(buffer, sizeof buffer, "%-14s", "algorithm");
-    out << buffer;
-    for (const std::string& field : h.axis_fields) {
-      std::snprintf(buffer, sizeof buffer, " %24s", field.c_str());
-      out << buffer;
-    }
-    std::snprintf(buffer, sizeof buffer, " %9s %9s %10s %21s", "instances", "feasible", "power dBm", "95% CI dBm");
-    out << buffer;
-    if (h.adaptive()) {
-      std::snprintf(buffer, sizeof buffer, " %9s %7s", "+-dB", "stopped");
-      out << buffer;
-    }
-    if (with_gaps) {
-      std::snprintf(buffer, sizeof buffer, "  %s", "certified gap dB: mean / p95 / max");
-      out << buffer;
-    }
+    axis_names(out, "algorithm", h);
+    print(out, " %9s %9s %10s %21s", "instances", "feasible", "power dBm", "95% CI dBm");
+    if (h.adaptive()) print(out, " %9s %7s", "+-dB", "stopped");
+    if (with_gaps) out << "  certified gap dB: mean / p95 / max";
     out << "\n";
   }
   for (size_t k = 0; k < h.algorithms.size(); ++k) {
     const std::string& algorithm = h.algorithms[k];
-    const auto& [count, feasible, fraction, mean, low, high] = summaries[k];
+    const auto& [count, feasible, fraction, mean_w, mean, low, high] = summaries[k];
     for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
       if (csv) {
         out << algorithm;
         for (size_t a = 0; a < axes; ++a) out << "," << h.axis_values[p * axes + a];
-        std::snprintf(buffer, sizeof buffer, ",%d,%d,%.6f,%.6f,%.6f,%.6f", count[p], feasible[p], fraction[p], mean[p],
-                      low[p], high[p]);
-        out << buffer;
-        if (h.adaptive()) {
-          std::snprintf(buffer, sizeof buffer, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
-          out << buffer;
-        }
-        if (with_gaps) {
-          std::snprintf(buffer, sizeof buffer, ",%.6f,%.6f,%.6f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
-          out << buffer;
-        }
+        print(out, ",%d,%d,%.6f,%.6f,%.6f,%.6f", count[p], feasible[p], fraction[p], mean[p], low[p], high[p]);
+        if (h.adaptive()) print(out, ",%.6f,%s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+        if (with_gaps) print(out, ",%.6f,%.6f,%.6f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
         out << "\n";
       } else {
-        std::snprintf(buffer, sizeof buffer, "%-14s", algorithm.c_str());
-        out << buffer;
-        for (size_t a = 0; a < axes; ++a) {
-          std::snprintf(buffer, sizeof buffer, " %24g", h.axis_values[p * axes + a]);
-          out << buffer;
-        }
-        std::snprintf(buffer, sizeof buffer, " %9d %8.1f%% %10.2f %10.2f .. %6.2f", count[p], 100.0 * fraction[p],
-                      mean[p], low[p], high[p]);
-        out << buffer;
-        if (h.adaptive()) {
-          std::snprintf(buffer, sizeof buffer, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
-          out << buffer;
-        }
-        if (with_gaps && gaps[k].count[p] > 0) {
-          std::snprintf(buffer, sizeof buffer, "  %.4f / %.4f / %.4f", gaps[k].mean_db[p], gaps[k].p95_db[p],
-                        gaps[k].max_db[p]);
-          out << buffer;
-        } else if (with_gaps) {
+        axis_values(out, algorithm.c_str(), h, p);
+        print(out, " %9d %8.1f%% %10.2f %10.2f .. %6.2f", count[p], 100.0 * fraction[p], mean[p], low[p], high[p]);
+        if (h.adaptive()) print(out, " %9.3f %7s", half_width_db[k * h.points + p], reason_text(k * h.points + p));
+        if (with_gaps && gaps[k].count[p] > 0)
+          print(out, "  %.4f / %.4f / %.4f", gaps[k].mean_db[p], gaps[k].p95_db[p], gaps[k].max_db[p]);
+        else if (with_gaps)
           out << "  -";
-        }
         out << "\n";
       }
     }

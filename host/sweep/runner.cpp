@@ -41,7 +41,7 @@ class Progress {
 
   void advance(size_t count) {
     done_ += count;
-    const double elapsed = seconds_since(start_);
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     if (!bar_ && done_ < total_ && elapsed - last_log_ < interval_s_) return;
     last_log_ = elapsed;
     const double rate = static_cast<double>(done_ - start_done_) / std::max(elapsed, 1e-9);
@@ -60,7 +60,6 @@ class Progress {
   }
 
  private:
-  static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
   size_t total_, done_, start_done_;
   bool bar_;
   double interval_s_, last_log_ = -1e9;
@@ -208,13 +207,9 @@ RunStats run_sweep(const SweepSpec& spec, const std::string& out_path, const Run
                        " holds the finished blocks; run again with --resume to continue");
   };
   const auto write_chunk = [&](size_t p, ChunkRange chunk, std::vector<StoredResult> results) {
-    const size_t algorithms = spec.algorithms.size();
     for (uint32_t j0 = 0; j0 < chunk.count; j0 += options.block_size) {
       const uint32_t n = std::min(options.block_size, chunk.count - j0);
-      std::vector<std::vector<StoredResult>> block(algorithms, std::vector<StoredResult>(n));
-      for (size_t a = 0; a < algorithms; ++a)
-        for (uint32_t j = 0; j < n; ++j) block[a][j] = results[a * chunk.count + j0 + j];
-      file.write_block(p, chunk.first + j0, block);
+      file.write_block(p, chunk.first + j0, n, results.data() + j0, chunk.count);
       progress.advance(n);
       instances_written += n;
       if (const int signal_number = pending_interrupt_signal()) throw interrupted(signal_number);

@@ -120,15 +120,12 @@ class Comparer {
         const uint32_t n = std::min(kBlockInstances, instances - j0);
         for (size_t k = 0; k < algorithms; ++k) {
           const std::string& algorithm = h.algorithms[k];
-          std::vector<hsize_t> start{k}, count{1};
-          slab(p, j0, n, start, count);
-          compare_power("power_w", algorithm, p, j0, read<double>("/power_w", start, count));
-          compare_exact<int8_t>("status", algorithm, p, j0, read<int8_t>("/status", start, count));
-          compare_exact<int32_t>("iterations", algorithm, p, j0, read<int32_t>("/iterations", start, count));
+          const H5Slab s = h.results_slab(k, p, j0, n);
+          compare_power("power_w", algorithm, p, j0, read<double>("/power_w", s));
+          compare_exact<int8_t>("status", algorithm, p, j0, read<int8_t>("/status", s));
+          compare_exact<int32_t>("iterations", algorithm, p, j0, read<int32_t>("/iterations", s));
         }
-        std::vector<hsize_t> start, count;
-        slab(p, j0, n, start, count);
-        compare_exact<uint8_t>("done", "", p, j0, read<uint8_t>("/done", start, count));
+        compare_exact<uint8_t>("done", "", p, j0, read<uint8_t>("/done", h.instances_slab(p, j0, n)));
       }
     }
     // The summary, [algorithm, axes...]: one value per (algorithm, point).
@@ -150,20 +147,10 @@ class Comparer {
  private:
   using Pair = std::pair<std::vector<double>, std::vector<double>>;
 
-  // The hyperslab of point p, instances [j0, j0 + n), appended to start/count.
-  void slab(size_t p, uint32_t j0, uint32_t n, std::vector<hsize_t>& start, std::vector<hsize_t>& count) const {
-    for (hsize_t i : a_.header.point_indices(p)) {
-      start.push_back(i);
-      count.push_back(1);
-    }
-    start.push_back(j0);
-    count.push_back(n);
-  }
-
   template <typename T>
-  std::pair<std::vector<T>, std::vector<T>> read(const std::string& path, const std::vector<hsize_t>& start,
-                                                 const std::vector<hsize_t>& count) const {
-    return {h5_read_slab<T>(a_.handle->get(), path, start, count), h5_read_slab<T>(b_.handle->get(), path, start, count)};
+  std::pair<std::vector<T>, std::vector<T>> read(const std::string& path, const H5Slab& s) const {
+    return {h5_read_slab<T>(a_.handle->get(), path, s.start, s.count),
+            h5_read_slab<T>(b_.handle->get(), path, s.start, s.count)};
   }
 
   template <typename T>

@@ -63,6 +63,26 @@ std::vector<hsize_t> result_dims(const SweepHeader& h, bool algorithm, bool inst
   return dims;
 }
 
+// The root attributes every sweep file has (besides `complete` and an adaptive run's own), and
+// the header members they hold.
+const std::pair<const char*, std::string SweepHeader::*> kTextAttributes[] = {
+    {"format", &SweepHeader::format},
+    {"leosem_version", &SweepHeader::leosem_version},
+    {"git_commit", &SweepHeader::git_commit},
+    {"backend", &SweepHeader::backend},
+    {"device", &SweepHeader::device},
+    {"driver_version", &SweepHeader::driver_version},
+    {"runtime_version", &SweepHeader::runtime_version},
+    {"sweep_name", &SweepHeader::sweep_name},
+    {"config_text", &SweepHeader::config_text},
+    {"config_sha256", &SweepHeader::config_sha256}};
+const std::pair<const char*, std::vector<std::string> SweepHeader::*> kListAttributes[] = {
+    {"algorithms", &SweepHeader::algorithms}, {"axis_fields", &SweepHeader::axis_fields}, {"overrides", &SweepHeader::overrides}};
+const std::pair<const char*, int64_t SweepHeader::*> kNumberAttributes[] = {
+    {"seed", &SweepHeader::seed},       {"instances_per_point", &SweepHeader::instances_per_point},
+    {"points", &SweepHeader::points},   {"shard_index", &SweepHeader::shard_index},
+    {"shard_count", &SweepHeader::shard_count}};
+
 // The summary arrays [algorithm, axes...], created with the layout and filled by write_summary().
 struct SummaryDataset {
   const char* path;
@@ -150,6 +170,20 @@ std::vector<hsize_t> SweepHeader::point_indices(size_t point) const {
   return index;
 }
 
+H5Slab SweepHeader::instances_slab(size_t point, hsize_t first, hsize_t n) const {
+  H5Slab s{point_indices(point), std::vector<hsize_t>(axis_coordinates.size(), 1)};
+  s.start.push_back(first);
+  s.count.push_back(n);
+  return s;
+}
+
+H5Slab SweepHeader::results_slab(size_t algorithm, size_t point, hsize_t first, hsize_t n) const {
+  H5Slab s = instances_slab(point, first, n);
+  s.start.insert(s.start.begin(), algorithm);
+  s.count.insert(s.count.begin(), 1);
+  return s;
+}
+
 uint32_t Shard::first(uint32_t instances) const {
   return static_cast<uint32_t>(static_cast<uint64_t>(instances) * index / count);
 }
@@ -197,24 +231,9 @@ SweepHeader make_header(const SweepSpec& spec, const Shard& shard, const RunIden
 }
 
 void create_sweep_layout(hid_t root, const SweepHeader& h) {
-  h5_write_text_attribute(root, "format", h.format);
-  h5_write_text_attribute(root, "leosem_version", h.leosem_version);
-  h5_write_text_attribute(root, "git_commit", h.git_commit);
-  h5_write_text_attribute(root, "backend", h.backend);
-  h5_write_text_attribute(root, "device", h.device);
-  h5_write_text_attribute(root, "driver_version", h.driver_version);
-  h5_write_text_attribute(root, "runtime_version", h.runtime_version);
-  h5_write_text_attribute(root, "sweep_name", h.sweep_name);
-  h5_write_text_attribute(root, "config_text", h.config_text);
-  h5_write_text_attribute(root, "config_sha256", h.config_sha256);
-  h5_write_text_list_attribute(root, "algorithms", h.algorithms);
-  h5_write_text_list_attribute(root, "axis_fields", h.axis_fields);
-  h5_write_text_list_attribute(root, "overrides", h.overrides);
-  h5_write_scalar_attribute<int64_t>(root, "seed", h.seed);
-  h5_write_scalar_attribute<int64_t>(root, "instances_per_point", h.instances_per_point);
-  h5_write_scalar_attribute<int64_t>(root, "points", h.points);
-  h5_write_scalar_attribute<int64_t>(root, "shard_index", h.shard_index);
-  h5_write_scalar_attribute<int64_t>(root, "shard_count", h.shard_count);
+  for (const auto& [name, member] : kTextAttributes) h5_write_text_attribute(root, name, h.*member);
+  for (const auto& [name, member] : kListAttributes) h5_write_text_list_attribute(root, name, h.*member);
+  for (const auto& [name, member] : kNumberAttributes) h5_write_scalar_attribute<int64_t>(root, name, h.*member);
   h5_write_scalar_attribute<int64_t>(root, "complete", 0);
   if (h.adaptive()) {
     h5_write_scalar_attribute<double>(root, "target_ci_db", h.target_ci_db);
@@ -289,27 +308,13 @@ SweepHeader read_sweep_header(hid_t file) {
     throw InputError("a leosem-sweep-1 file, written by an older leosem: run the sweep again (this leosem reads " +
                      std::string(kSweepFormat) + ")");
   if (h.format != kSweepFormat) throw InputError("not a leosem sweep file (format " + quoted_input(h.format) + ")");
-  h.leosem_version = text("leosem_version");
-  h.git_commit = text("git_commit");
-  h.backend = text("backend");
-  h.device = text("device");
-  // Absent from files written before the backends recorded them.
-  const auto optional_text = [&](const char* name) {
-    return H5Aexists_by_name(file, "/", name, H5P_DEFAULT) > 0 ? text(name) : std::string();
-  };
-  h.driver_version = optional_text("driver_version");
-  h.runtime_version = optional_text("runtime_version");
-  h.sweep_name = text("sweep_name");
-  h.config_text = text("config_text");
-  h.config_sha256 = text("config_sha256");
-  h.algorithms = list("algorithms");
-  h.axis_fields = list("axis_fields");
-  h.overrides = list("overrides");
-  h.seed = number("seed");
-  h.instances_per_point = number("instances_per_point");
-  h.points = number("points");
-  h.shard_index = number("shard_index");
-  h.shard_count = number("shard_count");
+  for (const auto& [name, member] : kTextAttributes) {
+    // driver_version, runtime_version: absent from files written before the backends recorded them.
+    const bool optional = member == &SweepHeader::driver_version || member == &SweepHeader::runtime_version;
+    if (!optional || H5Aexists(file, name) > 0) h.*member = text(name);
+  }
+  for (const auto& [name, member] : kListAttributes) h.*member = list(name);
+  for (const auto& [name, member] : kNumberAttributes) h.*member = number(name);
   h.complete = number("complete");
   if (H5Aexists(file, "target_ci_db") > 0) {  // an adaptive run's file
     h.target_ci_db = h5_read_scalar_attribute<double>(file, "/", "target_ci_db");
@@ -338,22 +343,14 @@ SweepHeader read_sweep_header(hid_t file) {
 
 void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,
                         std::vector<int8_t>& status) {
-  std::vector<hsize_t> start{algorithm}, count{1};
-  for (hsize_t i : h.point_indices(point)) {
-    start.push_back(i);
-    count.push_back(1);
-  }
-  start.push_back(0);
-  count.push_back(h.instance_index.size());
-  power_w = h5_read_slab<double>(file, "/power_w", start, count);
-  status = h5_read_slab<int8_t>(file, "/status", start, count);
+  const H5Slab s = h.results_slab(algorithm, point, 0, h.instance_index.size());
+  power_w = h5_read_slab<double>(file, "/power_w", s.start, s.count);
+  status = h5_read_slab<int8_t>(file, "/status", s.start, s.count);
 }
 
 std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point) {
-  std::vector<hsize_t> start = h.point_indices(point), count(start.size(), 1);
-  start.push_back(0);
-  count.push_back(h.instance_index.size());
-  return h5_read_slab<uint8_t>(file, "/done", start, count);
+  const H5Slab s = h.instances_slab(point, 0, h.instance_index.size());
+  return h5_read_slab<uint8_t>(file, "/done", s.start, s.count);
 }
 
 std::string repair_failed_writes(hid_t file, const SweepHeader& layout) {
@@ -386,9 +383,6 @@ std::string repair_failed_writes(hid_t file, const SweepHeader& layout) {
 SweepFile::SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard)
     : path_(path),
       partial_path_(partial_path_for(path)),
-      points_(spec.point_count()),
-      shard_instances_(shard.size(spec.instances)),
-      algorithms_(spec.algorithms),
       layout_(make_header(spec, shard, {})) {
   h5_quiet();
 }
@@ -456,9 +450,6 @@ SweepFile::SweepFile(SweepFile&& other) noexcept
     : path_(std::move(other.path_)),
       partial_path_(std::move(other.partial_path_)),
       file_(other.file_),
-      points_(other.points_),
-      shard_instances_(other.shard_instances_),
-      algorithms_(std::move(other.algorithms_)),
       layout_(std::move(other.layout_)),
       repair_note_(std::move(other.repair_note_)) {
   other.file_ = -1;
@@ -470,36 +461,28 @@ SweepFile::~SweepFile() {
 
 std::vector<uint8_t> SweepFile::read_done() const { return h5_read_all<uint8_t>(file_, "/done"); }  // C order = [point][instance]
 
-void SweepFile::write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results) {
-  const hsize_t n = results.empty() ? 0 : results[0].size();
+void SweepFile::write_block(size_t point, uint32_t j0, uint32_t n, const StoredResult* results, size_t stride) {
   if (n == 0) return;
   h5_quiet();  // on the runner's writing thread too (HDF5's error settings are per thread)
-  const std::vector<hsize_t> index = layout_.point_indices(point);
-  std::vector<hsize_t> start{0}, count{1};  // [algorithm, axes..., instance]
-  for (hsize_t i : index) {
-    start.push_back(i);
-    count.push_back(1);
-  }
-  start.push_back(j0);
-  count.push_back(n);
-  for (size_t a = 0; a < algorithms_.size(); ++a) {
+  for (size_t a = 0; a < layout_.algorithms.size(); ++a) {
     std::vector<double> power(n);
     std::vector<int8_t> status(n);
     std::vector<int32_t> iterations(n);
-    for (hsize_t j = 0; j < n; ++j) {
-      power[j] = results[a][j].power_w;
-      status[j] = results[a][j].status;
-      iterations[j] = results[a][j].iterations;
+    for (uint32_t j = 0; j < n; ++j) {
+      const StoredResult& r = results[a * stride + j];
+      power[j] = r.power_w;
+      status[j] = r.status;
+      iterations[j] = r.iterations;
     }
-    start[0] = a;
-    h5_write_slab(file_, "/power_w", start, count, power.data());
-    h5_write_slab(file_, "/status", start, count, status.data());
-    h5_write_slab(file_, "/iterations", start, count, iterations.data());
+    const H5Slab s = layout_.results_slab(a, point, j0, n);
+    h5_write_slab(file_, "/power_w", s.start, s.count, power.data());
+    h5_write_slab(file_, "/status", s.start, s.count, status.data());
+    h5_write_slab(file_, "/iterations", s.start, s.count, iterations.data());
   }
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
   const std::vector<uint8_t> done(n, 1);
-  h5_write_slab(file_, "/done", std::vector<hsize_t>(start.begin() + 1, start.end()),
-                std::vector<hsize_t>(count.begin() + 1, count.end()), done.data());
+  const H5Slab s = layout_.instances_slab(point, j0, n);
+  h5_write_slab(file_, "/done", s.start, s.count, done.data());
   h5_check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush");
 }
 
@@ -515,7 +498,7 @@ void SweepFile::read_point(size_t point, size_t algorithm, std::vector<double>& 
 }
 
 void SweepFile::write_point_stop(size_t point, const PointStop& stop) {
-  const size_t algorithms = algorithms_.size();
+  const size_t algorithms = layout_.algorithms.size();
   if (!layout_.adaptive()) throw std::logic_error("write_point_stop: not an adaptive run's file");
   if (stop.ci95_half_width_db.size() != algorithms) throw std::logic_error("write_point_stop: one value per algorithm");
   std::vector<hsize_t> start{0}, count{algorithms};  // [algorithm, axes...]: every algorithm at the point
@@ -604,34 +587,45 @@ PairedSummary summarize_paired(const double* power_a_w, const int8_t* status_a, 
   return s;
 }
 
-void write_summary(hid_t file, const SweepHeader& h) {
+SummaryColumns summarize_columns(hid_t file, const SweepHeader& h, size_t algorithm, size_t* done_pairs) {
   const auto to_dbm = [](double w) { return w > 0.0 ? watts_to_dbm(w) : std::numeric_limits<double>::quiet_NaN(); };
-  const size_t points = static_cast<size_t>(h.points), cells = h.algorithms.size() * points;
-  std::vector<int32_t> count(cells), feasible(cells);
-  std::vector<double> fraction(cells), mean_w(cells), mean_dbm(cells), low_dbm(cells), high_dbm(cells);
+  SummaryColumns c;
   std::vector<double> power;
   std::vector<int8_t> status;
-  for (size_t a = 0; a < h.algorithms.size(); ++a)
-    for (size_t p = 0; p < points; ++p) {
-      read_point_results(file, h, a, p, power, status);
-      const PointSummary s = summarize(power, status);
-      const size_t c = a * points + p;  // [algorithm, axes...] in C order
-      count[c] = static_cast<int32_t>(s.instances);
-      feasible[c] = static_cast<int32_t>(s.feasible);
-      fraction[c] = s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0;
-      mean_w[c] = s.mean_power_w;
-      mean_dbm[c] = to_dbm(s.mean_power_w);
-      low_dbm[c] = to_dbm(s.mean_power_w - s.ci95_half_w);
-      high_dbm[c] = to_dbm(s.mean_power_w + s.ci95_half_w);
+  if (done_pairs) *done_pairs = 0;
+  for (size_t p = 0; p < static_cast<size_t>(h.points); ++p) {
+    read_point_results(file, h, algorithm, p, power, status);
+    const std::vector<uint8_t> done = read_point_done(file, h, p);
+    for (size_t j = 0; j < done.size(); ++j) {
+      if (!done[j]) status[j] = -1;  // a block being written: not counted until marked done
+      else if (done_pairs) ++*done_pairs;
     }
-  const auto put = [&](const std::string& path, const auto& data) { h5_overwrite_dataset(file, path, data); };
-  put("/evaluated", count);
-  put("/feasible", feasible);
-  put("/feasible_fraction", fraction);
-  put("/mean_power_w", mean_w);
-  put("/mean_power_dbm", mean_dbm);
-  put("/ci95_low_dbm", low_dbm);
-  put("/ci95_high_dbm", high_dbm);
+    const PointSummary s = summarize(power, status);
+    c.count.push_back(static_cast<int32_t>(s.instances));
+    c.feasible.push_back(static_cast<int32_t>(s.feasible));
+    c.fraction.push_back(s.instances ? static_cast<double>(s.feasible) / s.instances : 0.0);
+    c.mean_w.push_back(s.mean_power_w);
+    c.mean_dbm.push_back(to_dbm(s.mean_power_w));
+    c.low_dbm.push_back(to_dbm(s.mean_power_w - s.ci95_half_w));
+    c.high_dbm.push_back(to_dbm(s.mean_power_w + s.ci95_half_w));
+  }
+  return c;
+}
+
+void write_summary(hid_t file, const SweepHeader& h) {
+  std::vector<hsize_t> start(1 + h.axis_fields.size(), 0), count = h.axis_sizes();
+  count.insert(count.begin(), 1);  // one algorithm's row of the [algorithm, axes...] arrays
+  for (size_t a = 0; a < h.algorithms.size(); ++a) {
+    const SummaryColumns c = summarize_columns(file, h, a);
+    start[0] = a;
+    h5_write_slab(file, "/evaluated", start, count, c.count.data());
+    h5_write_slab(file, "/feasible", start, count, c.feasible.data());
+    h5_write_slab(file, "/feasible_fraction", start, count, c.fraction.data());
+    h5_write_slab(file, "/mean_power_w", start, count, c.mean_w.data());
+    h5_write_slab(file, "/mean_power_dbm", start, count, c.mean_dbm.data());
+    h5_write_slab(file, "/ci95_low_dbm", start, count, c.low_dbm.data());
+    h5_write_slab(file, "/ci95_high_dbm", start, count, c.high_dbm.data());
+  }
 }
 
 }  // namespace leosem

@@ -28,6 +28,11 @@ struct Shard {
 
 inline constexpr const char* kSweepFormat = "leosem-sweep-2";
 
+// A hyperslab of a dataset: its first element and extent per dimension (h5_read_slab / h5_write_slab).
+struct H5Slab {
+  std::vector<hsize_t> start, count;
+};
+
 // The root attributes and the point table of a sweep file: what identifies its results.
 struct SweepHeader {
   std::string format = kSweepFormat;
@@ -50,6 +55,10 @@ struct SweepHeader {
   // Index of point p along each axis.
   std::vector<hsize_t> point_indices(size_t point) const;
   std::vector<hsize_t> axis_sizes() const;
+  // Where point p's instances [first, first + n) lie: in an [axes..., instance] array (/done), or
+  // in algorithm a's row of an [algorithm, axes..., instance] array (/power_w, /status, ...).
+  H5Slab instances_slab(size_t point, hsize_t first, hsize_t n) const;
+  H5Slab results_slab(size_t algorithm, size_t point, hsize_t first, hsize_t n) const;
 };
 
 
@@ -81,18 +90,17 @@ class SweepFile {
   SweepFile(const SweepFile&) = delete;
   SweepFile& operator=(const SweepFile&) = delete;
 
-  const std::string& partial_path() const { return partial_path_; }
-  size_t points() const { return points_; }
-  uint32_t shard_instances() const { return shard_instances_; }
-  size_t algorithms() const { return algorithms_.size(); }
+  size_t points() const { return static_cast<size_t>(layout_.points); }
+  uint32_t shard_instances() const { return static_cast<uint32_t>(layout_.instance_index.size()); }
   // What resume() repaired ("" when nothing): see repair_failed_writes.
   const std::string& repair_note() const { return repair_note_; }
 
   // done[p * shard_instances + j]
   std::vector<uint8_t> read_done() const;
-  // Writes results of local instances [j0, j0 + n) of point p: results[a][j] for algorithm a,
-  // flushes, then marks them done and flushes again (so done never precedes the data).
-  void write_block(size_t point, uint32_t j0, const std::vector<std::vector<StoredResult>>& results);
+  // Writes results of local instances [j0, j0 + n) of point p: results[a * stride + j] for
+  // algorithm a (a backend's chunk, as evaluated), flushes, then marks them done and flushes again
+  // (so done never precedes the data).
+  void write_block(size_t point, uint32_t j0, uint32_t n, const StoredResult* results, size_t stride);
   // One point's stored results of algorithm a over its done instances (status -1 elsewhere).
   void read_point(size_t point, size_t algorithm, std::vector<double>& power_w, std::vector<int8_t>& status) const;
   // Adaptive runs: records how point p ended (after its results are written).
@@ -104,9 +112,6 @@ class SweepFile {
   SweepFile(const std::string& path, const SweepSpec& spec, const Shard& shard);
   std::string path_, partial_path_;
   hid_t file_ = -1;
-  size_t points_ = 0;
-  uint32_t shard_instances_ = 0;
-  std::vector<std::string> algorithms_;
   SweepHeader layout_;  // the shapes (axes, instances) the file was created with
   std::string repair_note_;
 };
@@ -154,6 +159,15 @@ PairedSummary summarize_paired(const double* power_a_w, const int8_t* status_a, 
 void read_point_results(hid_t file, const SweepHeader& h, size_t algorithm, size_t point, std::vector<double>& power_w,
                         std::vector<int8_t>& status);
 std::vector<uint8_t> read_point_done(hid_t file, const SweepHeader& h, size_t point);
+
+// One algorithm's summary over the points: the rows of /evaluated ... /ci95_high_dbm.
+struct SummaryColumns {
+  std::vector<int32_t> count, feasible;
+  std::vector<double> fraction, mean_w, mean_dbm, low_dbm, high_dbm;
+};
+// Computed from the stored results of algorithm a over the (point, instance) pairs marked done
+// (what finalize writes; `report` on a partial file); sets *done_pairs to their number if given.
+SummaryColumns summarize_columns(hid_t file, const SweepHeader& h, size_t algorithm, size_t* done_pairs = nullptr);
 
 // Writes the summary arrays of an open file from its per-instance data (used by finalize and merge).
 void write_summary(hid_t file, const SweepHeader& h);

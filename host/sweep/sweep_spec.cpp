@@ -354,19 +354,8 @@ SweepSpec parse_sweep(const std::string& text, const std::string& origin, const 
                format_number(pairs * (1 + 14.0 * static_cast<double>(spec.algorithms.size())) / 1e9) +
                " GB); reduce instances or the axes, or split the sweep");
 
-  if (const toml::node* paired = reader.node("target_ci_paired")) {
-    const toml::array* list = paired->as_array();
-    std::vector<std::string> names;
-    if (list)
-      for (const toml::node& item : *list) {
-        auto n = item.value_exact<std::string>();
-        if (!n) reject("target_ci_paired", "(not a string)", "must be two algorithm names, e.g. [\"jcrra\", \"greedy-jscc\"]");
-        names.push_back(*n);
-      }
-    else
-      reject("target_ci_paired", "(not an array)", "must be two algorithm names, e.g. [\"jcrra\", \"greedy-jscc\"]");
-    spec.target_ci_paired = paired_names(names, "target_ci_paired", spec, known_algorithms);
-  }
+  if (reader.has("target_ci_paired"))
+    spec.target_ci_paired = paired_names(reader.string_list("target_ci_paired"), "target_ci_paired", spec, known_algorithms);
   check_adaptive(spec);
   // Every point must be a valid scenario (unknown axis fields and bad values fail here).
   build_base(spec);

@@ -38,7 +38,7 @@ void expect_parity(const std::vector<Instance>& instances, bool force_global, bo
   SolverInputs in;
   in.options.jcrra.mixed_precision = mixed_precision;
   JcrraOptions options = in.options.jcrra;
-  options.base_option = option_index_for_ratio(instances.front(), in.options.greedy_rho);
+  options.base_option = option_index_for_ratio(instances.front().params, in.options.greedy_rho);
   bool shared_used = false;
   const std::vector<JcrraBlockSolution> device =
       jcrra_block_solve(instances, in.quality, options, force_global, &shared_used);

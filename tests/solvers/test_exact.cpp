@@ -122,7 +122,7 @@ TEST(MinCostFlow, MatchesMilpForFixedOptions) {
   for (uint32_t i = 0; i < 40; ++i) {
     Instance inst = testing::small_instance(i);
     SolverInputs in;
-    const int l = option_index_for_ratio(inst, in.options.greedy_rho);
+    const int l = option_index_for_ratio(inst.params, in.options.greedy_rho);
     // Keep only option l: one-option instance.
     Instance one = inst;
     one.options = 1;

@@ -1,6 +1,7 @@
 // Greedy JSCC and Greedy JPEG on hand instances, and the water-filling level.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -86,10 +87,10 @@ TEST(GreedyJpeg, WaterFillsOverTheAssociatedResources) {
   EXPECT_EQ(sol.resources[0], 2);
 }
 
-// ---- the lazily sorted per-UE lists against the full heap sort they replace ----
+// ---- the lazily sorted per-UE lists against the full sort they replace ----
 
 // The cores before the per-UE lists (commit 77edb59), as references: every usable (k, n, t)
-// listed, heap-sorted by gain (ties by index), walked in that order.
+// listed, sorted by gain (ties by index), walked in that order.
 int reference_list_by_gain(const InstanceView& v, int* order, double* key) {
   int count = 0;
   for (int idx = 0; idx < v.users * v.subchannels * v.slots; ++idx) {
@@ -97,7 +98,7 @@ int reference_list_by_gain(const InstanceView& v, int* order, double* key) {
     key[idx] = v.gain_per_watt[idx];
     if (usable(v, k, n, t)) order[count++] = idx;
   }
-  heap_sort_descending(order, count, key);
+  std::sort(order, order + count, [&](int a, int b) { return sort_before(key, a, b); });
   return count;
 }
 
@@ -292,7 +293,7 @@ TEST(GreedyLists, RepeatedAssignmentsAndTheDeadlineOrderMatchTheFullSort) {
           const int idx = order[i], k = idx / (N * T);
           key[idx] = static_cast<double>(T - v.deadline_slots[k]) + 0.5 * v.gain_per_watt[idx] / max_gain;
         }
-        heap_sort_descending(order.data(), count, key.data());
+        std::sort(order.begin(), order.begin() + count, [&](int a, int b) { return sort_before(key.data(), a, b); });
         rekey_by_deadline(v, ws);
       }
       for (bool budget : {true, false}) {

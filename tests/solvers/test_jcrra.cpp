@@ -2,6 +2,7 @@
 // feasible whenever Greedy JSCC is, iterations reported).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -22,58 +23,44 @@ namespace {
 using testing::DeferredTeam;
 using testing::ScrambledTeam;
 
+// The x-step's projection onto the capped simplex (the clip, or Michelot's iteration when the
+// clipped sum is above 1, as pdhg_step does it) against a brute-force projection by bisection on
+// θ, on random columns strided as in x[(k*N + n)*T + t]; unusable zeros stay zero.
 TEST(Projection, CappedSimplexIsTheEuclideanProjection) {
-  // Compare with a brute-force projection by bisection on θ for random points.
-  uint64_t state = 12345;
-  auto uniform = [&]() {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<double>(state >> 11) / 9007199254740992.0;
-  };
-  for (int trial = 0; trial < 500; ++trial) {
-    const int n = 1 + trial % 6;
-    double y[6], x[6], scratch[6];
-    for (int i = 0; i < n; ++i) y[i] = x[i] = 3.0 * uniform() - 1.0;
-    project_capped_simplex(x, n, scratch);
-    double lo = 0.0, hi = 10.0;
-    for (int it = 0; it < 200; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      double sum = 0.0;
-      for (int i = 0; i < n; ++i) sum += std::fmin(std::fmax(y[i] - mid, 0.0), 1.0);
-      (sum > 1.0 ? lo : hi) = mid;
-    }
-    double clipped_sum = 0.0;
-    for (int i = 0; i < n; ++i) clipped_sum += std::fmin(std::fmax(y[i], 0.0), 1.0);
-    const double theta = clipped_sum <= 1.0 ? 0.0 : hi;
-    for (int i = 0; i < n; ++i) EXPECT_NEAR(x[i], std::fmin(std::fmax(y[i] - theta, 0.0), 1.0), 1e-9) << trial;
-  }
-}
-
-// The block kernel's in-place column projection (Michelot's iteration) agrees with the sorted
-// one on random columns, strided as in x[(k*N + n)*T + t], and leaves unusable zeros at zero.
-TEST(Projection, StridedColumnProjectionMatchesTheSortedOne) {
   uint64_t state = 777;
   auto uniform = [&]() {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<double>(state >> 11) / 9007199254740992.0;
   };
+  const auto clip = [](double y) { return std::fmin(std::fmax(y, 0.0), 1.0); };
   int active_cases = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     const int n = 1 + trial % 12, stride = 1 + trial % 5;
-    double dense[12], scratch[12], strided[60] = {};
+    double y[12], strided[60] = {};
     bool zero[12];
+    double clipped_sum = 0.0;
     for (int i = 0; i < n; ++i) {
       zero[i] = uniform() < 0.2;
-      dense[i] = zero[i] ? 0.0 : 3.0 * uniform() - 0.8;
-      strided[i * stride] = dense[i];
+      y[i] = zero[i] ? 0.0 : 3.0 * uniform() - 0.8;
+      strided[i * stride] = y[i];
+      clipped_sum += clip(y[i]);
     }
-    double clipped = 0.0;
-    for (int i = 0; i < n; ++i) clipped += std::fmin(std::fmax(dense[i], 0.0), 1.0);
-    active_cases += clipped > 1.0;
-    project_capped_simplex(dense, n, scratch);
-    project_capped_simplex_strided(strided, n, stride);
+    const bool active = clipped_sum > 1.0;
+    active_cases += active;
+    if (active) project_simplex_michelot(strided, n, stride);
+    else
+      for (int i = 0; i < n; ++i) strided[i * stride] = clip(strided[i * stride]);
+    double lo = 0.0, hi = 10.0;
+    for (int it = 0; it < 200; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      double sum = 0.0;
+      for (int i = 0; i < n; ++i) sum += clip(y[i] - mid);
+      (sum > 1.0 ? lo : hi) = mid;
+    }
+    const double theta = active ? hi : 0.0;
     double sum = 0.0;
     for (int i = 0; i < n; ++i) {
-      EXPECT_NEAR(strided[i * stride], dense[i], 1e-12) << trial;
+      EXPECT_NEAR(strided[i * stride], clip(y[i] - theta), 1e-9) << trial;
       if (zero[i]) EXPECT_EQ(strided[i * stride], 0.0) << trial;
       sum += strided[i * stride];
     }
@@ -121,8 +108,8 @@ TEST(JcrraTeam, ResultsDoNotDependOnTheOrderOfItemsWithinAPhase) { expect_same_a
 
 TEST(JcrraTeam, EveryDependencyBetweenPhasesHasABarrier) { expect_same_as_sequential<DeferredTeam>(); }
 
-// The rounding's cooperative sort gives exactly heap_sort_descending's order (keys descending,
-// ties by index) for every team, on lengths around the run and segment boundaries and with
+// The rounding's cooperative sort gives exactly the order of sort_before (keys descending,
+// ties by index, as std::sort gives it) for every team, on lengths around the run and segment boundaries and with
 // many ties.
 template <class Team>
 void expect_team_sort_matches_heap_sort() {
@@ -140,7 +127,7 @@ void expect_team_sort_matches_heap_sort() {
       for (int i = 0; i < size && static_cast<int>(index.size()) < count; ++i)
         if (next() % 8 != 0 || size - i <= count - static_cast<int>(index.size())) index.push_back(i);
       expected = index;
-      heap_sort_descending(expected.data(), count, key.data());
+      std::sort(expected.begin(), expected.end(), [&](int a, int b) { return sort_before(key.data(), a, b); });
       std::vector<int> buffer(static_cast<size_t>(count) + 1, -1);
       index.push_back(-1);
       const int* sorted = team_sort_descending(Team(), index.data(), buffer.data(), count, key.data());

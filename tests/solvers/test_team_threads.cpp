@@ -10,6 +10,7 @@
 // caught each: docs/testing.md.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -174,7 +175,7 @@ struct Problem {
     const SolverInputs in;
     snr = required_snr_table(inst, in.quality);
     opt = in.options.jcrra;
-    opt.base_option = option_index_for_ratio(inst, in.options.greedy_rho);
+    opt.base_option = option_index_for_ratio(inst.params, in.options.greedy_rho);
     opt.mixed_precision = mixed_precision;
   }
 };
@@ -324,7 +325,7 @@ TEST(JcrraThreads, CooperativeSortMatchesTheHeapSort) {
         for (int i = 0; i < size && static_cast<int>(index.size()) < count; ++i)
           if (next() % 8 != 0 || size - i <= count - static_cast<int>(index.size())) index.push_back(i);
         std::vector<int> expected = index;
-        heap_sort_descending(expected.data(), count, key.data());
+        std::sort(expected.begin(), expected.end(), [&](int a, int b) { return sort_before(key.data(), a, b); });
         for (TeamSchedule schedule : kAllSchedules) {
           std::vector<int> work = index, buffer(static_cast<size_t>(count) + 1, -1);
           work.push_back(-1);

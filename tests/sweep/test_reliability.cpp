@@ -43,6 +43,13 @@ using test::write_text;
 const std::vector<std::string>& kAlgorithms = test::kSweepAlgorithms;
 const char* const kBase = test::kSmallBase;
 
+// Every checksum of the file at `path` read (throws Hdf5Error naming what fails).
+Hdf5VerifyReport verify_hdf5_file(const std::string& path) {
+  h5_quiet();
+  H5Handle file(h5_checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + path), H5Fclose);
+  return verify_hdf5_contents(file.get());
+}
+
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -721,7 +721,10 @@ TEST(PairedStopping, BadPairsAreRejectedNamingTheField) {
   rejected("", 0.1, "alpha", "must name exactly two algorithms");
   rejected("", 0.1, "alpha,beta,alpha", "must name exactly two algorithms");
   rejected("", {}, "alpha,beta", "applies only to an adaptive run");
-  rejected("target_ci_db = 0.1\ntarget_ci_paired = \"alpha,beta\"\n", {}, {}, "'target_ci_paired' = (not an array)");
+  rejected("target_ci_db = 0.1\ntarget_ci_paired = \"alpha,beta\"\n", {}, {},
+           "'target_ci_paired' = \"alpha,beta\": must be an array of strings");
+  rejected("target_ci_db = 0.1\ntarget_ci_paired = [\"alpha\", 2]\n", {}, {},
+           "'target_ci_paired' = 2: every element must be a string");
   rejected("target_ci_db = 0.1\ntarget_ci_paired = [\"alpha\", \"gamma\"]\n", {}, {},
            "'target_ci_paired' = alpha,gamma: 'gamma' is not among the sweep's algorithms");
   rejected("target_ci_paired = [\"alpha\", \"beta\"]\n", {}, {}, "'target_ci_paired' = alpha,beta: applies only");

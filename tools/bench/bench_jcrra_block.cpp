@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < instances; ++i) batch.push_back(generate_instance(params, {1, 0, static_cast<uint32_t>(i)}));
   SolverInputs in;
   JcrraOptions options = in.options.jcrra;
-  options.base_option = option_index_for_ratio(batch.front(), in.options.greedy_rho);
+  options.base_option = option_index_for_ratio(batch.front().params, in.options.greedy_rho);
 
   std::vector<Solution> host(cpu_instances);
   const auto start = std::chrono::steady_clock::now();
