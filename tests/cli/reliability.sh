@@ -68,7 +68,8 @@ refused "--resume of a changed text" "variable_length_sha256" "$leosem" run "$wo
 [ ! -e "$work/t.h5" ] || fail "a refused resume left an output"
 
 # One flipped bit in the raw data of /algorithm (byte 15) is refused with exit 4 (damaged) by every
-# reader. In the variable-length layout of older files (the committed results/) that byte is the
+# reader. In the variable-length layout of older files (tests/cli/data/older-variable-length-text.h5:
+# results/fig4-delay.h5 as committed until 2026-12-07, engine 0b83d105d042) that byte is the
 # high byte of a global-heap pointer that no checksum covers, which HDF5 1.10 followed into a
 # SIGSEGV; files written now hold fixed-length names in a checksummed chunk.
 printf 'scenario = "base.toml"\ninstances = 20\nalgorithms = ["greedy-jscc", "greedy-jpeg"]\nseed = 7\n' > "$work/two.toml"
@@ -84,7 +85,7 @@ exits_4() {  # description, command...
   [ "$rc" -eq 4 ] || fail "$what: exit $rc, not 4 (damaged): $(head -c 500 "$work/err.txt")"
   grep -q "alg2\?\.h5" "$work/err.txt" || fail "$what: the error does not name the file: $(head -c 500 "$work/err.txt")"
 }
-older="$(dirname "${BASH_SOURCE[0]}")/../../results/fig4-delay.h5"
+older="$(dirname "${BASH_SOURCE[0]}")/data/older-variable-length-text.h5"
 for good in "$work/two.h5" "$older"; do
   offset="$(raw_data_offset "$good" algorithm)"
   [ -n "$offset" ] || fail "no raw data found for /algorithm in $good"
