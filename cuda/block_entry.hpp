@@ -78,4 +78,43 @@ inline PackedInstances pack_instances(const std::vector<Instance>& instances, co
   return p;
 }
 
+// What every block kernel's Source reads of its instances: dense and instance-major on the device
+// (gains [B][K*N*T], deadlines [B][K], required resources [B][K*L], images and SSIM targets
+// [B][K], required SNR [B][K*L]); each Source adds its outputs and scratch.
+struct BlockInstanceInputs {
+  int users, subchannels, slots, options;
+  double compression_ratios[kMaxOptions];
+  double max_power_w, symbols_per_resource;
+  const double* gain_per_watt;
+  const int* deadline_slots;
+  const int* required_resources;
+  const double* images;
+  const double* ssim_requirement;
+  const double* snr_lin;
+};
+
+// The packed instances on the device, and the inputs a block kernel's Source reads from them.
+struct DeviceInstances {
+  block_entry::DeviceArray<double> gains, images, ssim, snr;
+  block_entry::DeviceArray<int> deadlines, required;
+  explicit DeviceInstances(const PackedInstances& p)
+      : gains(p.gains), images(p.images), ssim(p.ssim), snr(p.snr), deadlines(p.deadlines), required(p.required) {}
+  // `first` is the batch's first instance, whose parameters all share.
+  void fill(BlockInstanceInputs& source, const PackedInstances& p, const Instance& first) const {
+    source.users = p.K;
+    source.subchannels = p.N;
+    source.slots = p.T;
+    source.options = p.L;
+    for (int l = 0; l < p.L; ++l) source.compression_ratios[l] = first.params.compression_ratios[l];
+    source.max_power_w = first.params.max_power_w;
+    source.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
+    source.gain_per_watt = gains.data;
+    source.deadline_slots = deadlines.data;
+    source.required_resources = required.data;
+    source.images = images.data;
+    source.ssim_requirement = ssim.data;
+    source.snr_lin = snr.data;
+  }
+};
+
 }  // namespace leosem

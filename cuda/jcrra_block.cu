@@ -17,19 +17,9 @@ namespace {
 
 using namespace block_entry;
 
-// Same-shape instances on the device, dense and instance-major (gains [B][K*N*T], deadlines
-// [B][K], required resources [B][K*L], images and SSIM targets [B][K], required SNR [B][K*L];
-// outputs [B][K] and [B][N*T]; one global scratch slot per instance), as the kernel's Source.
-struct BatchSource {
-  int users, subchannels, slots, options;
-  double compression_ratios[kMaxOptions];
-  double max_power_w, symbols_per_resource;
-  const double* gain_per_watt;
-  const int* deadline_slots;
-  const int* required_resources;
-  const double* images;
-  const double* ssim_requirement;
-  const double* snr_lin;
+// Same-shape instances on the device (BlockInstanceInputs), outputs [B][K] and [B][N*T] and one
+// global scratch slot per instance, as the kernel's Source.
+struct BatchSource : BlockInstanceInputs {
   int* option;
   int* resources;
   int* assigned_ue;
@@ -92,11 +82,8 @@ std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& i
   const Instance& first = instances.front();
   const PackedInstances packed = pack_instances(instances, quality, "jcrra_block_solve");
   const int K = packed.K, N = packed.N, T = packed.T, L = packed.L;
-  const std::vector<double>&gains = packed.gains, &images = packed.images, &ssim = packed.ssim, &snr = packed.snr;
-  const std::vector<int>&deadlines = packed.deadlines, &required = packed.required;
   const size_t B = instances.size(), nt = static_cast<size_t>(N) * T;
-  DeviceArray<double> d_gains(gains), d_images(images), d_ssim(ssim), d_snr(snr);
-  DeviceArray<int> d_deadlines(deadlines), d_required(required);
+  const DeviceInstances device(packed);
   DeviceArray<int> d_option(B * K), d_resources(B * K), d_assigned(B * nt);
   DeviceArray<double> d_power(B * nt);
   DeviceArray<CoreResult> d_result(B);
@@ -110,19 +97,7 @@ std::vector<JcrraBlockSolution> jcrra_block_solve(const std::vector<Instance>& i
     for (int d : inst.deadline_slots) live_slots = std::max(live_slots, std::min(d, T));
 
   BatchSource source{};
-  source.users = K;
-  source.subchannels = N;
-  source.slots = T;
-  source.options = L;
-  for (int l = 0; l < L; ++l) source.compression_ratios[l] = first.params.compression_ratios[l];
-  source.max_power_w = first.params.max_power_w;
-  source.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
-  source.gain_per_watt = d_gains.data;
-  source.deadline_slots = d_deadlines.data;
-  source.required_resources = d_required.data;
-  source.images = d_images.data;
-  source.ssim_requirement = d_ssim.data;
-  source.snr_lin = d_snr.data;
+  device.fill(source, packed, first);
   source.option = d_option.data;
   source.resources = d_resources.data;
   source.assigned_ue = d_assigned.data;

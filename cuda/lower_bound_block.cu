@@ -16,17 +16,9 @@ namespace {
 
 using namespace block_entry;
 
-// Dense instance-major inputs (as jcrra_block.cu's JcrraBlockBatch) as the kernel's Source.
-struct BoundBatchSource {
-  int users, subchannels, slots, options;
-  double compression_ratios[kMaxOptions];
-  double max_power_w, symbols_per_resource;
-  const double* gain_per_watt;
-  const int* deadline_slots;
-  const int* required_resources;
-  const double* images;
-  const double* ssim_requirement;
-  const double* snr_lin;
+// Same-shape instances on the device (BlockInstanceInputs), an optional target per instance, one
+// result and one global scratch slot per instance, as the kernel's Source.
+struct BoundBatchSource : BlockInstanceInputs {
   const double* upper_bound_w;  // [B], or null: none
   WorkspaceCounts per_instance;
   double* scratch_doubles;
@@ -77,11 +69,9 @@ std::vector<LowerBoundResult> lower_bound_block_solve(const std::vector<Instance
   const Instance& first = instances.front();
   const PackedInstances packed = pack_instances(instances, quality, "lower_bound_block_solve");
   const int K = packed.K, N = packed.N, T = packed.T, L = packed.L;
-  const std::vector<double>&gains = packed.gains, &images = packed.images, &ssim = packed.ssim, &snr = packed.snr;
-  const std::vector<int>&deadlines = packed.deadlines, &required = packed.required;
   const size_t B = instances.size();
-  DeviceArray<double> d_gains(gains), d_images(images), d_ssim(ssim), d_snr(snr), d_upper(upper_bound_w);
-  DeviceArray<int> d_deadlines(deadlines), d_required(required);
+  const DeviceInstances device(packed);
+  DeviceArray<double> d_upper(upper_bound_w);
   DeviceArray<LowerBoundResult> d_result(B);
   WorkspaceCarver counter;
   carve_lower_bound_block_scratch(K, N, T, L, counter);
@@ -89,19 +79,7 @@ std::vector<LowerBoundResult> lower_bound_block_solve(const std::vector<Instance
   DeviceArray<int> d_scratch_ints(B * counter.used.ints);
 
   BoundBatchSource source{};
-  source.users = K;
-  source.subchannels = N;
-  source.slots = T;
-  source.options = L;
-  for (int l = 0; l < L; ++l) source.compression_ratios[l] = first.params.compression_ratios[l];
-  source.max_power_w = first.params.max_power_w;
-  source.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
-  source.gain_per_watt = d_gains.data;
-  source.deadline_slots = d_deadlines.data;
-  source.required_resources = d_required.data;
-  source.images = d_images.data;
-  source.ssim_requirement = d_ssim.data;
-  source.snr_lin = d_snr.data;
+  device.fill(source, packed, first);
   source.upper_bound_w = upper_bound_w.empty() ? nullptr : d_upper.data;
   source.per_instance = counter.used;
   source.scratch_doubles = d_scratch_doubles.data;
