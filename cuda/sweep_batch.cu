@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -32,9 +33,16 @@ void check(cudaError_t status, const std::string& what) {
     throw std::runtime_error("CUDA error in " + what + ": " + cudaGetErrorString(status));
 }
 
-// Releases that failed in a destructor (after a sticky device error, cudaFree fails too): counted,
-// never thrown, since a destructor may run while the error that caused them unwinds.
+// Releases that failed in a destructor (after a sticky device error, cudaFree fails too): never
+// thrown, since a destructor may run while the error that caused them unwinds; the first is
+// written to stderr (the device memory may stay held until the process ends), the rest counted.
 std::atomic<long> g_failed_releases{0};
+
+void report_failed_release(cudaError_t status) noexcept {
+  if (g_failed_releases.fetch_add(1, std::memory_order_relaxed) == 0)
+    std::fprintf(stderr, "leosem: warning: freeing device memory failed (%s); later such failures are not shown\n",
+                 cudaGetErrorString(status));
+}
 
 // One device array, owned: freed by release() (whose error the caller may check) or by the
 // destructor (which swallows it). Grows by free-then-allocate: old and new need not fit together.
@@ -43,7 +51,8 @@ class DeviceBuffer {
  public:
   DeviceBuffer() = default;
   ~DeviceBuffer() {
-    if (release() != cudaSuccess) g_failed_releases.fetch_add(1, std::memory_order_relaxed);
+    const cudaError_t status = release();
+    if (status != cudaSuccess) report_failed_release(status);
   }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
@@ -94,7 +103,8 @@ class PinnedArray {
 
  private:
   void release() noexcept {
-    if (data_) cudaFreeHost(data_);  // an error here is not thrown (destructor); the run is ending
+    const cudaError_t status = data_ ? cudaFreeHost(data_) : cudaSuccess;  // a destructor's: not thrown
+    if (status != cudaSuccess) report_failed_release(status);
     data_ = nullptr;
     count_ = 0;
   }
