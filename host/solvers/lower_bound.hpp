@@ -196,6 +196,30 @@ LEOSEM_HD void select_smallest(double* a, int count, int m) {
   }
 }
 
+// select_smallest warm-started at a guess of a[m] (`hint`, no NaN): one three-way pass splits a
+// into < hint, == hint, > hint; if a[m] is a tie with the hint that is all, else select_smallest
+// runs on the part that holds it only. Between two iterations of the ascent most slots keep their
+// cost, so the last threshold is a[m] again, or close to it.
+LEOSEM_HD void select_smallest_near(double* a, int count, int m, double hint) {
+  int lt = 0, i = 0, gt = count - 1;  // [0, lt) < hint, [lt, i) == hint, (gt, count) > hint
+  while (i <= gt) {
+    const double x = a[i];
+    if (x < hint) {
+      a[i++] = a[lt];
+      a[lt++] = x;
+    } else if (hint < x) {
+      a[i] = a[gt];
+      a[gt--] = x;
+    } else {
+      ++i;
+    }
+  }
+  if (m < lt)
+    select_smallest(a, lt, m);
+  else if (m >= i)
+    select_smallest(a + i, count - i, m - i);
+}
+
 // The projected subgradient of λ[n,t] (C1: at most one UE on (n, t)): the UEs whose plan uses
 // SC n in slot t, minus 1, or 0 where λ = 0 and the resource is free. Shared with the priced repair.
 LEOSEM_HD double c1_subgradient(const InstanceView& v, const int* sc, double lambda, int n, int t) {
@@ -335,7 +359,11 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         ws.option_value[kl] = HUGE_VAL;
         return;
       }
-      select_smallest(row, deadline, need - 1);
+      // From the second iteration on, option_threshold still holds this option's last D-th cost.
+      if (iteration > 0)
+        select_smallest_near(row, deadline, need - 1, ws.option_threshold[kl]);
+      else
+        select_smallest(row, deadline, need - 1);
       double sum = 0.0, largest = -HUGE_VAL;
       for (int i = 0; i < need; ++i) {
         sum += row[i];
