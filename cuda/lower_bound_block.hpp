@@ -2,7 +2,7 @@
 // thread block, the block's threads sharing each phase of lower_bound_team (the same code as the
 // CPU's lower_bound_core over a sequential team). The multipliers, subgradients, per-option
 // values and scalars live in shared memory when they fit the device's opt-in limit, in global
-// memory otherwise; the slot costs and the relaxed plan in global memory. Only +, −, ×, ÷,
+// memory otherwise; the slot costs (and their cache) and the relaxed plan in global memory. Only +, −, ×, ÷,
 // fmin/fmax and comparisons, compiled without FMA contraction: on the same inputs the device
 // gives the host's bits. Host header: no CUDA types. Only in CUDA builds (leosem_cuda).
 #pragma once

@@ -14,7 +14,7 @@ namespace leosem {
 
 // Doubles of dynamic shared memory one block needs to keep the bound's on-chip part there
 // (carve_lower_bound_on_chip: λ, ν, their subgradients, the per-option and per-UE values, the
-// partial sums, the scalars, the slots' priced flags): 2·N·T + 3·T + 2·K·L + K + chunks_for(N·T + T)
+// partial sums, the scalars, the slots' priced and dirty flags): 2·N·T + 4·T + 2·K·L + K + chunks_for(N·T + T)
 // + kBoundScalars.
 LEOSEM_HD size_t lower_bound_block_shared_doubles(int users, int subchannels, int slots, int options) {
   DoubleCarver counter;
@@ -25,7 +25,8 @@ LEOSEM_HD size_t lower_bound_block_shared_doubles(int users, int subchannels, in
 
 // Re-points the on-chip part of `ws` into `shared` (lower_bound_block_shared_doubles(...)
 // doubles): what the kernel does with its dynamic shared memory when the launch gave it some.
-// The global copies of those arrays stay carved but unused; the slot costs and the ints stay global.
+// The global copies of those arrays stay carved but unused; the slot costs, their cache and the
+// ints stay global.
 LEOSEM_HD void carve_lower_bound_block_shared(double* shared, int users, int subchannels, int slots, int options,
                                               LowerBoundWorkspace& ws) {
   DoubleCarver chip;

@@ -53,12 +53,14 @@ struct LowerBoundWorkspace {
   double* grad_lambda = nullptr;       // [N*T] projected subgradient in λ
   double* grad_nu = nullptr;           // [T] projected subgradient in ν (slot load / P_max − 1)
   double* slot_cost = nullptr;         // [K*L*T] per (UE, option) the slots' reduced costs, selected in place
+  double* cost_cache = nullptr;        // [K*L*T] per (UE, option) the slots' reduced costs in slot order
   double* option_value = nullptr;      // [K*L] S_kl: the sum of the D_kl cheapest slots (+inf if too few)
   double* option_threshold = nullptr;  // [K*L] the D_kl-th cheapest slot's cost
   double* ue_value = nullptr;          // [K] min_l S_kl
   double* chunk_sum = nullptr;         // [chunks_for(N*T + T)] partial sums (team.hpp)
   double* scalars = nullptr;           // [kBoundScalars] team-shared values
   double* slot_priced = nullptr;       // [T] 1 where some λ[n,t] > 0, else 0
+  double* slot_dirty = nullptr;        // [T] 1 where λ[·,t] or ν_t changed in the last step (or at the start)
   int* ue_option = nullptr;            // [K] the minimising option, -1 if none
   int* chosen_sc = nullptr;            // [K*T] the relaxed plan: UE k's SC in slot t, -1 if none
   int* best_sc = nullptr;              // [K*T] UE k's SC of the largest gain in slot t (lowest n on ties), -1 if none
@@ -105,9 +107,10 @@ LEOSEM_HD void carve_lower_bound_on_chip(int users, int subchannels, int slots, 
   ws.chunk_sum = c.take_doubles(static_cast<size_t>(chunks_for(subchannels * slots + slots)));
   ws.scalars = c.take_doubles(kBoundScalars);
   ws.slot_priced = c.take_doubles(T);
+  ws.slot_dirty = c.take_doubles(T);
 }
 
-// The whole workspace: the on-chip part, then the slot costs [K*L*T] and the ints.
+// The whole workspace: the on-chip part, then the slot costs and their cache [K*L*T each] and the ints.
 template <class Carver>
 LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchannels, int slots, int options,
                                                           Carver& c) {
@@ -115,6 +118,7 @@ LEOSEM_HD LowerBoundWorkspace carve_lower_bound_workspace(int users, int subchan
   LowerBoundWorkspace ws;
   carve_lower_bound_on_chip(users, subchannels, slots, options, c, ws);
   ws.slot_cost = c.take_doubles(K * L * T);
+  ws.cost_cache = c.take_doubles(K * L * T);
   ws.ue_option = c.take_ints(K);
   ws.chosen_sc = c.take_ints(K * T);
   ws.best_sc = c.take_ints(K * T);
@@ -192,6 +196,30 @@ LEOSEM_HD void select_smallest(double* a, int count, int m) {
   }
 }
 
+// select_smallest warm-started at a guess of a[m] (`hint`, no NaN): one three-way pass splits a
+// into < hint, == hint, > hint; if a[m] is a tie with the hint that is all, else select_smallest
+// runs on the part that holds it only. Between two iterations of the ascent most slots keep their
+// cost, so the last threshold is a[m] again, or close to it.
+LEOSEM_HD void select_smallest_near(double* a, int count, int m, double hint) {
+  int lt = 0, i = 0, gt = count - 1;  // [0, lt) < hint, [lt, i) == hint, (gt, count) > hint
+  while (i <= gt) {
+    const double x = a[i];
+    if (x < hint) {
+      a[i++] = a[lt];
+      a[lt++] = x;
+    } else if (hint < x) {
+      a[i] = a[gt];
+      a[gt--] = x;
+    } else {
+      ++i;
+    }
+  }
+  if (m < lt)
+    select_smallest(a, lt, m);
+  else if (m >= i)
+    select_smallest(a + i, count - i, m - i);
+}
+
 // The projected subgradient of λ[n,t] (C1: at most one UE on (n, t)): the UEs whose plan uses
 // SC n in slot t, minus 1, or 0 where λ = 0 and the resource is free. Shared with the priced repair.
 LEOSEM_HD double c1_subgradient(const InstanceView& v, const int* sc, double lambda, int n, int t) {
@@ -259,6 +287,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
   team.for_each(TL, [&](int t) {
     ws.nu[t] = 0.0;
     ws.slot_priced[t] = 0.0;
+    ws.slot_dirty[t] = 1.0;
     bool any = false;
     for (int k = 0; k < K && !any; ++k) {
       if (t >= v.deadline_slots[k]) continue;
@@ -297,7 +326,10 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
   team.sync();
 
   for (int iteration = 0; iteration < opt.max_iterations; ++iteration) {
-    // Phase 1: per (UE, option) the slots' reduced costs and the sum of the D_kl cheapest.
+    // Phase 1: per (UE, option) the slots' reduced costs and the sum of the D_kl cheapest. A slot's
+    // cost depends only on its own λ[·,t] and ν_t, so it is recomputed only where the last step
+    // changed them (slot_dirty) and read from the cache elsewhere: the same bits, fewer divisions
+    // (near the end of an ascent only the contested slots move).
     team.for_each(K * L, [&](int kl) {
       const int k = kl / L;
       const double snr = snr_lin[kl];
@@ -308,11 +340,15 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         return;
       }
       const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
+      double* cache = ws.cost_cache + static_cast<size_t>(kl) * T;
       int finite = 0;
       for (int t = 0; t < deadline; ++t) {
-        int sc;
-        row[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, &sc);
-        finite += sc >= 0;
+        if (ws.slot_dirty[t] != 0.0) {
+          int sc;
+          cache[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, &sc);
+        }
+        row[t] = cache[t];
+        finite += cache[t] < HUGE_VAL;  // +inf exactly where the slot has no usable SC (sc < 0)
       }
       if (need <= 0) {
         ws.option_value[kl] = 0.0;
@@ -323,7 +359,11 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         ws.option_value[kl] = HUGE_VAL;
         return;
       }
-      select_smallest(row, deadline, need - 1);
+      // From the second iteration on, option_threshold still holds this option's last D-th cost.
+      if (iteration > 0)
+        select_smallest_near(row, deadline, need - 1, ws.option_threshold[kl]);
+      else
+        select_smallest(row, deadline, need - 1);
       double sum = 0.0, largest = -HUGE_VAL;
       for (int i = 0; i < need; ++i) {
         sum += row[i];
@@ -334,9 +374,9 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     });
     team.sync();
     // Phase 2: per UE the best option (the lowest on ties) and its plan: the slots below the
-    // threshold, then those equal to it in slot order, each on its cheapest SC. Each slot's cost
-    // is computed once, into the best option's row (free now: phase 1's selection is read), its SC
-    // into the plan; a taken slot's cost is marked -1 (costs are >= 0), the others' SC reset.
+    // threshold, then those equal to it in slot order, each on its cheapest SC. The costs come from
+    // the cache into the best option's row (free now: phase 1's selection is read); a taken slot's
+    // cost is marked -1 (costs are >= 0) and gets its SC, the others none.
     team.for_each(K, [&](int k) {
       double best = HUGE_VAL;
       int best_l = -1;
@@ -355,8 +395,8 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
       const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
       double* row = ws.slot_cost + static_cast<size_t>(k * L + best_l) * T;
       int* plan = ws.chosen_sc + k * T;
-      for (int t = 0; t < deadline; ++t)
-        row[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, plan + t);
+      const double* cache = ws.cost_cache + static_cast<size_t>(k * L + best_l) * T;
+      for (int t = 0; t < deadline; ++t) row[t] = cache[t];
       int taken = 0;
       for (int pass = 0; pass < 2; ++pass)
         for (int t = 0; t < deadline && taken < need; ++t)
@@ -365,7 +405,8 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
             ++taken;
           }
       for (int t = 0; t < deadline; ++t)
-        if (row[t] != -1.0) plan[t] = -1;
+        if (row[t] == -1.0)
+          bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, plan + t);
     });
     team.sync();
     // Phase 3: the projected subgradient (zero where the multiplier is 0 and the constraint slack).
@@ -455,18 +496,20 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     if (ws.scalars[kBoundStop] != 0.0) break;
     // Phase 4: projected step.
     const double step = ws.scalars[kBoundStep];
-    // Per live slot: its λ[·,t], whether any is positive, its ν_t. The projection is a comparison
-    // (fmax is a library call on some hosts).
+    // Per live slot: its λ[·,t], whether any is positive, its ν_t, whether any of them changed.
+    // The projection is a comparison (fmax is a library call on some hosts).
     team.for_each(TL, [&](int t) {
-      bool priced = false;
+      bool priced = false, changed = false;
       for (int n = 0; n < N; ++n) {
-        const double next = ws.lambda[n * T + t] + step * ws.grad_lambda[n * T + t];
+        const double old = ws.lambda[n * T + t], next = old + step * ws.grad_lambda[n * T + t];
         ws.lambda[n * T + t] = next > 0.0 ? next : 0.0;
         priced = priced || next > 0.0;
+        changed = changed || ws.lambda[n * T + t] != old;
       }
       ws.slot_priced[t] = priced ? 1.0 : 0.0;
-      const double next = ws.nu[t] + step * ws.grad_nu[t];
+      const double old = ws.nu[t], next = old + step * ws.grad_nu[t];
       ws.nu[t] = next > 0.0 ? next : 0.0;
+      ws.slot_dirty[t] = changed || ws.nu[t] != old ? 1.0 : 0.0;
     });
     team.sync();
   }

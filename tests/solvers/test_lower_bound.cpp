@@ -39,6 +39,31 @@ TEST(LowerBoundSelect, TheFirstEntriesAreTheSmallest) {
   }
 }
 
+// The warm-started selection, with guesses below, inside, at and above the values.
+TEST(LowerBoundSelect, NearAGuessTheFirstEntriesAreTheSmallest) {
+  std::mt19937 rng(6);
+  for (int trial = 0; trial < 4000; ++trial) {
+    const int count = 1 + static_cast<int>(rng() % 60);
+    std::vector<double> a(count);
+    for (double& x : a) {
+      const unsigned r = rng() % 10;
+      x = r == 0 ? HUGE_VAL : static_cast<double>(rng() % 8);  // many ties, some infinities
+    }
+    const int m = static_cast<int>(rng() % count);
+    const unsigned h = rng() % 12;
+    const double hint = h == 11 ? HUGE_VAL : h == 10 ? -HUGE_VAL : static_cast<double>(h) - 0.5 * (h % 2);
+    std::vector<double> sorted = a, selected = a;
+    std::sort(sorted.begin(), sorted.end());
+    select_smallest_near(selected.data(), count, m, hint);
+    std::vector<double> head(selected.begin(), selected.begin() + m + 1);
+    std::sort(head.begin(), head.end());
+    ASSERT_EQ(head, std::vector<double>(sorted.begin(), sorted.begin() + m + 1)) << trial;
+    ASSERT_EQ(selected[m], sorted[m]) << trial;
+    std::sort(selected.begin(), selected.end());
+    ASSERT_EQ(selected, sorted) << trial;  // a permutation
+  }
+}
+
 bool solved(const Solution& s) { return s.status == SolveStatus::Optimal || s.status == SolveStatus::Feasible; }
 
 // Random small instances (tests/solver_test_util.hpp, every 5th stressed towards infeasibility)

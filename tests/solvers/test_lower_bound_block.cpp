@@ -68,20 +68,22 @@ std::vector<Range> on_chip_ranges(const LowerBoundWorkspace& ws, const Shape& s)
           range("ue_value", ws.ue_value, K),
           range("chunk_sum", ws.chunk_sum, static_cast<size_t>(chunks_for(s.N * s.T + s.T))),
           range("scalars", ws.scalars, kBoundScalars),
-          range("slot_priced", ws.slot_priced, T)};
+          range("slot_priced", ws.slot_priced, T),
+          range("slot_dirty", ws.slot_dirty, T)};
 }
 
 TEST(LowerBoundBlockLayout, SharedMemoryHoldsTheOnChipPartExactly) {
   for (const Shape& s : kShapes) {
     const size_t count = lower_bound_block_shared_doubles(s.K, s.N, s.T, s.L);
     // The documented size (lower_bound_block_layout.hpp), independently of the carve.
-    EXPECT_EQ(count, 2u * s.N * s.T + 3u * s.T + 2u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
+    EXPECT_EQ(count, 2u * s.N * s.T + 4u * s.T + 2u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
     std::vector<double> shared(count);
     LowerBoundWorkspace ws;
     carve_lower_bound_block_shared(shared.data(), s.K, s.N, s.T, s.L, ws);
     expect_tiles(on_chip_ranges(ws, s), shared.data(), count * sizeof(double),
                  "shared K" + std::to_string(s.K) + " T" + std::to_string(s.T));
     EXPECT_EQ(ws.slot_cost, nullptr);  // left global: not touched by the shared carve
+    EXPECT_EQ(ws.cost_cache, nullptr);
     EXPECT_EQ(ws.chosen_sc, nullptr);
   }
   // The largest shape fits an H100/H200's 227 KB of opt-in shared memory per block.
@@ -93,7 +95,7 @@ TEST(LowerBoundBlockLayout, GlobalScratchTilesItsCountedArrays) {
     WorkspaceCarver counter;
     carve_lower_bound_block_scratch(s.K, s.N, s.T, s.L, counter);
     const size_t on_chip = lower_bound_block_shared_doubles(s.K, s.N, s.T, s.L);
-    EXPECT_EQ(counter.used.doubles, on_chip + static_cast<size_t>(s.K) * s.L * s.T);
+    EXPECT_EQ(counter.used.doubles, on_chip + 2 * static_cast<size_t>(s.K) * s.L * s.T);
     EXPECT_EQ(counter.used.ints, static_cast<size_t>(s.K) + 2 * static_cast<size_t>(s.K) * s.T);
     EXPECT_EQ(counter.used.bytes, 0u);
     std::vector<double> doubles(counter.used.doubles);
@@ -104,6 +106,7 @@ TEST(LowerBoundBlockLayout, GlobalScratchTilesItsCountedArrays) {
     const LowerBoundWorkspace ws = carve_lower_bound_block_scratch(s.K, s.N, s.T, s.L, global);
     std::vector<Range> d = on_chip_ranges(ws, s);
     d.push_back(range("slot_cost", ws.slot_cost, static_cast<size_t>(s.K) * s.L * s.T));
+    d.push_back(range("cost_cache", ws.cost_cache, static_cast<size_t>(s.K) * s.L * s.T));
     const std::string what = "global K" + std::to_string(s.K) + " T" + std::to_string(s.T);
     expect_tiles(d, doubles.data(), doubles.size() * sizeof(double), what + " doubles");
     expect_tiles({range("ue_option", ws.ue_option, s.K), range("chosen_sc", ws.chosen_sc, static_cast<size_t>(s.K) * s.T),
