@@ -17,25 +17,39 @@
 namespace leosem {
 namespace {
 
+// Values with many ties and some infinities, and an index m into them.
+std::vector<double> random_selection_input(std::mt19937& rng, int& m) {
+  const int count = 1 + static_cast<int>(rng() % 60);
+  std::vector<double> a(count);
+  for (double& x : a) {
+    const unsigned r = rng() % 10;
+    x = r == 0 ? HUGE_VAL : static_cast<double>(rng() % 8);
+  }
+  m = static_cast<int>(rng() % count);
+  return a;
+}
+
+// `selected` (a selection of `a` around m) is a permutation of `a` whose first m + 1 entries are
+// the m + 1 smallest, with the (m + 1)-th smallest at m.
+void expect_selected(const std::vector<double>& a, std::vector<double> selected, int m, int trial) {
+  std::vector<double> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> head(selected.begin(), selected.begin() + m + 1);
+  std::sort(head.begin(), head.end());
+  ASSERT_EQ(head, std::vector<double>(sorted.begin(), sorted.begin() + m + 1)) << trial;
+  ASSERT_EQ(selected[m], sorted[m]) << trial;
+  std::sort(selected.begin(), selected.end());
+  ASSERT_EQ(selected, sorted) << trial;  // a permutation
+}
+
 TEST(LowerBoundSelect, TheFirstEntriesAreTheSmallest) {
   std::mt19937 rng(5);
   for (int trial = 0; trial < 2000; ++trial) {
-    const int count = 1 + static_cast<int>(rng() % 60);
-    std::vector<double> a(count);
-    for (double& x : a) {
-      const unsigned r = rng() % 10;
-      x = r == 0 ? HUGE_VAL : static_cast<double>(rng() % 8);  // many ties, some infinities
-    }
-    const int m = static_cast<int>(rng() % count);
-    std::vector<double> sorted = a, selected = a;
-    std::sort(sorted.begin(), sorted.end());
-    select_smallest(selected.data(), count, m);
-    std::vector<double> head(selected.begin(), selected.begin() + m + 1);
-    std::sort(head.begin(), head.end());
-    ASSERT_EQ(head, std::vector<double>(sorted.begin(), sorted.begin() + m + 1)) << trial;
-    ASSERT_EQ(selected[m], sorted[m]) << trial;
-    std::sort(selected.begin(), selected.end());
-    ASSERT_EQ(selected, sorted) << trial;  // a permutation
+    int m = 0;
+    const std::vector<double> a = random_selection_input(rng, m);
+    std::vector<double> selected = a;
+    select_smallest(selected.data(), static_cast<int>(a.size()), m);
+    expect_selected(a, selected, m, trial);
   }
 }
 
@@ -43,24 +57,13 @@ TEST(LowerBoundSelect, TheFirstEntriesAreTheSmallest) {
 TEST(LowerBoundSelect, NearAGuessTheFirstEntriesAreTheSmallest) {
   std::mt19937 rng(6);
   for (int trial = 0; trial < 4000; ++trial) {
-    const int count = 1 + static_cast<int>(rng() % 60);
-    std::vector<double> a(count);
-    for (double& x : a) {
-      const unsigned r = rng() % 10;
-      x = r == 0 ? HUGE_VAL : static_cast<double>(rng() % 8);  // many ties, some infinities
-    }
-    const int m = static_cast<int>(rng() % count);
+    int m = 0;
+    const std::vector<double> a = random_selection_input(rng, m);
     const unsigned h = rng() % 12;
     const double hint = h == 11 ? HUGE_VAL : h == 10 ? -HUGE_VAL : static_cast<double>(h) - 0.5 * (h % 2);
-    std::vector<double> sorted = a, selected = a;
-    std::sort(sorted.begin(), sorted.end());
-    select_smallest_near(selected.data(), count, m, hint);
-    std::vector<double> head(selected.begin(), selected.begin() + m + 1);
-    std::sort(head.begin(), head.end());
-    ASSERT_EQ(head, std::vector<double>(sorted.begin(), sorted.begin() + m + 1)) << trial;
-    ASSERT_EQ(selected[m], sorted[m]) << trial;
-    std::sort(selected.begin(), selected.end());
-    ASSERT_EQ(selected, sorted) << trial;  // a permutation
+    std::vector<double> selected = a;
+    select_smallest_near(selected.data(), static_cast<int>(a.size()), m, hint);
+    expect_selected(a, selected, m, trial);
   }
 }
 
