@@ -1,6 +1,7 @@
 // Host side of the block solvers' test and benchmark entries (jcrra_block_solve,
 // lower_bound_block_solve): a batch of instances packed into flat arrays, instance after
-// instance, and the device buffers and events they copy through. Host code, for .cu files only.
+// instance, and the device buffers and events they copy through; BlockInstanceInputs, what the
+// block kernels read of them (its two __device__ accessors). For .cu files only.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -91,6 +92,28 @@ struct BlockInstanceInputs {
   const double* images;
   const double* ssim_requirement;
   const double* snr_lin;
+
+  // Instance i's view into the dense arrays, and its required-SNR table [K*L].
+  __device__ InstanceView instance_view(unsigned i) const {
+    const size_t K = static_cast<size_t>(users), KL = K * options;
+    InstanceView v;
+    v.users = users;
+    v.subchannels = subchannels;
+    v.slots = slots;
+    v.options = options;
+    v.gain_per_watt = gain_per_watt + i * (K * subchannels * slots);
+    v.deadline_slots = deadline_slots + i * K;
+    v.required_resources = required_resources + i * KL;
+    v.images = images + i * K;
+    v.ssim_requirement = ssim_requirement + i * K;
+    v.compression_ratios = compression_ratios;
+    v.max_power_w = max_power_w;
+    v.symbols_per_resource = symbols_per_resource;
+    return v;
+  }
+  __device__ const double* instance_snr(unsigned i) const {
+    return snr_lin + i * (static_cast<size_t>(users) * options);
+  }
 };
 
 // The packed instances on the device, and the inputs a block kernel's Source reads from them.

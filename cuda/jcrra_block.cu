@@ -32,27 +32,15 @@ struct BatchSource : BlockInstanceInputs {
 
   __device__ JcrraBlockJob job(unsigned i) const {
     const int K = users, N = subchannels, T = slots, L = options;
-    const size_t knt = static_cast<size_t>(K) * N * T, nt = static_cast<size_t>(N) * T;
+    const size_t nt = static_cast<size_t>(N) * T;
     JcrraBlockJob job;
-    InstanceView& v = job.view;
-    v.users = K;
-    v.subchannels = N;
-    v.slots = T;
-    v.options = L;
-    v.gain_per_watt = gain_per_watt + i * knt;
-    v.deadline_slots = deadline_slots + static_cast<size_t>(i) * K;
-    v.required_resources = required_resources + static_cast<size_t>(i) * K * L;
-    v.images = images + static_cast<size_t>(i) * K;
-    v.ssim_requirement = ssim_requirement + static_cast<size_t>(i) * K;
-    v.compression_ratios = compression_ratios;
-    v.max_power_w = max_power_w;
-    v.symbols_per_resource = symbols_per_resource;
+    job.view = instance_view(i);
     WorkspaceCarver global;
     global.doubles = scratch_doubles + i * per_instance.doubles;
     global.ints = scratch_ints + i * per_instance.ints;
     global.bytes = scratch_bytes + i * per_instance.bytes;
     job.ws = carve_jcrra_block_scratch(K, N, T, L, global);
-    job.snr_lin = snr_lin + static_cast<size_t>(i) * K * L;
+    job.snr_lin = instance_snr(i);
     job.out = SolutionBuffers{option + static_cast<size_t>(i) * K, resources + static_cast<size_t>(i) * K,
                               assigned_ue + i * nt, power_w + i * nt};
     return job;

@@ -28,20 +28,8 @@ struct BoundBatchSource : BlockInstanceInputs {
   __device__ LowerBoundBlockJob job(unsigned i) const {
     const int K = users, N = subchannels, T = slots, L = options;
     LowerBoundBlockJob job;
-    InstanceView& v = job.view;
-    v.users = K;
-    v.subchannels = N;
-    v.slots = T;
-    v.options = L;
-    v.gain_per_watt = gain_per_watt + i * (static_cast<size_t>(K) * N * T);
-    v.deadline_slots = deadline_slots + static_cast<size_t>(i) * K;
-    v.required_resources = required_resources + static_cast<size_t>(i) * K * L;
-    v.images = images + static_cast<size_t>(i) * K;
-    v.ssim_requirement = ssim_requirement + static_cast<size_t>(i) * K;
-    v.compression_ratios = compression_ratios;
-    v.max_power_w = max_power_w;
-    v.symbols_per_resource = symbols_per_resource;
-    job.snr_lin = snr_lin + static_cast<size_t>(i) * K * L;
+    job.view = instance_view(i);
+    job.snr_lin = instance_snr(i);
     job.upper_bound_w = upper_bound_w ? upper_bound_w[i] : 0.0;
     WorkspaceCarver global;
     global.doubles = scratch_doubles + i * per_instance.doubles;
