@@ -3,13 +3,18 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <numeric>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "backends/sweep_batch.hpp"
 #include "io/hdf5_util.hpp"
+#include "model/instance.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "temp_dir.hpp"
 
@@ -68,5 +73,37 @@ inline void expect_same_adaptive(const std::string& a, const std::string& b) {
   ASSERT_EQ(ha.size(), hb.size());
   EXPECT_EQ(0, std::memcmp(ha.data(), hb.data(), ha.size() * sizeof(double)));
 }
+
+// A stand-in backend for kSweepAlgorithms, deterministic in the instance so that runs compare
+// bit for bit. alpha: the total gain of the instance (feasible); beta: its inverse, or infeasible
+// where UE 0's deadline is odd when `beta_fails_on_odd_deadline`. Throws at the
+// (fail_after + 1)-th instance when fail_after >= 0.
+class StandIn final : public SweepBatchBackend {
+ public:
+  explicit StandIn(long fail_after = -1, bool beta_fails_on_odd_deadline = true)
+      : fail_after_(fail_after), beta_fails_(beta_fails_on_odd_deadline) {}
+  RunIdentity identity() const override { return {"stand-in", "test", "", ""}; }
+  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
+    params_ = config.params;
+    algorithms_ = algorithms.size();
+  }
+  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
+    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
+    for (uint32_t j = 0; j < range.count; ++j) {
+      if (fail_after_ >= 0 && calls_++ >= fail_after_) throw std::runtime_error("stand-in failure");
+      const Instance inst = generate_instance(params_, {range.seed, range.point, range.first_instance + j});
+      const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
+      out[j] = {total, 1, 1};
+      const bool fails = beta_fails_ && inst.deadline_slots[0] % 2 == 1;
+      out[range.count + j] = {fails ? std::nan("") : 1.0 / total, static_cast<int8_t>(fails ? 2 : 0), 7};
+    }
+  }
+
+ private:
+  long fail_after_, calls_ = 0;
+  bool beta_fails_;
+  ScenarioParams params_{};
+  size_t algorithms_ = 0;
+};
 
 }  // namespace leosem::test

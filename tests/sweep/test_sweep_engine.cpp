@@ -34,34 +34,7 @@ using test::write_text;
 const std::vector<std::string>& kAlgorithms = test::kSweepAlgorithms;
 const char* const kBase = test::kSmallBase;
 
-// A stand-in backend. alpha: total gain of the UEs' usable resources (feasible); beta:
-// infeasible when UE 0's deadline is odd. Deterministic in the instance, so runs can be
-// compared bit for bit. Throws at the (fail_after + 1)-th instance when fail_after >= 0.
-class StandIn final : public SweepBatchBackend {
- public:
-  explicit StandIn(long fail_after = -1) : fail_after_(fail_after) {}
-  RunIdentity identity() const override { return {"stand-in", "test", "", ""}; }
-  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
-    params_ = config.params;
-    algorithms_ = algorithms.size();
-  }
-  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
-    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
-    for (uint32_t j = 0; j < range.count; ++j) {
-      if (fail_after_ >= 0 && calls_++ >= fail_after_) throw std::runtime_error("stand-in failure");
-      const Instance inst = generate_instance(params_, {range.seed, range.point, range.first_instance + j});
-      const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
-      out[j] = {total, 1, 1};
-      const bool odd = inst.deadline_slots[0] % 2 == 1;
-      out[range.count + j] = {odd ? std::nan("") : 1.0 / total, static_cast<int8_t>(odd ? 2 : 0), 7};
-    }
-  }
-
- private:
-  long fail_after_, calls_ = 0;
-  ScenarioParams params_{};
-  size_t algorithms_ = 0;
-};
+using test::StandIn;
 
 RunStats run(const SweepSpec& spec, const std::string& out, const RunOptions& o, std::ostream& log,
              long fail_after = -1) {
