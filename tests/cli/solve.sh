@@ -45,6 +45,11 @@ awk -v g="$g" -v j="$j" -v e="$e" 'BEGIN { exit !(e <= j + 1e-3 && j <= g + 1e-3
 # The certified lower bound: printed, and every JSCC row's gap_db (column 4) is >= 0 (the bound
 # is never above a feasible power); greedy-jpeg solves another problem and has none.
 grep -q "^lower bound: .* dBm .*certified" <<<"$out" || { echo "no lower bound line"; exit 1; }
+# Its Polyak target is the least JSCC power in the list (here the exact optimum, or a tie with it).
+grep -q "^lower bound: .* iterations aimed at [a-z-]*'s power" <<<"$out" || { echo "bound's target not named"; exit 1; }
+alone="$("$leosem" solve "$config" --algorithms lower-bound)"
+grep -q "^lower bound: .* iterations aimed at 1.05 x its best (no JSCC solution)" <<<"$alone" ||
+  { echo "bound without a target not said: $alone"; exit 1; }
 awk '$1=="greedy-jscc"||$1=="jcrra"||$1=="exact"||$1=="mcf" { if ($4 == "-" || $4 < 0) bad = 1 }
      $1=="greedy-jpeg" { if ($4 != "-") bad = 1 } END { exit bad }' <<<"$out" || { echo "gap_db column wrong"; exit 1; }
 if command -v h5dump >/dev/null; then
