@@ -24,6 +24,7 @@ from the files given (the three paper studies: fig4-delay, fig5-images, fig6-ssi
 Needs numpy, h5py, xarray and matplotlib (Debian: python3-h5py python3-xarray python3-matplotlib;
 run with /usr/bin/python3).
 """
+import argparse
 import csv
 import os
 import re
@@ -40,6 +41,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 import leosem  # noqa: E402
 from leosem.sweep import LABELS, STYLES  # noqa: E402
+from readme_block import rewrite_block  # noqa: E402
 
 # field: (axis label, factor from the stored value to the one drawn)
 AXES = {
@@ -334,29 +336,19 @@ def readme_block(studies):
 
 
 def main(argv):
-    args = argv[1:]
-    readme = None
-    if "--readme" in args:
-        at = args.index("--readme")
-        if at + 1 >= len(args):
-            sys.exit("--readme needs a file")
-        readme = args[at + 1]
-        del args[at:at + 2]
-    if len(args) < 2:
-        sys.exit(__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("outdir", help="folder for the figures and CSVs")
+    parser.add_argument("sweeps", nargs="+", metavar="SWEEP.h5", help="sweep files (from leosem run or merge)")
+    parser.add_argument("--readme", help="results page whose generated block to rewrite (needs the three paper studies)")
+    args = parser.parse_args(argv[1:])
     studies = {}
-    for path in args[1:]:
-        name, ds, s, stats = draw(path, args[0])
+    for path in args.sweeps:
+        name, ds, s, stats = draw(path, args.outdir)
         studies[name] = (ds, s, stats)
-    if readme:
-        text = open(readme, encoding="utf-8").read()
-        if BEGIN not in text or END not in text:
-            sys.exit(f"{readme}: no '{BEGIN}' ... '{END}' block to rewrite")
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        with open(readme, "w", encoding="utf-8") as out:
-            out.write(head + readme_block(studies) + tail)
-        print(readme)
+    if args.readme:
+        rewrite_block(args.readme, BEGIN, END, readme_block(studies))
+        print(args.readme)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ import sys
 
 import h5py
 
+from readme_block import rewrite_block
+
 STUDIES = ("fig4-delay", "fig5-images", "fig6-ssim")
 FIG = {"fig4-delay": "Fig. 4", "fig5-images": "Fig. 5", "fig6-ssim": "Fig. 6"}
 PAPER_AXES = {"fig4-delay": [30, 45, 60, 90, 120], "fig5-images": [20000, 35000, 50000, 65000, 80000],
@@ -535,13 +537,7 @@ def main(argv):
     results = {name: claims(path) for name, path in variants}
     text = page(variants, results, opts)
     if opts.get("readme"):
-        readme = open(opts["readme"], encoding="utf-8").read()
-        if BEGIN not in readme or END not in readme:
-            sys.exit(f"{opts['readme']}: no '{BEGIN}' ... '{END}' block to rewrite")
-        head, rest = readme.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        with open(opts["readme"], "w", encoding="utf-8") as f:
-            f.write(head + readme_block([n for n, _ in variants], results, opts) + tail)
+        rewrite_block(opts["readme"], BEGIN, END, readme_block([n for n, _ in variants], results, opts))
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     print(out)

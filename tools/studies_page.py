@@ -5,12 +5,14 @@ COMMIT defaults to the engine commit stored in the studies' sweep files. With --
 rewrites the block between "<!-- begin generated: tools/studies_page.py -->" and
 "<!-- end generated: tools/studies_page.py -->" of that page: both surfaces, closest approach and
 the contended set in a few lines, every number from the same CSVs and the measured grid."""
+import argparse
 import csv
 import os
-import sys
 import tomllib
 
 import h5py
+
+from readme_block import rewrite_block
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 GRID = os.path.join(ROOT, "results", "data", "jscc_grid_aerial64.csv")
@@ -92,18 +94,13 @@ def readme_block(outdir):
 
 
 def main():
-    args = sys.argv[1:]
-    readme = None
-    if "--readme" in args:
-        at = args.index("--readme")
-        if at + 1 >= len(args):
-            sys.exit("--readme needs a file")
-        readme = args[at + 1]
-        del args[at:at + 2]
-    if not args:
-        sys.exit(__doc__)
-    outdir = args[0]
-    commit = args[1] if len(args) > 1 else engine_commit(outdir)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("outdir", help="the studies' folder (tools/studies.sh's OUTDIR)")
+    parser.add_argument("commit", nargs="?", help="engine commit to name (default: the one the sweep files store)")
+    parser.add_argument("--readme", help="results page whose generated block to rewrite")
+    args = parser.parse_args()
+    outdir, readme = args.outdir, args.readme
+    commit = args.commit or engine_commit(outdir)
     out = ["# Extra studies (issue 21): where the deadline counts from, and contended allocation", "",
            f"Written by `bash tools/studies.sh` (leosem {commit}); figures beside this page. Powers are",
            "total transmit power per pass (dBm, the sum over every resource: energy per pass), on the",
@@ -191,12 +188,7 @@ def main():
             "(tools/jscc/README.md): a measured stand-in, not the paper's surrogate."]
     print("\n".join(out))
     if readme:
-        text = open(readme, encoding="utf-8").read()
-        if BEGIN not in text or END not in text:
-            sys.exit(f"{readme}: no '{BEGIN}' ... '{END}' block to rewrite")
-        head, rest = text.split(BEGIN, 1)
-        with open(readme, "w", encoding="utf-8") as f:
-            f.write(head + readme_block(outdir) + rest.split(END, 1)[1])
+        rewrite_block(readme, BEGIN, END, readme_block(outdir))
 
 
 if __name__ == "__main__":
