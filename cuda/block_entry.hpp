@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/channel.hpp"
 #include "model/instance.hpp"
 #include "solvers/solve.hpp"
 
@@ -130,7 +131,7 @@ struct DeviceInstances {
     source.options = p.L;
     for (int l = 0; l < p.L; ++l) source.compression_ratios[l] = first.params.compression_ratios[l];
     source.max_power_w = first.params.max_power_w;
-    source.symbols_per_resource = first.params.bandwidth_hz / first.params.subchannels * first.params.slot_duration_s;
+    source.symbols_per_resource = symbols_per_resource(first.params);
     source.gain_per_watt = gains.data;
     source.deadline_slots = deadlines.data;
     source.required_resources = required.data;

@@ -297,7 +297,7 @@ class CudaBackend final : public SweepBatchBackend {
     block.ssim_requirement = ssim_requirement_.data();
     for (int l = 0; l < kMaxOptions; ++l) block.compression_ratios[l] = params.compression_ratios[l];
     block.max_power_w = params.max_power_w;
-    block.symbols_per_resource = params.bandwidth_hz / params.subchannels * params.slot_duration_s;
+    block.symbols_per_resource = symbols_per_resource(params);
     const DeviceArena arena{d, point_.needs, per_slot_, arena_doubles_.data(), arena_ints_.data(),
                             arena_bytes_.data()};
 

@@ -59,7 +59,7 @@ InstanceBlockView InstanceBlockStorage::view(const ScenarioParams& params, uint3
   v.required_resources = required_resources.data();
   for (int l = 0; l < kMaxOptions; ++l) v.compression_ratios[l] = params.compression_ratios[l];
   v.max_power_w = params.max_power_w;
-  v.symbols_per_resource = params.bandwidth_hz / params.subchannels * params.slot_duration_s;
+  v.symbols_per_resource = symbols_per_resource(params);
   return v;
 }
 

@@ -71,12 +71,16 @@ LEOSEM_HD UeDemand draw_ue_demand(const ScenarioParams& p, const InstanceKey& ke
   return d;
 }
 
+// Channel uses per resource (one sub-channel for one slot): B_sc·τ = B/N·τ, MODEL eq. 6.
+LEOSEM_HD double symbols_per_resource(const ScenarioParams& p) {
+  return p.bandwidth_hz / p.subchannels * p.slot_duration_s;
+}
+
 // D_k(ρ) = ceil(|I_k|·ρ·n_img / (B_sc·τ)), MODEL eq. 6. The relative guard keeps an exact
 // integer quotient (e.g. 12.0) from rounding up through floating-point error.
 LEOSEM_HD int required_resources(const ScenarioParams& p, double images, double compression_ratio) {
   const double symbols = images * compression_ratio * p.image_values;
-  const double symbols_per_resource = p.bandwidth_hz / p.subchannels * p.slot_duration_s;
-  return static_cast<int>(ceil(symbols / symbols_per_resource * (1.0 - 1e-12)));
+  return static_cast<int>(ceil(symbols / symbols_per_resource(p) * (1.0 - 1e-12)));
 }
 
 LEOSEM_HD double noise_power_w(const ScenarioParams& p) {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/text_excerpt.hpp"
+#include "model/channel.hpp"
 #include "solvers/exact_milp.hpp"
 #include "solvers/greedy_jpeg.hpp"
 #include "solvers/greedy_jscc.hpp"
@@ -68,7 +69,7 @@ InstanceView make_instance_view(const Instance& inst) {
   v.ssim_requirement = inst.ssim_requirement.data();
   v.compression_ratios = inst.params.compression_ratios;
   v.max_power_w = inst.params.max_power_w;
-  v.symbols_per_resource = inst.params.bandwidth_hz / inst.params.subchannels * inst.params.slot_duration_s;
+  v.symbols_per_resource = symbols_per_resource(inst.params);
   return v;
 }
 
