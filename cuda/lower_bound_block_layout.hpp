@@ -13,9 +13,9 @@
 namespace leosem {
 
 // Doubles of dynamic shared memory one block needs to keep the bound's on-chip part there
-// (carve_lower_bound_on_chip: λ, ν, their subgradients, the per-option and per-UE values, the
-// partial sums, the scalars, the slots' priced and dirty flags): 2·N·T + 4·T + 2·K·L + K + chunks_for(N·T + T)
-// + kBoundScalars.
+// (carve_lower_bound_on_chip: λ, ν, their subgradients, the per-option values, thresholds, bases
+// and cache stamps, the per-UE values, the partial sums, the scalars, the slots' priced flags and
+// change stamps): 2·N·T + 4·T + 4·K·L + K + chunks_for(N·T + T) + kBoundScalars.
 LEOSEM_HD size_t lower_bound_block_shared_doubles(int users, int subchannels, int slots, int options) {
   DoubleCarver counter;
   LowerBoundWorkspace ws;

@@ -23,6 +23,10 @@ struct LowerBoundOptions {
                                 // (2, not the prototype's 5: half the iterations, docs/benchmarks.md)
   double step_factor = 1.0;     // initial Polyak factor α in θ = α (target − L) / ||g||²
   double gap_tolerance = 1e-7;  // stop when the bound is within this relative gap of the upper bound
+  // Skip the selection of an option whose value at λ = ν = 0 already exceeds this iteration's
+  // value of the UE's last best option (it cannot be the minimum: values only grow with the
+  // multipliers). The same bits either way (tested); false computes every option.
+  bool prune_options = true;
   // Stall stop: leave once stall_iterations evaluations have passed since the bound last rose by
   // more than stall_tolerance (relative) above its value then (0: off). Each iterate is a valid
   // bound, so stopping early only forgoes the rest of the ascent.
@@ -55,12 +59,14 @@ struct LowerBoundWorkspace {
   double* slot_cost = nullptr;         // [K*L*T] per (UE, option) the slots' reduced costs, selected in place
   double* cost_cache = nullptr;        // [K*L*T] per (UE, option) the slots' reduced costs in slot order
   double* option_value = nullptr;      // [K*L] S_kl: the sum of the D_kl cheapest slots (+inf if too few)
-  double* option_threshold = nullptr;  // [K*L] the D_kl-th cheapest slot's cost
+  double* option_threshold = nullptr;  // [K*L] the D_kl-th cheapest slot's cost (when last computed)
+  double* option_base = nullptr;       // [K*L] S_kl at λ = ν = 0, a lower bound on S_kl at any multipliers
+  double* option_fresh = nullptr;      // [K*L] the iteration at which the option's cost cache was last brought up to date (-1: never)
   double* ue_value = nullptr;          // [K] min_l S_kl
   double* chunk_sum = nullptr;         // [chunks_for(N*T + T)] partial sums (team.hpp)
   double* scalars = nullptr;           // [kBoundScalars] team-shared values
   double* slot_priced = nullptr;       // [T] 1 where some λ[n,t] > 0, else 0
-  double* slot_dirty = nullptr;        // [T] 1 where λ[·,t] or ν_t changed in the last step (or at the start)
+  double* slot_changed = nullptr;      // [T] the iteration from which λ[·,t] and ν_t hold (0: the start)
   int* ue_option = nullptr;            // [K] the minimising option, -1 if none
   int* chosen_sc = nullptr;            // [K*T] the relaxed plan: UE k's SC in slot t, -1 if none
   int* best_sc = nullptr;              // [K*T] UE k's SC of the largest gain in slot t (lowest n on ties), -1 if none
@@ -103,11 +109,13 @@ LEOSEM_HD void carve_lower_bound_on_chip(int users, int subchannels, int slots, 
   ws.grad_nu = c.take_doubles(T);
   ws.option_value = c.take_doubles(K * L);
   ws.option_threshold = c.take_doubles(K * L);
+  ws.option_base = c.take_doubles(K * L);
+  ws.option_fresh = c.take_doubles(K * L);
   ws.ue_value = c.take_doubles(K);
   ws.chunk_sum = c.take_doubles(static_cast<size_t>(chunks_for(subchannels * slots + slots)));
   ws.scalars = c.take_doubles(kBoundScalars);
   ws.slot_priced = c.take_doubles(T);
-  ws.slot_dirty = c.take_doubles(T);
+  ws.slot_changed = c.take_doubles(T);
 }
 
 // The whole workspace: the on-chip part, then the slot costs and their cache [K*L*T each] and the ints.
@@ -275,6 +283,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
   TL = TL < T ? TL : T;
   // Setup: multipliers zero; per slot, whether any UE may use it (grad_nu as scratch).
   team.for_each(N * TL, [&](int r) { ws.lambda[(r / TL) * T + r % TL] = 0.0; });
+  team.for_each(K * L, [&](int kl) { ws.option_fresh[kl] = -1.0; });
   team.for_each(K * TL, [&](int kt) {
     const int k = kt / TL, t = kt % TL;
     int best = -1;
@@ -287,7 +296,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
   team.for_each(TL, [&](int t) {
     ws.nu[t] = 0.0;
     ws.slot_priced[t] = 0.0;
-    ws.slot_dirty[t] = 1.0;
+    ws.slot_changed[t] = 0.0;
     bool any = false;
     for (int k = 0; k < K && !any; ++k) {
       if (t >= v.deadline_slots[k]) continue;
@@ -327,26 +336,30 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
 
   for (int iteration = 0; iteration < opt.max_iterations; ++iteration) {
     // Phase 1: per (UE, option) the slots' reduced costs and the sum of the D_kl cheapest. A slot's
-    // cost depends only on its own λ[·,t] and ν_t, so it is recomputed only where the last step
-    // changed them (slot_dirty) and read from the cache elsewhere: the same bits, fewer divisions
-    // (near the end of an ascent only the contested slots move).
-    team.for_each(K * L, [&](int kl) {
-      const int k = kl / L;
+    // cost depends only on its own λ[·,t] and ν_t, so an option's cost cache is brought up to date
+    // only in the slots whose multipliers changed since it last was (slot_changed, option_fresh),
+    // and only when the option's value is computed: the same bits, fewer divisions (near the end
+    // of an ascent only the contested slots move). 1a: the value of each UE's last best option (of
+    // every option at the first iteration); 1b: the other options', skipping those that cannot
+    // beat it (prune_options).
+    const auto option_value = [&](int kl) {
+      const int k = kl / L, need = v.required_resources[kl];
+      const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
       const double snr = snr_lin[kl];
-      const int need = v.required_resources[kl];
+      double* cache = ws.cost_cache + static_cast<size_t>(kl) * T;
       double* row = ws.slot_cost + static_cast<size_t>(kl) * T;
       if (snr < 0.0) {  // unreachable option
         ws.option_value[kl] = HUGE_VAL;
         return;
       }
-      const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
-      double* cache = ws.cost_cache + static_cast<size_t>(kl) * T;
-      int finite = 0;
-      for (int t = 0; t < deadline; ++t) {
-        if (ws.slot_dirty[t] != 0.0) {
+      for (int t = 0; t < deadline; ++t)
+        if (ws.slot_changed[t] > ws.option_fresh[kl]) {
           int sc;
           cache[t] = bound_slot_cost_live(v, snr, k, t, ws.lambda, ws.nu, budget_w, ws.slot_priced, ws.best_sc, &sc);
         }
+      ws.option_fresh[kl] = iteration;
+      int finite = 0;
+      for (int t = 0; t < deadline; ++t) {
         row[t] = cache[t];
         finite += cache[t] < HUGE_VAL;  // +inf exactly where the slot has no usable SC (sc < 0)
       }
@@ -364,13 +377,41 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         select_smallest_near(row, deadline, need - 1, ws.option_threshold[kl]);
       else
         select_smallest(row, deadline, need - 1);
-      double sum = 0.0, largest = -HUGE_VAL;
-      for (int i = 0; i < need; ++i) {
-        sum += row[i];
-        largest = fmax(largest, row[i]);
-      }
+      double threshold = -HUGE_VAL;
+      int below = 0;
+      for (int i = 0; i < need; ++i) threshold = fmax(threshold, row[i]);
+      for (int i = 0; i < need; ++i) below += row[i] < threshold;
+      // The sum in slot order (the slots below the threshold, then its ties in slot order: phase
+      // 2's plan), so that its bits do not depend on how the selection permuted the row.
+      double sum = 0.0;
+      int ties = need - below;
+      for (int t = 0; t < deadline; ++t)
+        if (cache[t] < threshold || (cache[t] == threshold && ties-- > 0)) sum += cache[t];
       ws.option_value[kl] = sum;
-      ws.option_threshold[kl] = largest;
+      ws.option_threshold[kl] = threshold;
+    };
+    team.for_each(K * L, [&](int kl) {
+      const int k = kl / L, l = kl % L;
+      if (iteration == 0 || !opt.prune_options || ws.ue_option[k] < 0 || l == ws.ue_option[k])  // phase 2's last choice
+        option_value(kl);
+    });
+    team.sync();
+    team.for_each(K * L, [&](int kl) {
+      if (iteration == 0) {  // λ = ν = 0: the values are the bases
+        ws.option_base[kl] = ws.option_value[kl];
+        return;
+      }
+      const int k = kl / L, l = kl % L, last = ws.ue_option[k];
+      if (last < 0 || l == last || !opt.prune_options || snr_lin[kl] < 0.0) return;
+      // S_kl >= its base in real arithmetic (every cost only grows with λ, ν >= 0). Computed, both
+      // sums of <= D_kl + 4 roundings each (lower_bound_certify): S̃ >= base·(1 − 2(D+4)ε) > the
+      // reference, so the computed S̃_kl would be above it too and could not be the minimum.
+      const double margin = 1.0 - 2.0 * (v.required_resources[kl] + 4.0) * DBL_EPSILON;
+      if (ws.option_base[kl] * margin > ws.option_value[k * L + last]) {
+        ws.option_value[kl] = HUGE_VAL;  // not the minimum: phase 2 skips it
+        return;
+      }
+      option_value(kl);
     });
     team.sync();
     // Phase 2: per UE the best option (the lowest on ties) and its plan: the slots below the
@@ -509,7 +550,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
       ws.slot_priced[t] = priced ? 1.0 : 0.0;
       const double old = ws.nu[t], next = old + step * ws.grad_nu[t];
       ws.nu[t] = next > 0.0 ? next : 0.0;
-      ws.slot_dirty[t] = changed || ws.nu[t] != old ? 1.0 : 0.0;
+      if (changed || ws.nu[t] != old) ws.slot_changed[t] = iteration + 1.0;
     });
     team.sync();
   }

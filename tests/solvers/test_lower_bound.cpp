@@ -343,6 +343,44 @@ TEST(LowerBound, StallStopEndsTheAscentOnlyWhereTheBoundStalled) {
   }
 }
 
+// Pruning (LowerBoundOptions::prune_options) skips only options that cannot be a UE's minimum, and
+// option values are summed in slot order whatever the selection did: the ascent is the same bit
+// for bit with and without it, with and without a target, budget binding or not.
+TEST(LowerBound, PruningOptionsChangesNoBit) {
+  const QualityModel q;
+  std::vector<Instance> instances;
+  for (uint32_t i = 0; i < 30; ++i) instances.push_back(testing::small_instance(i));
+  ScenarioParams contended = default_scenario_params();
+  contended.users = 10;
+  contended.subchannels = 4;
+  contended.slots = 80;
+  contended.images_mean = 100000.0;
+  for (uint32_t i = 0; i < 4; ++i) {
+    instances.push_back(generate_instance(default_scenario_params(), {1, 0, i}));
+    instances.push_back(generate_instance(contended, {1, 0, i}));  // B = 40 MHz: contended
+  }
+  for (uint32_t i = 0; i < 10; i += 3) {  // a binding budget: ν moves too
+    Instance cut = testing::small_instance(i);
+    cut.params.max_power_w *= 1e-3;
+    instances.push_back(cut);
+  }
+  LowerBoundOptions all;
+  all.prune_options = false;
+  int moved = 0;
+  for (size_t i = 0; i < instances.size(); ++i)
+    for (const double upper_w : {0.0, 1e3}) {
+      SCOPED_TRACE("instance " + std::to_string(i) + ", target " + std::to_string(upper_w));
+      const LowerBoundResult pruned = compute_lower_bound(instances[i], q, upper_w);
+      const LowerBoundResult every = compute_lower_bound(instances[i], q, upper_w, all);
+      EXPECT_EQ(pruned.status, every.status);
+      EXPECT_EQ(pruned.bound_w, every.bound_w);  // bitwise
+      EXPECT_EQ(pruned.relaxed_w, every.relaxed_w);
+      EXPECT_EQ(pruned.iterations, every.iterations);
+      moved += every.iterations > 1;
+    }
+  EXPECT_GE(moved, 20);  // the comparison covers ascents, where pruning can act
+}
+
 using testing::HostCarver;
 
 // The workspace filled with `garbage` first: the bound must initialise whatever it reads.

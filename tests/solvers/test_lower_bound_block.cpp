@@ -65,18 +65,20 @@ std::vector<Range> on_chip_ranges(const LowerBoundWorkspace& ws, const Shape& s)
           range("grad_nu", ws.grad_nu, T),
           range("option_value", ws.option_value, K * L),
           range("option_threshold", ws.option_threshold, K * L),
+          range("option_base", ws.option_base, K * L),
+          range("option_fresh", ws.option_fresh, K * L),
           range("ue_value", ws.ue_value, K),
           range("chunk_sum", ws.chunk_sum, static_cast<size_t>(chunks_for(s.N * s.T + s.T))),
           range("scalars", ws.scalars, kBoundScalars),
           range("slot_priced", ws.slot_priced, T),
-          range("slot_dirty", ws.slot_dirty, T)};
+          range("slot_changed", ws.slot_changed, T)};
 }
 
 TEST(LowerBoundBlockLayout, SharedMemoryHoldsTheOnChipPartExactly) {
   for (const Shape& s : kShapes) {
     const size_t count = lower_bound_block_shared_doubles(s.K, s.N, s.T, s.L);
     // The documented size (lower_bound_block_layout.hpp), independently of the carve.
-    EXPECT_EQ(count, 2u * s.N * s.T + 4u * s.T + 2u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
+    EXPECT_EQ(count, 2u * s.N * s.T + 4u * s.T + 4u * s.K * s.L + s.K + chunks_for(s.N * s.T + s.T) + kBoundScalars);
     std::vector<double> shared(count);
     LowerBoundWorkspace ws;
     carve_lower_bound_block_shared(shared.data(), s.K, s.N, s.T, s.L, ws);
