@@ -93,4 +93,16 @@ LEOSEM_HD int first_slot_over_budget(const InstanceView& v, const SolutionBuffer
   return -1;
 }
 
+// How both greedy cores end: the per-slot budget, which they do not look at while assigning, is
+// checked afterwards; then the total power Σ p.
+LEOSEM_HD CoreResult greedy_result(const InstanceView& v, const SolutionBuffers& out) {
+  const int bad_slot = first_slot_over_budget(v, out);
+  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
+  CoreResult r;
+  r.feasible = true;
+  for (int i = 0; i < v.subchannels * v.slots; ++i) r.total_power_w += out.power_w[i];
+  r.iterations = 1;
+  return r;
+}
+
 }  // namespace leosem

@@ -131,14 +131,8 @@ LEOSEM_HD CoreResult greedy_jpeg_core(const InstanceView& v, const JpegTableView
     }
     out.resources[k] = active;
   }
-  const int bad_slot = first_slot_over_budget(v, out);
-  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
   (void)slot_power_w;
-  CoreResult r;
-  r.feasible = true;
-  for (int i = 0; i < N * T; ++i) r.total_power_w += out.power_w[i];
-  r.iterations = 1;
-  return r;
+  return greedy_result(v, out);
 }
 
 }  // namespace leosem

@@ -231,13 +231,7 @@ LEOSEM_HD CoreResult greedy_jscc_core(const InstanceView& v, const double* snr_l
   // The paper's greedy does not look at the budget while assigning; it is checked afterwards.
   const int short_ue = assign_in_gain_lists(v, snr_lin, out.option, false, ws, slot_power_w, out);
   if (short_ue >= 0) return core_fail(FailReason::NotEnoughResources, short_ue, -1);
-  const int bad_slot = first_slot_over_budget(v, out);
-  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
-  CoreResult r;
-  r.feasible = true;
-  for (int i = 0; i < v.subchannels * v.slots; ++i) r.total_power_w += out.power_w[i];
-  r.iterations = 1;
-  return r;
+  return greedy_result(v, out);
 }
 
 }  // namespace leosem

@@ -102,17 +102,6 @@ int reference_list_by_gain(const InstanceView& v, int* order, double* key) {
   return count;
 }
 
-// Both references end alike: the per-slot budget checked, then the total power.
-CoreResult reference_finish(const InstanceView& v, const SolutionBuffers& out) {
-  const int bad_slot = first_slot_over_budget(v, out);
-  if (bad_slot >= 0) return core_fail(FailReason::SlotBudget, -1, bad_slot);
-  CoreResult r;
-  r.feasible = true;
-  for (int i = 0; i < v.subchannels * v.slots; ++i) r.total_power_w += out.power_w[i];
-  r.iterations = 1;
-  return r;
-}
-
 CoreResult reference_greedy_jscc(const InstanceView& v, const double* snr, int base, SolutionBuffers out) {
   const int K = v.users, N = v.subchannels, T = v.slots;
   for (int k = 0; k < K; ++k) {
@@ -125,7 +114,7 @@ CoreResult reference_greedy_jscc(const InstanceView& v, const double* snr, int b
   const int count = reference_list_by_gain(v, order.data(), key.data());
   const int short_ue = assign_in_order(v, snr, out.option, order.data(), count, false, busy.data(), slot_power.data(), out);
   if (short_ue >= 0) return core_fail(FailReason::NotEnoughResources, short_ue, -1);
-  return reference_finish(v, out);
+  return greedy_result(v, out);  // the cores' own ending (core_common.hpp)
 }
 
 CoreResult reference_greedy_jpeg(const InstanceView& v, const JpegTableView& table, SolutionBuffers out) {
@@ -170,7 +159,7 @@ CoreResult reference_greedy_jpeg(const InstanceView& v, const JpegTableView& tab
     }
     out.resources[k] = active;
   }
-  return reference_finish(v, out);
+  return greedy_result(v, out);  // the cores' own ending (core_common.hpp)
 }
 
 struct Outcome {
