@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backends/sweep_batch.hpp"
@@ -75,13 +77,16 @@ inline void expect_same_adaptive(const std::string& a, const std::string& b) {
 }
 
 // A stand-in backend for kSweepAlgorithms, deterministic in the instance so that runs compare
-// bit for bit. alpha: the total gain of the instance (feasible); beta: its inverse, or infeasible
-// where UE 0's deadline is odd when `beta_fails_on_odd_deadline`. Throws at the
-// (fail_after + 1)-th instance when fail_after >= 0.
+// bit for bit. By default alpha: the total gain of the instance (feasible); beta: its inverse, or
+// infeasible where UE 0's deadline is odd when `beta_fails_on_odd_deadline`. `results`, if given,
+// sets both instead, from the instance and its index. Throws at the (fail_after + 1)-th instance
+// when fail_after >= 0.
+using StandInResults = std::function<void(const Instance& inst, uint32_t instance, StoredResult& alpha,
+                                          StoredResult& beta)>;
 class StandIn final : public SweepBatchBackend {
  public:
-  explicit StandIn(long fail_after = -1, bool beta_fails_on_odd_deadline = true)
-      : fail_after_(fail_after), beta_fails_(beta_fails_on_odd_deadline) {}
+  explicit StandIn(long fail_after = -1, bool beta_fails_on_odd_deadline = true, StandInResults results = {})
+      : fail_after_(fail_after), beta_fails_(beta_fails_on_odd_deadline), results_(std::move(results)) {}
   RunIdentity identity() const override { return {"stand-in", "test", "", ""}; }
   void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
     params_ = config.params;
@@ -91,7 +96,12 @@ class StandIn final : public SweepBatchBackend {
     out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
     for (uint32_t j = 0; j < range.count; ++j) {
       if (fail_after_ >= 0 && calls_++ >= fail_after_) throw std::runtime_error("stand-in failure");
-      const Instance inst = generate_instance(params_, {range.seed, range.point, range.first_instance + j});
+      const uint32_t i = range.first_instance + j;
+      const Instance inst = generate_instance(params_, {range.seed, range.point, i});
+      if (results_) {
+        results_(inst, i, out[j], out[range.count + j]);
+        continue;
+      }
       const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
       out[j] = {total, 1, 1};
       const bool fails = beta_fails_ && inst.deadline_slots[0] % 2 == 1;
@@ -102,6 +112,7 @@ class StandIn final : public SweepBatchBackend {
  private:
   long fail_after_, calls_ = 0;
   bool beta_fails_;
+  StandInResults results_;
   ScenarioParams params_{};
   size_t algorithms_ = 0;
 };

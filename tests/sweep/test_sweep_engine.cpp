@@ -574,30 +574,15 @@ namespace {
 // Two highly correlated algorithms: alpha's power spreads over decades from instance to instance
 // (its mean's interval is wide), beta is alpha times 1.01 (1 + 0.002 (i mod 5)) (their paired
 // difference hardly varies); beta does not serve when UE 0's deadline is odd.
-class Correlated final : public SweepBatchBackend {
- public:
-  RunIdentity identity() const override { return {"correlated", "test", "", ""}; }
-  void prepare_point(const ScenarioConfig& config, const std::vector<std::string>& algorithms) override {
-    params_ = config.params;
-    algorithms_ = algorithms.size();
-  }
-  void evaluate(const InstanceRange& range, std::vector<StoredResult>& out) override {
-    out.assign(algorithms_ * range.count, StoredResult{0, -1, 0});
-    for (uint32_t j = 0; j < range.count; ++j) {
-      const uint32_t i = range.first_instance + j;
-      const Instance inst = generate_instance(params_, {range.seed, range.point, i});
-      const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
-      const double alpha = std::pow(total, 4.0);
-      out[j] = {alpha, 0, 1};
-      const bool odd = inst.deadline_slots[0] % 2 == 1;
-      out[range.count + j] = {odd ? std::nan("") : alpha * 1.01 * (1.0 + 0.002 * (i % 5)), static_cast<int8_t>(odd ? 2 : 0), 1};
-    }
-  }
-
- private:
-  ScenarioParams params_{};
-  size_t algorithms_ = 0;
-};
+StandIn correlated() {
+  return StandIn(-1, true, [](const Instance& inst, uint32_t i, StoredResult& alpha, StoredResult& beta) {
+    const double total = std::accumulate(inst.gain_per_watt.begin(), inst.gain_per_watt.end(), 0.0);
+    const double alpha_w = std::pow(total, 4.0);
+    alpha = {alpha_w, 0, 1};
+    const bool odd = inst.deadline_slots[0] % 2 == 1;
+    beta = {odd ? std::nan("") : alpha_w * 1.01 * (1.0 + 0.002 * (i % 5)), static_cast<int8_t>(odd ? 2 : 0), 1};
+  });
+}
 
 // Worked out here from a fixed run: the first multiple of `block` at which alpha - beta has >= 10
 // pairs and a half-width <= target (returned with it), else the cap.
@@ -623,7 +608,7 @@ std::pair<uint32_t, double> expected_paired_stop(const std::string& fixed_file, 
 TEST(PairedStopping, StopsOnThePairedDifferenceNotOnTheMeans) {
   TempDir dir;
   std::ostringstream log;
-  Correlated backend;
+  StandIn backend = correlated();
   const uint32_t block = 15;
   const double target_db = 0.05;
   run_sweep(make_spec(dir, kCap), dir.file("fixed.h5"), options(), backend, log);
