@@ -342,7 +342,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     // of an ascent only the contested slots move). 1a: the value of each UE's last best option (of
     // every option at the first iteration); 1b: the other options', skipping those that cannot
     // beat it (prune_options).
-    const auto option_value = [&](int kl) {
+    const auto compute_option = [&](int kl) {
       const int k = kl / L, need = v.required_resources[kl];
       const int deadline = v.deadline_slots[k] < T ? v.deadline_slots[k] : T;
       const double snr = snr_lin[kl];
@@ -393,7 +393,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
     team.for_each(K * L, [&](int kl) {
       const int k = kl / L, l = kl % L;
       if (iteration == 0 || !opt.prune_options || ws.ue_option[k] < 0 || l == ws.ue_option[k])  // phase 2's last choice
-        option_value(kl);
+        compute_option(kl);
     });
     team.sync();
     team.for_each(K * L, [&](int kl) {
@@ -402,6 +402,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         return;
       }
       const int k = kl / L, l = kl % L, last = ws.ue_option[k];
+      // Done in 1a; or unreachable, whose +inf from the first iteration stands.
       if (last < 0 || l == last || !opt.prune_options || snr_lin[kl] < 0.0) return;
       // S_kl >= its base in real arithmetic (every cost only grows with λ, ν >= 0). Computed, both
       // sums of <= D_kl + 4 roundings each (lower_bound_certify): S̃ >= base·(1 − 2(D+4)ε) > the
@@ -411,7 +412,7 @@ LEOSEM_HD LowerBoundResult lower_bound_team(const Team& team, const InstanceView
         ws.option_value[kl] = HUGE_VAL;  // not the minimum: phase 2 skips it
         return;
       }
-      option_value(kl);
+      compute_option(kl);
     });
     team.sync();
     // Phase 2: per UE the best option (the lowest on ties) and its plan: the slots below the
